@@ -1,0 +1,188 @@
+#include "atlas/atlas.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "core/error.hpp"
+
+namespace foci {
+
+Atlas::Atlas(AtlasManifest manifest, LabelVolume volume, LabelTable table)
+    : manifest_(std::move(manifest)), volume_(std::move(volume)), table_(std::move(table)) {}
+
+Atlas Atlas::load(const AtlasManifest& manifest) {
+  if (manifest.kind != AtlasKind::labels || !manifest.labels_file) {
+    throw usage_error("'" + manifest.name + "' is a template image, not a label atlas");
+  }
+  try {
+    const std::string volume_path = locate_atlas_file(manifest, manifest.volume_file);
+    const std::string table_path = locate_atlas_file(manifest, *manifest.labels_file);
+    LabelVolume volume = read_label_volume(volume_path);
+    const NiftiOrientation orientation = read_nifti_orientation(volume_path);
+    std::string note = to_string(orientation.source);
+    if (manifest.orientation_fix &&
+        volume.voxel_to_world.near(manifest.orientation_fix->when_affine, 1e-3)) {
+      set_voxel_to_world(volume, manifest.orientation_fix->use_affine);
+      note = "manifest correction (" + manifest.orientation_fix->why + ")";
+    }
+    LabelTable table =
+        read_label_table(table_path, manifest.labels_format, manifest.labels_value_offset);
+
+    // The table and the volume must describe the same atlas: every value in the volume
+    // needs a name. A table entry absent from the volume is allowed (some atlases name
+    // regions too small to survive resampling), and shows as 0 voxels in region_stats.
+    std::set<std::int32_t> unnamed;
+    for (const auto v : volume.labels) {
+      if (v != 0 && !table.find(v)) unnamed.insert(v);
+    }
+    if (!unnamed.empty()) {
+      std::string list;
+      int shown = 0;
+      for (const auto v : unnamed) {
+        if (shown++ == 8) {
+          list += ", ...";
+          break;
+        }
+        list += (list.empty() ? "" : ", ") + std::to_string(v);
+      }
+      throw input_error("label table '" + table_path + "' does not match volume '" + volume_path +
+                        "': " + std::to_string(unnamed.size()) +
+                        " value(s) in the volume have no name (" + list + ")");
+    }
+    Atlas atlas(manifest, std::move(volume), std::move(table));
+    atlas.orientation_note_ = note;
+    return atlas;
+  } catch (Error& e) {
+    e.with_context("cannot load atlas '" + manifest.name + "'");
+    throw;
+  }
+}
+
+AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
+  AtlasHit hit;
+  std::array<int, 3> index{};
+  hit.inside_volume = volume_.nearest_voxel(point, index);
+  if (hit.inside_volume) {
+    hit.label = volume_.at(index[0], index[1], index[2]);
+    hit.voxel_centre = volume_.voxel_centre(index[0], index[1], index[2]);
+    if (hit.label != 0 || !(radius_mm > 0)) return hit;
+  } else {
+    const Vec3 c = volume_.world_to_voxel.apply(point);
+    hit.voxel_centre = volume_.voxel_to_world.apply(
+        {std::floor(c.x + 0.5), std::floor(c.y + 0.5), std::floor(c.z + 0.5)});
+    if (!(radius_mm > 0) || !is_finite(point)) return hit;
+  }
+
+  // Search the index-space box that holds the sphere: along index axis a the sphere spans
+  // radius * |row a of world_to_voxel| voxels either side of the point.
+  const Vec3 c = volume_.world_to_voxel.apply(point);
+  const double centre[3] = {c.x, c.y, c.z};
+  int lo[3], hi[3];
+  for (int a = 0; a < 3; ++a) {
+    const double half = radius_mm * volume_.world_to_voxel.row_norm(a);
+    lo[a] = std::max(0, static_cast<int>(std::floor(centre[a] - half)));
+    hi[a] = std::min(volume_.size[a] - 1, static_cast<int>(std::ceil(centre[a] + half)));
+    if (lo[a] > hi[a]) return hit;
+  }
+  const double limit = radius_mm * radius_mm;
+  double best_d2 = std::numeric_limits<double>::infinity();
+  std::int32_t best_label = 0;
+  Vec3 best_centre;
+  for (int k = lo[2]; k <= hi[2]; ++k) {
+    for (int j = lo[1]; j <= hi[1]; ++j) {
+      for (int i = lo[0]; i <= hi[0]; ++i) {
+        const std::int32_t v = volume_.at(i, j, k);
+        if (v == 0) continue;
+        const Vec3 p = volume_.voxel_centre(i, j, k);
+        const Vec3 d = p - point;
+        const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        if (d2 > limit) continue;
+        // Distances equal up to rounding count as ties, so the answer does not depend on
+        // the last bit of a matrix product.
+        const bool closer = d2 < best_d2 - 1e-9;
+        const bool tie = std::abs(d2 - best_d2) <= 1e-9;
+        if (closer || (tie && v < best_label)) {
+          best_d2 = d2;
+          best_label = v;
+          best_centre = p;
+        }
+      }
+    }
+  }
+  if (best_label != 0) {
+    hit.label = best_label;
+    hit.distance_mm = std::sqrt(best_d2);
+    hit.voxel_centre = best_centre;
+  }
+  return hit;
+}
+
+std::string Atlas::label_name(std::int32_t label) const {
+  const auto* e = table_.find(label);
+  return e ? e->name : std::string();
+}
+
+Hemisphere Atlas::label_hemisphere(std::int32_t label) const {
+  if (!manifest_.lateralised) return Hemisphere::bilateral;
+  const auto* e = table_.find(label);
+  if (e && e->stated_hemisphere) return *e->stated_hemisphere;
+  return Hemisphere::midline;
+}
+
+Hemisphere Atlas::hit_hemisphere(const AtlasHit& hit) const {
+  if (manifest_.lateralised) return label_hemisphere(hit.label);
+  // Half a voxel either side of x = 0 is the midline column.
+  const double half_voxel = 0.5 * volume_.voxel_to_world.column_norm(0);
+  return hemisphere_of_x(hit.voxel_centre.x, half_voxel);
+}
+
+std::vector<RegionStats> Atlas::region_stats() const {
+  struct Sum {
+    std::size_t n = 0;
+    double x = 0, y = 0, z = 0;
+  };
+  std::vector<Sum> sums;
+  std::int32_t max_label = 0;
+  for (const auto& e : table_.entries()) max_label = std::max(max_label, e.value);
+  sums.resize(static_cast<std::size_t>(max_label) + 1);
+  // Sum voxel indices, then map the mean index once: the map is affine, so the centroid of
+  // the voxel centres is the image of the mean index.
+  for (int k = 0; k < volume_.size[2]; ++k) {
+    for (int j = 0; j < volume_.size[1]; ++j) {
+      const std::size_t row = volume_.offset(0, j, k);
+      for (int i = 0; i < volume_.size[0]; ++i) {
+        const std::int32_t v = volume_.labels[row + i];
+        if (v <= 0 || v > max_label) continue;
+        auto& s = sums[v];
+        ++s.n;
+        s.x += i;
+        s.y += j;
+        s.z += k;
+      }
+    }
+  }
+  std::vector<RegionStats> out;
+  out.reserve(table_.size());
+  const double voxel_mm3 = volume_.voxel_volume_mm3();
+  for (const auto& e : table_.entries()) {
+    RegionStats r;
+    r.label = e.value;
+    r.name = e.name;
+    r.hemisphere = label_hemisphere(e.value);
+    const auto& s = sums[e.value];
+    r.voxels = s.n;
+    r.volume_mm3 = s.n * voxel_mm3;
+    if (s.n > 0) {
+      r.centroid = volume_.voxel_to_world.apply({s.x / s.n, s.y / s.n, s.z / s.n});
+    } else {
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      r.centroid = {nan, nan, nan};
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace foci

@@ -1,0 +1,168 @@
+#include "atlas/label_table.hpp"
+
+#include <pugixml.hpp>
+
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace foci {
+
+LabelTable::LabelTable(std::vector<LabelEntry> entries, const std::string& source)
+    : entries_(std::move(entries)) {
+  for (std::size_t n = 0; n < entries_.size(); ++n) {
+    const auto& e = entries_[n];
+    if (e.value < 1) {
+      throw input_error(source + ": label '" + e.name + "' has value " + std::to_string(e.value) +
+                        "; labels are numbered from 1 (0 is background)");
+    }
+    if (!by_value_.emplace(e.value, n).second) {
+      throw input_error(source + ": label value " + std::to_string(e.value) + " is given twice ('" +
+                        entries_[by_value_[e.value]].name + "' and '" + e.name + "')");
+    }
+  }
+}
+
+const LabelEntry* LabelTable::find(std::int32_t value) const {
+  const auto it = by_value_.find(value);
+  return it == by_value_.end() ? nullptr : &entries_[it->second];
+}
+
+std::optional<LabelTableFormat> parse_label_table_format(const std::string& word) {
+  if (word == "mricron") return LabelTableFormat::mricron;
+  if (word == "fsl-xml") return LabelTableFormat::fsl_xml;
+  if (word == "tsv") return LabelTableFormat::tsv;
+  return std::nullopt;
+}
+
+namespace {
+
+std::ifstream open_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw input_error("cannot read label table '" + path + "'");
+  return in;
+}
+
+std::string where(const std::string& path, std::size_t line) {
+  return path + ":" + std::to_string(line);
+}
+
+std::int32_t label_value(const std::string& field, const std::string& place) {
+  const auto v = parse_integer(field);
+  if (!v || *v < 0 || *v > 2147483647LL) {
+    throw input_error(place + ": expected a label number, got '" + field + "'");
+  }
+  return static_cast<std::int32_t>(*v);
+}
+
+}  // namespace
+
+LabelTable read_mricron_labels(const std::string& path) {
+  auto in = open_text(path);
+  std::vector<LabelEntry> entries;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto fields = split_whitespace(line);
+    if (fields.empty() || fields[0][0] == '#') continue;
+    if (fields.size() < 2) {
+      throw input_error(where(path, number) + ": expected 'value name', got '" +
+                        std::string(trim(line)) + "'");
+    }
+    const auto value = label_value(fields[0], where(path, number));
+    if (value == 0) continue;  // JHU's table names the background "Unclassified"
+    entries.push_back({value, fields[1], hemisphere_from_label_name(fields[1])});
+  }
+  if (entries.empty()) throw input_error(path + ": the label table holds no labels");
+  return LabelTable(std::move(entries), path);
+}
+
+LabelTable read_fsl_xml_labels(const std::string& path, int value_offset) {
+  pugi::xml_document doc;
+  const auto result = doc.load_file(path.c_str());
+  if (!result) {
+    throw input_error("cannot read label table '" + path + "': " + result.description() +
+                      " at byte " + std::to_string(result.offset));
+  }
+  std::vector<LabelEntry> entries;
+  for (const auto& node : doc.select_nodes("/atlas/data/label")) {
+    const auto label = node.node();
+    const std::string index_text = label.attribute("index").value();
+    const std::string place = path + ": <label index=\"" + index_text + "\">";
+    const auto index = parse_integer(index_text);
+    if (!index) throw input_error(place + ": index is not a number");
+    const std::string name(trim(label.text().get()));
+    if (name.empty()) throw input_error(place + ": the label has no name");
+    entries.push_back(
+        {static_cast<std::int32_t>(*index + value_offset), name, hemisphere_from_label_name(name)});
+  }
+  if (entries.empty()) throw input_error(path + ": no <atlas><data><label> elements");
+  return LabelTable(std::move(entries), path);
+}
+
+LabelTable read_tsv_labels(const std::string& path) {
+  auto in = open_text(path);
+  std::string line;
+  std::size_t number = 0;
+  std::vector<std::string> header;
+  while (header.empty() && std::getline(in, line)) {
+    ++number;
+    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    header = split_tabs(line);
+  }
+  if (header.empty()) throw input_error(path + ": empty label table (no header line)");
+  int label_col = -1, name_col = -1, hemi_col = -1;
+  for (int c = 0; c < static_cast<int>(header.size()); ++c) {
+    const std::string h = to_lower(trim(header[c]));
+    if (h == "label") label_col = c;
+    if (h == "name") name_col = c;
+    if (h == "hemisphere") hemi_col = c;
+  }
+  if (label_col < 0 || name_col < 0) {
+    throw input_error(where(path, number) + ": the header needs columns 'label' and 'name'");
+  }
+  std::vector<LabelEntry> entries;
+  while (std::getline(in, line)) {
+    ++number;
+    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    const auto fields = split_tabs(line);
+    if (fields.size() != header.size()) {
+      throw input_error(where(path, number) + ": expected " + std::to_string(header.size()) +
+                        " tab-separated fields, got " + std::to_string(fields.size()));
+    }
+    LabelEntry e;
+    e.value = label_value(fields[label_col], where(path, number));
+    e.name = std::string(trim(fields[name_col]));
+    if (e.name.empty()) throw input_error(where(path, number) + ": empty name");
+    if (hemi_col >= 0 && !trim(fields[hemi_col]).empty()) {
+      e.stated_hemisphere = parse_hemisphere(fields[hemi_col]);
+      if (!e.stated_hemisphere) {
+        throw input_error(where(path, number) +
+                          ": hemisphere must be left, right, midline or "
+                          "bilateral, got '" +
+                          fields[hemi_col] + "'");
+      }
+    } else {
+      e.stated_hemisphere = hemisphere_from_label_name(e.name);
+    }
+    entries.push_back(std::move(e));
+  }
+  if (entries.empty()) throw input_error(path + ": the label table holds no labels");
+  return LabelTable(std::move(entries), path);
+}
+
+LabelTable read_label_table(const std::string& path, LabelTableFormat format, int value_offset) {
+  switch (format) {
+    case LabelTableFormat::mricron:
+      return read_mricron_labels(path);
+    case LabelTableFormat::fsl_xml:
+      return read_fsl_xml_labels(path, value_offset);
+    case LabelTableFormat::tsv:
+      return read_tsv_labels(path);
+  }
+  throw Error(ExitCode::internal, "unknown label table format");
+}
+
+}  // namespace foci

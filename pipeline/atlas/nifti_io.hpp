@@ -1,0 +1,39 @@
+#pragma once
+// NIfTI label volumes in and out. Orientation follows the NIfTI standard as nibabel, FSL and
+// MRIcron read it: the sform when sform_code > 0, else the qform when qform_code > 0, else
+// pixdim alone. ITK 5.2 prefers the qform, and several Debian atlases carry broken qforms;
+// see nifti_io.cpp for why ITK's reader is not used.
+#include <string>
+
+#include "atlas/label_volume.hpp"
+
+namespace foci {
+
+enum class OrientationSource { sform, qform, pixdim };
+std::string to_string(OrientationSource source);
+
+struct NiftiOrientation {
+  OrientationSource source = OrientationSource::pixdim;
+  int sform_code = 0;
+  int qform_code = 0;
+  Affine sform;   ///< as stored; meaningful only when sform_code > 0
+  Affine qform;   ///< from the quaternion; meaningful only when qform_code > 0
+  Affine pixdim;  ///< diag(pixdim[1..3]), the standard's "method 1"
+  Affine chosen;  ///< voxel index -> RAS mm, by the rule above
+  std::array<int, 3> size{0, 0, 0};
+};
+
+/// Reads only the header. Throws Error (input) naming the file when it is not a readable
+/// NIfTI-1 image with three spatial dimensions.
+NiftiOrientation read_nifti_orientation(const std::string& path);
+
+/// Reads a label image: integer voxel values (any integer datatype; floats must hold whole
+/// numbers) and the orientation above. Throws Error (input) naming the file.
+LabelVolume read_label_volume(const std::string& path);
+
+/// Writes a label volume as NIfTI-1 (.nii or .nii.gz) with sform and qform both set to its
+/// voxel_to_world, codes 4 (MNI), int32 voxels. The affine must be a rotation times positive
+/// scales (what the qform can hold). Throws Error (output) naming the file.
+void write_label_volume(const LabelVolume& volume, const std::string& path);
+
+}  // namespace foci

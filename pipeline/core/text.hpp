@@ -1,0 +1,26 @@
+#pragma once
+// Small text helpers for the plain-text formats foci reads (TSV, label lists).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace foci {
+
+std::string_view trim(std::string_view s);
+std::string to_lower(std::string_view s);
+/// Splits on every tab; "a\t\tb" gives three fields, the middle one empty.
+std::vector<std::string> split_tabs(std::string_view line);
+/// Splits on runs of spaces and tabs; never gives empty fields.
+std::vector<std::string> split_whitespace(std::string_view line);
+/// The whole field must be a decimal number (leading/trailing blanks allowed). NaN and
+/// infinities are not numbers here; nullopt for anything else.
+std::optional<double> parse_finite_double(std::string_view field);
+std::optional<long long> parse_integer(std::string_view field);
+/// The candidates closest to `word` by edit distance (case-insensitive), best first, at most
+/// `limit`, and only those within a distance that makes a suggestion useful.
+std::vector<std::string> closest_matches(std::string_view word,
+                                         const std::vector<std::string>& candidates,
+                                         std::size_t limit = 3);
+
+}  // namespace foci

@@ -1,0 +1,51 @@
+# Shared by run-main.sh and run-tests.sh: install what is missing, then configure and build.
+# Sourced, not run.
+
+# Debian 12 packages foci builds, tests and runs with. libvtk9-dev and xvfb/xauth are for
+# rendering (VTK through Xvfb on machines without a display).
+FOCI_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+  mricron-data xvfb xauth
+)
+
+foci_missing_packages() {
+  local package
+  for package in "${FOCI_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      printf '%s\n' "$package"
+    fi
+  done
+}
+
+# Installs what is missing; does nothing (quickly) when everything is there. Without root it
+# prints the exact command to run and stops.
+foci_install_packages() {
+  local missing
+  mapfile -t missing < <(foci_missing_packages)
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "foci needs these Debian packages; as root, run:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "foci: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# foci_build BUILD_DIR [CMAKE OPTIONS...]: configure once, then build incrementally.
+foci_build() {
+  local build_dir=$1
+  shift
+  if [ ! -f "$build_dir/build.ninja" ]; then
+    cmake -S "$FOCI_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+  else
+    cmake "$build_dir" "$@" >/dev/null
+  fi
+  cmake --build "$build_dir" --parallel "$(nproc)"
+}

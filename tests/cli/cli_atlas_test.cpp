@@ -1,0 +1,206 @@
+// The foci executable as a user meets it: real processes, real exit codes, exact messages.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "nifti_fixture.hpp"
+
+namespace foci {
+namespace {
+
+using testing::TempDir;
+using testing::write_text;
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliAtlas : public ::testing::Test {
+ protected:
+  ProcessResult run_foci(const std::string& args) {
+    const std::string out = dir_.path("stdout"), err = dir_.path("stderr");
+    const std::string command =
+        std::string("'") + FOCI_BINARY + "' " + args + " >'" + out + "' 2>'" + err + "'";
+    const int status = std::system(command.c_str());
+    ProcessResult run;
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = slurp(out);
+    run.err = slurp(err);
+    return run;
+  }
+  static bool have_mricron_data() {
+    return std::filesystem::exists("/usr/share/mricron/templates/aal.nii.gz");
+  }
+  TempDir dir_;
+};
+
+#define REQUIRE_MRICRON_DATA() \
+  if (!have_mricron_data()) GTEST_SKIP() << "mricron-data is not installed"
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST_F(CliAtlas, QueryOneMniPointPrintsHeaderAndRow) {
+  REQUIRE_MRICRON_DATA();
+  const auto r = run_foci("atlas query --atlas aal --mni -28 -18 -18");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(
+      lines[0],
+      "line\tx\ty\tz\tspace\tmni_x\tmni_y\tmni_z\tatlas\tlabel\tname\themisphere\tdistance_mm");
+  EXPECT_EQ(lines[1],
+            "1\t-28\t-18\t-18\tMNI\t-28.00\t-18.00\t-18.00\taal\t37\tHippocampus_L\tleft\t0.00");
+}
+
+TEST_F(CliAtlas, QueryTalairachPointIsConvertedFirst) {
+  REQUIRE_MRICRON_DATA();
+  const auto r = run_foci("atlas query --atlas aal --tal -44 31 27 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["space"], "Talairach");
+  EXPECT_EQ(j[0]["transform"], "icbm_other");
+  EXPECT_NEAR(j[0]["mni"][0].get<double>(), -45.84, 0.01);
+  EXPECT_NEAR(j[0]["mni"][1].get<double>(), 35.98, 0.01);
+}
+
+TEST_F(CliAtlas, QueryCoordsFileKeepsOrderAndEchoesColumns) {
+  REQUIRE_MRICRON_DATA();
+  const auto path = dir_.path("points.tsv");
+  write_text(path,
+             "name\tx\ty\tz\nsecond-listed-first\t28\t-12\t-22\noutside\t0\t0\t200\n"
+             "first\t-28\t-18\t-18\n");
+  const auto r = run_foci("atlas query --atlas aal --coords '" + path + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[0].find("\tinput_name"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("Hippocampus_R\tright\t0.00\tsecond-listed-first"), std::string::npos);
+  EXPECT_NE(lines[2].find("\taal\t0\t\t\t\toutside"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].find("Hippocampus_L"), std::string::npos);
+}
+
+TEST_F(CliAtlas, QueryRadiusReportsDistance) {
+  REQUIRE_MRICRON_DATA();
+  // Just outside the cortex above the vertex: nothing at the point, something within 20 mm.
+  const auto none = run_foci("atlas query --atlas aal --mni 0 -20 80");
+  const auto some = run_foci("atlas query --atlas aal --mni 0 -20 80 --radius 20");
+  ASSERT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_NE(lines_of(none.out)[1].find("\taal\t0\t"), std::string::npos);
+  const auto fields = lines_of(some.out)[1];
+  EXPECT_EQ(fields.find("\taal\t0\t"), std::string::npos) << fields;
+  const double distance = std::stod(fields.substr(fields.rfind('\t') + 1));
+  EXPECT_GT(distance, 0);
+  EXPECT_LE(distance, 20);
+}
+
+TEST_F(CliAtlas, BadCoordinateFileNamesFileAndLineAndExitsThree) {
+  const auto path = dir_.path("bad.tsv");
+  write_text(path, "x\ty\tz\n1\t2\t3\n4\tNaN\t6\n");
+  const auto r = run_foci("atlas query --atlas aal --coords '" + path + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "") << "nothing half-written on stdout";
+  EXPECT_NE(r.err.find("foci: [ERROR] " + path + ":3: column 'y': 'NaN' is not a finite number"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliAtlas, MissingColumnEmptyAndAbsentFilesExitThree) {
+  const auto missing = dir_.path("missing.tsv");
+  write_text(missing, "x\ty\n1\t2\n");
+  EXPECT_EQ(run_foci("atlas query --atlas aal --coords '" + missing + "'").exit_code, 3);
+  const auto empty = dir_.path("empty.tsv");
+  write_text(empty, "");
+  const auto r = run_foci("atlas query --atlas aal --coords '" + empty + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find(empty), std::string::npos);
+  const auto absent = run_foci("atlas query --atlas aal --coords '" + dir_.path("nope.tsv") + "'");
+  EXPECT_EQ(absent.exit_code, 3);
+  EXPECT_NE(absent.err.find("nope.tsv': no such file"), std::string::npos) << absent.err;
+}
+
+TEST_F(CliAtlas, UnknownAtlasIsAUsageErrorWithSuggestion) {
+  const auto r = run_foci("atlas query --atlas aall --mni 0 0 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown atlas 'aall'; did you mean 'aal'?"), std::string::npos) << r.err;
+}
+
+TEST_F(CliAtlas, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_foci("atlas query --atlas aal").exit_code, 2) << "no point given";
+  EXPECT_EQ(run_foci("atlas query --atlas aal --mni 1 2").exit_code, 2);
+  EXPECT_EQ(run_foci("atlas query --atlas aal --mni 1 2 3 --radius -1").exit_code, 2);
+  const auto r = run_foci("atlas quer");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("did you mean 'query'?"), std::string::npos) << r.err;
+}
+
+TEST_F(CliAtlas, CorruptAtlasVolumeIsAnInputErrorNamingTheFile) {
+  write_text(dir_.path("broken.nii.gz"), "this is not a NIfTI file at all, just text");
+  write_text(dir_.path("broken.tsv"), "label\tname\n1\tA\n");
+  const auto manifest = dir_.path("broken.json");
+  write_text(manifest, R"({"name":"broken","title":"t","space":"MNI","volume":"broken.nii.gz",
+    "labels":{"file":"broken.tsv","format":"tsv"},"citation":"c","licence":"l"})");
+  const auto r = run_foci("atlas query --atlas '" + manifest + "' --mni 0 0 0");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("cannot load atlas 'broken'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(dir_.path("broken.nii.gz")), std::string::npos) << r.err;
+}
+
+TEST_F(CliAtlas, LabelTableNotMatchingTheVolumeIsRefused) {
+  REQUIRE_MRICRON_DATA();
+  // AAL's volume with a table that stops at label 100.
+  std::string table;
+  for (int n = 1; n <= 100; ++n) table += std::to_string(n) + " Region" + std::to_string(n) + "\n";
+  write_text(dir_.path("short.txt"), table);
+  const auto manifest = dir_.path("short.json");
+  write_text(manifest, R"({"name":"short","title":"t","space":"MNI","volume":"aal.nii.gz",
+    "labels":{"file":"short.txt","format":"mricron"},"citation":"c","licence":"l"})");
+  const auto r = run_foci("atlas regions --atlas '" + manifest + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("16 value(s) in the volume have no name"), std::string::npos) << r.err;
+}
+
+TEST_F(CliAtlas, ListNamesEveryShippedAtlas) {
+  const auto r = run_foci("atlas list");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"aal", "ho-cort", "brodmann", "aicha", "jhu-wm", "ch2", "ch2bet"}) {
+    EXPECT_NE(r.out.find(std::string("\n") + name + "\t"), std::string::npos) << name;
+  }
+}
+
+TEST_F(CliAtlas, RegionsListsEveryAalLabel) {
+  REQUIRE_MRICRON_DATA();
+  const auto r = run_foci("atlas regions --atlas aal");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 117u);
+  EXPECT_EQ(lines[0], "label\tname\themisphere\tx\ty\tz\tvolume_mm3\tvoxels");
+  EXPECT_EQ(lines[37].substr(0, 24), "37\tHippocampus_L\tleft\t-2");
+}
+
+TEST_F(CliAtlas, HelpDocumentsExitCodes) {
+  const auto r = run_foci("atlas query --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("3  input error"), std::string::npos);
+  EXPECT_NE(r.out.find("--radius"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace foci

@@ -1,0 +1,37 @@
+#include <gtest/gtest.h>
+
+#include "core/hemisphere.hpp"
+#include "core/text.hpp"
+
+namespace foci {
+namespace {
+
+TEST(CoreText, ParseFiniteDoubleIsStrict) {
+  EXPECT_EQ(parse_finite_double(" -24.5 "), -24.5);
+  EXPECT_EQ(parse_finite_double("+3"), 3.0);
+  EXPECT_FALSE(parse_finite_double("nan"));
+  EXPECT_FALSE(parse_finite_double("inf"));
+  EXPECT_FALSE(parse_finite_double("12abc"));
+  EXPECT_FALSE(parse_finite_double(""));
+  EXPECT_FALSE(parse_finite_double("1e400")) << "overflows to infinity";
+}
+
+TEST(CoreText, ClosestMatchesSuggestsNearNamesOnly) {
+  const std::vector<std::string> names{"aal", "aicha", "brodmann", "ho-cort", "jhu-wm"};
+  EXPECT_EQ(closest_matches("aall", names, 1), std::vector<std::string>{"aal"});
+  EXPECT_EQ(closest_matches("hocort", names, 1), std::vector<std::string>{"ho-cort"});
+  EXPECT_TRUE(closest_matches("zzzzzzzz", names).empty());
+}
+
+TEST(CoreHemisphere, ReadsSideFromAtlasLabelNames) {
+  EXPECT_EQ(hemisphere_from_label_name("Hippocampus_L"), Hemisphere::left);
+  EXPECT_EQ(hemisphere_from_label_name("Cerebral_peduncle_R"), Hemisphere::right);
+  EXPECT_EQ(hemisphere_from_label_name("Right Putamen"), Hemisphere::right);
+  EXPECT_EQ(hemisphere_from_label_name("Medial lemniscus left"), Hemisphere::left);
+  EXPECT_FALSE(hemisphere_from_label_name("Vermis_1_2"));
+  EXPECT_FALSE(hemisphere_from_label_name("Frontal Pole"));
+  EXPECT_FALSE(hemisphere_from_label_name("N_Thalamus-9"));
+}
+
+}  // namespace
+}  // namespace foci

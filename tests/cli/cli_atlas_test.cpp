@@ -163,6 +163,16 @@ TEST_F(CliAtlas, CorruptAtlasVolumeIsAnInputErrorNamingTheFile) {
   EXPECT_NE(r.err.find(dir_.path("broken.nii.gz")), std::string::npos) << r.err;
 }
 
+TEST_F(CliAtlas, MissingAtlasVolumeSaysWhereItLooked) {
+  const auto manifest = dir_.path("gone.json");
+  write_text(manifest, R"({"name":"gone","title":"t","space":"MNI","volume":"gone.nii.gz",
+    "labels":{"file":"gone.tsv","format":"tsv"},"citation":"c","licence":"l"})");
+  const auto r = run_foci("atlas regions --atlas '" + manifest + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("cannot find 'gone.nii.gz' (looked in " + dir_.root()), std::string::npos)
+      << r.err;
+}
+
 TEST_F(CliAtlas, LabelTableNotMatchingTheVolumeIsRefused) {
   REQUIRE_MRICRON_DATA();
   // AAL's volume with a table that stops at label 100.

@@ -18,5 +18,9 @@ struct CommandContext {
 void add_atlas_list_command(CLI::App& atlas, CommandContext& context);
 void add_atlas_query_command(CLI::App& atlas, CommandContext& context);
 void add_atlas_regions_command(CLI::App& atlas, CommandContext& context);
+void add_atlas_resolve_command(CLI::App& atlas, CommandContext& context);
+void add_import_command(CLI::App& app, CommandContext& context);
+void add_export_command(CLI::App& app, CommandContext& context);
+void add_validate_command(CLI::App& app, CommandContext& context);
 
 }  // namespace foci

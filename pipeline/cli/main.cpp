@@ -38,13 +38,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_flag("-v,--verbose", context.verbose, "Say what is being done, on stderr");
 
-  CLI::App* atlas = app.add_subcommand("atlas", "Atlases: list them, look up points, list regions");
+  CLI::App* atlas =
+      app.add_subcommand("atlas", "Atlases: list them, look up points, list and resolve regions");
   atlas->footer(kExitCodes);
   atlas->require_subcommand(1);
   foci::add_atlas_list_command(*atlas, context);
   foci::add_atlas_query_command(*atlas, context);
   foci::add_atlas_regions_command(*atlas, context);
+  foci::add_atlas_resolve_command(*atlas, context);
+  foci::add_import_command(app, context);
+  foci::add_export_command(app, context);
+  foci::add_validate_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
+  for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);
 
   try {
     app.parse(argc, argv);

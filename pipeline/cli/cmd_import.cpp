@@ -1,0 +1,74 @@
+// foci import: read BrainNet, Sleuth, NiMARE, Neurosynth or TSV into a findings file.
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "findings/findings_json.hpp"
+#include "findings/importers.hpp"
+
+namespace foci {
+
+namespace {
+
+struct ImportOptions {
+  std::string from;
+  std::vector<std::string> inputs;
+  std::string edges, metadata, output;
+  std::string space = "MNI";
+  bool force = false;
+};
+
+void run_import(const ImportOptions& options, CommandContext& context) {
+  ImportRequest request;
+  request.format = *parse_import_format(options.from);
+  request.inputs = options.inputs;
+  if (!options.edges.empty()) request.edges = options.edges;
+  if (!options.metadata.empty()) request.metadata = options.metadata;
+  if (!options.edges.empty() && request.format != ImportFormat::brainnet) {
+    throw usage_error("--edges goes with --from brainnet");
+  }
+  const auto space = parse_coordinate_space(options.space);
+  if (!space) throw usage_error("--space must be MNI or Talairach");
+  request.default_space = *space;
+  check_can_write(options.output, options.force);
+
+  const FindingsFile file = import_findings(request);
+  // What is written must read back: an importer bug is caught here, not by the next user.
+  const auto check = parse_findings(to_json(file));
+  if (!check.problems.empty()) {
+    throw Error(ExitCode::internal,
+                "the imported findings do not validate: " + check.problems.front().pointer + ": " +
+                    check.problems.front().message);
+  }
+  write_file_atomically(options.output, to_json(file).dump(2) + "\n", options.force);
+  std::size_t connections = 0;
+  for (const auto& f : file.findings) connections += f.is_connection();
+  *context.log << "foci: imported " << file.findings.size() - connections << " coordinate(s)"
+               << (connections ? " and " + std::to_string(connections) + " connection(s)" : "")
+               << " from " << file.studies.size() << " study(ies) into " << options.output << "\n";
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<ImportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "import",
+      "Read another tool's coordinates into a findings file: BrainNet Viewer .node (+ .edge),\n"
+      "Sleuth text (GingerALE/BrainMap), NiMARE dataset JSON, Neurosynth TSVs, or a TSV with\n"
+      "x y z (optional: space voxels direction value label region hemisphere study measure).");
+  cmd->add_option("--from", options->from, "Input format")
+      ->required()
+      ->check(CLI::IsMember({"brainnet", "sleuth", "nimare", "neurosynth", "tsv"}));
+  cmd->add_option("inputs", options->inputs, "Input file(s); Sleuth takes several")->required();
+  cmd->add_option("--edges", options->edges, "BrainNet .edge matrix for the .node file");
+  cmd->add_option("--metadata", options->metadata, "Neurosynth metadata TSV (study spaces)");
+  cmd->add_option("--space", options->space, "TSV: space of rows with no space column")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", options->output, "Findings JSON to write")->required();
+  cmd->add_flag("--force", options->force, "Overwrite the output if it exists");
+  cmd->callback([options, &context] { run_import(*options, context); });
+}
+
+}  // namespace foci

@@ -1,0 +1,124 @@
+#include <filesystem>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "findings/importers.hpp"
+#include "findings/text_lines.hpp"
+
+namespace foci {
+
+FindingsFile import_sleuth(const std::vector<std::string>& paths) {
+  FindingsFile out;
+  out.title = "Sleuth foci";
+  std::map<std::string, std::size_t> study_index;
+  std::string citation;
+  int experiment_number = 0;
+  for (const auto& path : paths) {
+    const std::string file_name = std::filesystem::path(path).filename().string();
+    citation += (citation.empty() ? "Sleuth file " : ", ") + file_name;
+    const auto lines = read_text_lines(path);
+    std::optional<CoordinateSpace> space;
+    // The experiment being read: its names, its subjects, and whether a coordinate has
+    // been seen (a name line after coordinates starts a new experiment).
+    std::vector<std::pair<std::string, std::string>> names;
+    std::optional<std::string> subjects;
+    bool in_coordinates = false;
+    int foci_in_experiment = 0;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+      const std::string place = path + ":" + std::to_string(n + 1);
+      const std::string line(trim(lines[n]));
+      if (line.empty()) {
+        in_coordinates = false;
+        names.clear();
+        subjects.reset();
+        continue;
+      }
+      if (line.rfind("//", 0) == 0) {
+        const std::string comment(trim(std::string_view(line).substr(2)));
+        const auto equals = comment.find('=');
+        if (equals != std::string::npos) {
+          const std::string key = to_lower(trim(std::string_view(comment).substr(0, equals)));
+          const std::string value(trim(std::string_view(comment).substr(equals + 1)));
+          if (key == "reference") {
+            space = parse_coordinate_space(value);
+            if (!space) {
+              throw input_error(place + ": Reference must be MNI or Talairach, got '" + value +
+                                "'");
+            }
+            continue;
+          }
+          if (key == "subjects") {
+            if (!parse_integer(value) || *parse_integer(value) < 1) {
+              throw input_error(place + ": Subjects must be a positive whole number, got '" +
+                                value + "'");
+            }
+            subjects = value;
+            continue;
+          }
+        }
+        if (in_coordinates) {
+          names.clear();
+          subjects.reset();
+          in_coordinates = false;
+        }
+        const auto colon = comment.find(':');
+        names.emplace_back(std::string(trim(std::string_view(comment).substr(0, colon))),
+                           colon == std::string::npos
+                               ? std::string()
+                               : std::string(trim(std::string_view(comment).substr(colon + 1))));
+        continue;
+      }
+      const auto fields = split_whitespace(line);
+      if (fields.size() != 3) {
+        throw input_error(place + ": expected a coordinate 'x y z', got " +
+                          std::to_string(fields.size()) + " field(s): '" + line + "'");
+      }
+      double v[3];
+      for (int a = 0; a < 3; ++a) {
+        const auto parsed = parse_finite_double(fields[a]);
+        if (!parsed) {
+          throw input_error(place + ": '" + fields[a] + "' is not a number");
+        }
+        v[a] = *parsed;
+      }
+      if (!space) throw input_error(place + ": a coordinate before any '// Reference=' line");
+      if (names.empty()) {
+        throw input_error(place + ": a coordinate before any '// Study: contrast' line");
+      }
+      if (!in_coordinates) {
+        ++experiment_number;
+        foci_in_experiment = 0;
+      }
+      in_coordinates = true;
+      const std::string study_name = names.front().first;
+      const std::string id = make_id(study_name);
+      if (!study_index.count(id)) {
+        study_index[id] = out.studies.size();
+        Study s;
+        s.id = id;
+        s.citation = study_name;
+        out.studies.push_back(s);
+      }
+      std::string contrast;
+      for (const auto& [study, experiment] : names) {
+        contrast += (contrast.empty() ? "" : "; ") + experiment;
+      }
+      Finding f;
+      f.id = "exp" + std::to_string(experiment_number) + "-" + std::to_string(++foci_in_experiment);
+      f.study = id;
+      if (!contrast.empty()) f.contrast = contrast;
+      f.location =
+          Location{std::nullopt, std::nullopt, ReportedCoordinate{{v[0], v[1], v[2]}, *space}};
+      f.source_anchor = file_name + ":" + std::to_string(n + 1);
+      if (subjects) f.imported["subjects"] = *subjects;
+      f.imported["experiment"] = std::to_string(experiment_number);
+      out.findings.push_back(std::move(f));
+    }
+  }
+  out.source.citation = citation;
+  if (out.findings.empty()) throw input_error("no coordinates in the Sleuth file(s)");
+  return out;
+}
+
+}  // namespace foci

@@ -1,0 +1,46 @@
+#pragma once
+// Reading the formats other tools write into findings files. Every importer keeps every
+// coordinate it is given (input count = output count), records where each came from in
+// `source_anchor` ("FILE:LINE" or "FILE: STUDY/CONTRAST"), and keeps values the model has no
+// place for in `imported`. Bad input throws Error (input) naming the file and line.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "findings/model.hpp"
+
+namespace foci {
+
+enum class ImportFormat { brainnet, sleuth, nimare, neurosynth, tsv };
+std::optional<ImportFormat> parse_import_format(const std::string& word);
+
+struct ImportRequest {
+  ImportFormat format = ImportFormat::tsv;
+  std::vector<std::string> inputs;                       ///< Sleuth may take several files
+  std::optional<std::string> edges;                      ///< BrainNet .edge beside the .node file
+  std::optional<std::string> metadata;                   ///< Neurosynth metadata TSV
+  CoordinateSpace default_space = CoordinateSpace::mni;  ///< TSV rows without a space
+};
+
+FindingsFile import_findings(const ImportRequest& request);
+
+/// A valid study or finding id from free text: letters, digits, '.', '_' and '-' are kept,
+/// every run of anything else becomes one '-'; "study" when nothing is left.
+std::string make_id(const std::string& text);
+
+/// BrainNet Viewer: `.node` rows `x y z colour size label` (MNI mm; label `-` = none), and an
+/// optional N x N `.edge` matrix whose non-zero off-diagonal cells become connections.
+FindingsFile import_brainnet(const std::string& nodes, const std::optional<std::string>& edges);
+/// GingerALE / BrainMap Sleuth text: `// Reference=MNI|Talairach`, then experiments of
+/// `// Study: contrast` lines, `// Subjects=N`, and `x y z` rows, separated by blank lines.
+FindingsFile import_sleuth(const std::vector<std::string>& paths);
+/// NiMARE dataset JSON: studies -> contrasts -> coords {space, x[], y[], z[]}.
+FindingsFile import_nimare(const std::string& path);
+/// Neurosynth coordinates TSV (id, table_id, table_num, peak_id, x, y, z) with its metadata
+/// TSV (id, doi, space, title, authors, year, journal); plain or gzip.
+FindingsFile import_neurosynth(const std::string& coordinates, const std::string& metadata);
+/// Plain coordinate TSV: header with x y z and optionally space, voxels, direction, value,
+/// label, region, hemisphere, study, measure; an empty optional cell means not reported.
+FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace default_space);
+
+}  // namespace foci

@@ -1,0 +1,11 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace foci {
+
+/// The lines of a text file, plain or gzip-compressed (Neurosynth ships .tsv.gz), without
+/// line endings. Throws Error (input) naming the file when it cannot be read.
+std::vector<std::string> read_text_lines(const std::string& path);
+
+}  // namespace foci

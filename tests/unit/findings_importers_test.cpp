@@ -1,0 +1,255 @@
+// Importers on the real files of other tools (shared/formats, skipped when absent) and on
+// small files written here; exporters read back by the importers.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "findings/exporters.hpp"
+#include "findings/findings_json.hpp"
+#include "findings/importers.hpp"
+#include "nifti_fixture.hpp"
+
+namespace foci {
+namespace {
+
+const std::string kFormats = FOCI_SHARED_DIR "/formats";
+
+#define REQUIRE_FORMATS()                 \
+  if (!std::filesystem::exists(kFormats)) \
+  GTEST_SKIP() << "real format files not present: " << kFormats
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+void expect_valid(const FindingsFile& file) {
+  const auto parsed = parse_findings(to_json(file));
+  EXPECT_TRUE(parsed.problems.empty())
+      << parsed.problems.front().pointer << ": " << parsed.problems.front().message;
+}
+
+std::size_t experiments_of(const FindingsFile& f) {
+  std::set<std::string> experiments;
+  for (const auto& finding : f.findings) experiments.insert(finding.imported.at("experiment"));
+  return experiments.size();
+}
+
+TEST(FindingsImporters, SleuthCountsFociAndExperiments) {
+  REQUIRE_FORMATS();
+  const auto one = import_sleuth({kFormats + "/sleuth/test_sleuth_file.txt"});
+  EXPECT_EQ(one.findings.size(), 7u);
+  EXPECT_EQ(experiments_of(one), 3u);
+  EXPECT_EQ(one.findings.back().contrast, "ExperimentName; ExperimentName2; ExperimentName3");
+  EXPECT_EQ(one.findings.front().imported.at("subjects"), "50");
+  expect_valid(one);
+  const auto both = import_sleuth(
+      {kFormats + "/sleuth/test_sleuth_file.txt", kFormats + "/sleuth/test_sleuth_file2.txt"});
+  EXPECT_EQ(both.findings.size(), 11u);
+  EXPECT_EQ(experiments_of(both), 5u);
+  EXPECT_EQ(both.findings.back().location->coordinate->space, CoordinateSpace::talairach);
+  EXPECT_EQ(both.findings.front().location->coordinate->space, CoordinateSpace::mni);
+  expect_valid(both);
+}
+
+TEST(FindingsImporters, SleuthRefusesTheMalformedFiles) {
+  REQUIRE_FORMATS();
+  EXPECT_NE(error_of([] {
+              import_sleuth({kFormats + "/sleuth/test_sleuth_file3.txt"});
+            }).find("test_sleuth_file3.txt:5: 'dog' is not a number"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              import_sleuth({kFormats + "/sleuth/test_sleuth_file4.txt"});
+            }).find("test_sleuth_file4.txt:5: expected a coordinate 'x y z', got 2"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              import_sleuth({kFormats + "/sleuth/test_sleuth_file5.txt"});
+            }).find("test_sleuth_file5.txt:1: Reference must be MNI or Talairach, got 'Dog'"),
+            std::string::npos);
+}
+
+/// Node rows of a BrainNet file, counted independently of the importer.
+std::size_t node_rows(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto t = trim(line);
+    rows += !t.empty() && t[0] != '#';
+  }
+  return rows;
+}
+
+TEST(FindingsImporters, EveryBrainNetNodeFileKeepsEveryNode) {
+  REQUIRE_FORMATS();
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFormats + "/brainnet")) {
+    if (entry.path().extension() != ".node") continue;
+    ++files;
+    const auto imported = import_brainnet(entry.path().string(), std::nullopt);
+    EXPECT_EQ(imported.findings.size(), node_rows(entry.path().string())) << entry.path();
+    expect_valid(imported);
+  }
+  EXPECT_EQ(files, 10);
+  const auto power =
+      import_brainnet(kFormats + "/brainnet/Power264/Node_Power264.node", std::nullopt);
+  EXPECT_FALSE(power.findings.front().location->region) << "label '-' means no region";
+  const auto aal = import_brainnet(kFormats + "/brainnet/AAL90/Node_AAL90.node", std::nullopt);
+  EXPECT_EQ(aal.findings.front().location->region, "PreCG.L");
+  EXPECT_EQ(aal.findings.front().imported.at("size"), "4.96");
+}
+
+TEST(FindingsImporters, BrainNetEdgesBecomeConnections) {
+  REQUIRE_FORMATS();
+  const std::string dir = kFormats + "/brainnet/AAL90/";
+  const auto f = import_brainnet(dir + "Node_AAL90.node", dir + "Edge_AAL90_Binary.edge");
+  // Count non-zero cells above the diagonal straight from the file.
+  std::ifstream in(dir + "Edge_AAL90_Binary.edge");
+  std::size_t expected = 0, row = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto cells = split_whitespace(line);
+    if (cells.empty() || cells[0][0] == '#') continue;
+    for (std::size_t c = row + 1; c < cells.size(); ++c) expected += std::stod(cells[c]) != 0;
+    ++row;
+  }
+  std::size_t connections = 0;
+  for (const auto& finding : f.findings) connections += finding.is_connection();
+  EXPECT_EQ(connections, expected);
+  EXPECT_EQ(f.findings.size() - connections, 90u);
+  expect_valid(f);
+}
+
+TEST(FindingsImporters, BrainNetRefusesLpba40NodesAgainstA40By40Matrix) {
+  REQUIRE_FORMATS();
+  const std::string dir = kFormats + "/brainnet/LPBA40/";
+  const auto message =
+      error_of([&] { import_brainnet(dir + "Node_LPBA40.node", dir + "Edge_LPBA40.edge"); });
+  EXPECT_NE(message.find("Edge_LPBA40.edge: the edge matrix has 40 rows but"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("has 56 nodes"), std::string::npos) << message;
+}
+
+TEST(FindingsImporters, NimareDatasetsKeepEveryFocusAndItsSpace) {
+  REQUIRE_FORMATS();
+  const auto pain = import_nimare(kFormats + "/nimare/test_pain_dataset.json");
+  EXPECT_EQ(pain.findings.size(), 243u);
+  expect_valid(pain);
+  const auto ns = import_nimare(kFormats + "/nimare/neurosynth_dset.json");
+  EXPECT_EQ(ns.findings.size(), 583u);
+  std::size_t talairach = 0;
+  for (const auto& f : ns.findings) {
+    talairach += f.location->coordinate->space == CoordinateSpace::talairach;
+  }
+  EXPECT_GT(talairach, 0u);
+  EXPECT_LT(talairach, ns.findings.size());
+  expect_valid(ns);
+}
+
+TEST(FindingsImporters, NeurosynthKeepsEveryPeak) {
+  REQUIRE_FORMATS();
+  const auto f =
+      import_neurosynth(kFormats + "/neurosynth/data-neurosynth_version-7_coordinates.tsv.gz",
+                        kFormats + "/neurosynth/data-neurosynth_version-7_metadata.tsv.gz");
+  EXPECT_EQ(f.findings.size(), 1420u);
+  EXPECT_EQ(f.studies.size(), 20u);
+  expect_valid(f);
+}
+
+class FindingsTsvImport : public ::testing::Test {
+ protected:
+  std::string file(const std::string& text) {
+    const auto path = dir_.path("points.tsv");
+    testing::write_text(path, text);
+    return path;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(FindingsTsvImport, ReadsOptionalColumnsAndEmptyCells) {
+  const auto f = import_coordinate_tsv(
+      file("x\ty\tz\tspace\tvoxels\tdirection\tregion\themisphere\tstudy\tmeasure\tnote\n"
+           "-28\t-18\t-18\t\t120\tincrease\thippocampus\tleft\tLi 2020\tReHo\tpeak 1\n"
+           "30\t-10\t-20\tTalairach\t\t\t\t\t\t\t\n"),
+      CoordinateSpace::mni);
+  ASSERT_EQ(f.findings.size(), 2u);
+  const auto& a = f.findings[0];
+  EXPECT_EQ(a.direction, Direction::increase);
+  EXPECT_EQ(*a.cluster->voxels, 120);
+  EXPECT_EQ(a.location->hemisphere, Hemisphere::left);
+  EXPECT_EQ(a.study, "Li-2020");
+  EXPECT_EQ(a.imported.at("note"), "peak 1");
+  const auto& b = f.findings[1];
+  EXPECT_FALSE(b.direction) << "an empty cell is not reported";
+  EXPECT_FALSE(b.measure);
+  EXPECT_EQ(b.location->coordinate->space, CoordinateSpace::talairach);
+  expect_valid(f);
+}
+
+TEST_F(FindingsTsvImport, RefusesAnUnknownDirection) {
+  const auto path = file("x\ty\tz\tdirection\n1\t2\t3\tup\n");
+  EXPECT_NE(error_of([&] {
+              import_coordinate_tsv(path, CoordinateSpace::mni);
+            }).find(path + ":2: column 'direction': expected one of increase"),
+            std::string::npos);
+}
+
+TEST(FindingsExporters, BrainNetAndSleuthReadBackTheSameCoordinates) {
+  testing::TempDir dir;
+  const auto tsv = dir.path("in.tsv");
+  testing::write_text(
+      tsv,
+      "x\ty\tz\tdirection\tstudy\tregion\n-28\t-18\t-18\tincrease\ta\tleft hippocampus\n"
+      "30\t-10\t-20\tdecrease\ta\t\n40\t20\t10\t\tb\t\n");
+  FindingsFile file = import_coordinate_tsv(tsv, CoordinateSpace::mni);
+  file.studies[0].patients = 20;
+  file.studies[1].patients = 12;
+  file.studies[1].controls = 10;
+
+  const auto nodes = export_brainnet(file, kDefaultTalairachTransform);
+  EXPECT_TRUE(nodes.left_out.empty());
+  const auto node_path = dir.path("out.node");
+  testing::write_text(node_path, nodes.main);
+  const auto back = import_brainnet(node_path, std::nullopt);
+  ASSERT_EQ(back.findings.size(), 3u);
+  EXPECT_DOUBLE_EQ(back.findings[0].location->coordinate->point.x, -28);
+  EXPECT_EQ(back.findings[0].imported.at("colour"), "1") << "increase is colour 1";
+  EXPECT_EQ(back.findings[1].imported.at("colour"), "2") << "decrease is colour 2";
+  EXPECT_EQ(back.findings[0].location->region, "left_hippocampus");
+
+  const auto sleuth = export_sleuth(file, kDefaultTalairachTransform);
+  const auto sleuth_path = dir.path("out.txt");
+  testing::write_text(sleuth_path, sleuth.main);
+  const auto reread = import_sleuth({sleuth_path});
+  ASSERT_EQ(reread.findings.size(), 3u);
+  EXPECT_EQ(reread.findings[2].imported.at("subjects"), "22");
+  EXPECT_DOUBLE_EQ(reread.findings[1].location->coordinate->point.z, -20);
+}
+
+TEST(FindingsExporters, RegionOnlyFindingsAreNamedNotDropped) {
+  FindingsFile file;
+  file.studies.push_back({});
+  file.studies[0].id = "s";
+  Finding f;
+  f.id = "only-a-region";
+  f.study = "s";
+  f.location = Location{std::string("右侧海马"), Hemisphere::right, std::nullopt};
+  f.source_anchor = "Table 1";
+  file.findings.push_back(f);
+  const auto result = export_brainnet(file, kDefaultTalairachTransform);
+  ASSERT_EQ(result.left_out.size(), 1u);
+  EXPECT_NE(result.left_out[0].find("only-a-region"), std::string::npos);
+  const auto tsv = export_tsv(file);
+  EXPECT_NE(tsv.main.find("only-a-region\ts\t\t\t\t\t\t\t右侧海马\tright"), std::string::npos)
+      << tsv.main;
+}
+
+}  // namespace
+}  // namespace foci

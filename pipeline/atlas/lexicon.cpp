@@ -39,6 +39,16 @@ constexpr SideWord kChineseSuffixes[] = {
     {"（左）", Hemisphere::left},        {"（右）", Hemisphere::right},
     {"(左)", Hemisphere::left},          {"(右)", Hemisphere::right},
     {"（双侧）", Hemisphere::bilateral}, {"(双侧)", Hemisphere::bilateral}};
+struct Infix {
+  const char* text;
+  Hemisphere side;
+  const char* keep;  ///< what stays in the name
+};
+constexpr Infix kChineseInfixes[] = {{"左侧", Hemisphere::left, ""},
+                                     {"右侧", Hemisphere::right, ""},
+                                     {"双侧", Hemisphere::bilateral, ""},
+                                     {"左半球", Hemisphere::left, "半球"},
+                                     {"右半球", Hemisphere::right, "半球"}};
 // English, matched on the lower-cased name.
 constexpr SideWord kEnglishPrefixes[] = {{"bilateral ", Hemisphere::bilateral},
                                          {"both ", Hemisphere::bilateral},
@@ -108,6 +118,17 @@ SideAndName split_side(std::string_view written) {
     for (const auto& w : kChineseSuffixes) {
       if (ends_with(name, w.text)) {
         take(w.side, 0, name.size() - std::string_view(w.text).size());
+        break;
+      }
+    }
+  }
+  if (!out.hemisphere) {
+    // Side words inside a Chinese name: 额下回左侧三角形部分, 大脑左半球.
+    for (const auto& w : kChineseInfixes) {
+      const auto at = name.find(w.text);
+      if (at != std::string::npos && at > 0) {
+        out.hemisphere = w.side;
+        name.replace(at, std::strlen(w.text), w.keep);
         break;
       }
     }
@@ -257,6 +278,18 @@ std::optional<ResolvedRegion> RegionLexicon::resolve(std::string_view written) c
   if (const auto* r = try_key(std::string(written))) return ResolvedRegion{r, std::nullopt};
   const SideAndName split = split_side(written);
   if (const auto* r = try_key(split.name)) return ResolvedRegion{r, split.hemisphere};
+  // An abbreviation with its side as a first capital letter and no separator: LAG, RDLPFC.
+  // Tried last, and only for capitals, so LOC or RSC, names in their own right, stay so.
+  const std::string whole(trim(written));
+  const bool capitals = whole.size() >= 3 && std::all_of(whole.begin(), whole.end(), [](char c) {
+                          return std::isupper(static_cast<unsigned char>(c)) ||
+                                 std::isdigit(static_cast<unsigned char>(c));
+                        });
+  if (capitals && (whole[0] == 'L' || whole[0] == 'R')) {
+    if (const auto* r = try_key(whole.substr(1))) {
+      return ResolvedRegion{r, whole[0] == 'L' ? Hemisphere::left : Hemisphere::right};
+    }
+  }
   return std::nullopt;
 }
 

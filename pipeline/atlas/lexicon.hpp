@@ -29,7 +29,8 @@ struct LexiconRegion {
 };
 
 /// A region name split into its side words and the rest: "右侧海马" -> right + "海马",
-/// "HIP.R" -> right + "HIP", "Left DLPFC" -> left + "DLPFC".
+/// "HIP.R" -> right + "HIP", "Left DLPFC" -> left + "DLPFC", "额下回左侧三角形部分" ->
+/// left + "额下回三角形部分".
 struct SideAndName {
   std::optional<Hemisphere> hemisphere;
   std::string name;

@@ -23,6 +23,7 @@ using json = nlohmann::json;
 namespace {
 
 const char* const kSystemAtlasDirectory = "/usr/share/mricron/templates";
+const char* const kLexiconFileName = "regions.json";
 
 [[noreturn]] void fail(const std::string& path, const std::string& pointer,
                        const std::string& message) {
@@ -162,7 +163,10 @@ std::vector<AtlasManifest> list_atlas_manifests() {
   }
   std::vector<std::string> paths;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".json") paths.push_back(entry.path().string());
+    // regions.json, the region lexicon, lives beside the manifests but is not one.
+    if (entry.path().extension() == ".json" && entry.path().filename() != kLexiconFileName) {
+      paths.push_back(entry.path().string());
+    }
   }
   std::sort(paths.begin(), paths.end());
   std::vector<AtlasManifest> manifests;

@@ -1,4 +1,6 @@
 // foci atlas resolve: which atlas labels a region name, as papers write it, stands for.
+#include <sstream>
+
 #include "atlas/atlas.hpp"
 #include "atlas/lexicon.hpp"
 #include "cli/commands.hpp"
@@ -31,8 +33,9 @@ void run_atlas_resolve(const ResolveRequest& request, CommandContext& context) {
     resolved.push_back(*r);
   }
   const Atlas atlas = Atlas::load(find_atlas_manifest(request.atlas));
-  *context.out
-      << "query\tregion\tregion_en\tregion_zh\tlabel\tname\themisphere\tapproximate\twhy\n";
+  // Rows are written only once every name has its labels, so a failure prints no table.
+  std::ostringstream rows;
+  rows << "query\tregion\tregion_en\tregion_zh\tlabel\tname\themisphere\tapproximate\twhy\n";
   for (std::size_t n = 0; n < resolved.size(); ++n) {
     const auto& r = resolved[n];
     std::vector<RegionLabel> labels;
@@ -43,12 +46,12 @@ void run_atlas_resolve(const ResolveRequest& request, CommandContext& context) {
       throw;
     }
     for (const auto& l : labels) {
-      *context.out << request.names[n] << '\t' << r.region->id << '\t' << r.region->en << '\t'
-                   << r.region->zh << '\t' << l.label << '\t' << l.name << '\t'
-                   << to_string(l.hemisphere) << '\t' << (l.approximate ? "yes" : "no") << '\t'
-                   << l.why << '\n';
+      rows << request.names[n] << '\t' << r.region->id << '\t' << r.region->en << '\t'
+           << r.region->zh << '\t' << l.label << '\t' << l.name << '\t' << to_string(l.hemisphere)
+           << '\t' << (l.approximate ? "yes" : "no") << '\t' << l.why << '\n';
     }
   }
+  *context.out << rows.str();
 }
 
 }  // namespace

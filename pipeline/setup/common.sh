@@ -2,12 +2,13 @@
 # Sourced, not run.
 
 # Debian 12 packages foci builds, tests and runs with. libvtk9-dev and xvfb/xauth are for
-# rendering (VTK through Xvfb on machines without a display).
+# rendering (VTK through Xvfb on machines without a display); python3-jsonschema checks the
+# findings JSON Schema in the tests.
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-  mricron-data xvfb xauth
+  mricron-data xvfb xauth python3-jsonschema
 )
 
 foci_missing_packages() {

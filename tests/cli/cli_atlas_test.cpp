@@ -205,6 +205,38 @@ TEST_F(CliAtlas, RegionsListsEveryAalLabel) {
   EXPECT_EQ(lines[37].substr(0, 24), "37\tHippocampus_L\tleft\t-2");
 }
 
+TEST_F(CliAtlas, ResolveReadsRegionNamesAsPapersWriteThem) {
+  REQUIRE_MRICRON_DATA();
+  const auto r =
+      run_foci("atlas resolve --atlas aal 右侧海马 'R. hippocampus' HIP.R 左侧背外侧额上回");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0],
+            "query\tregion\tregion_en\tregion_zh\tlabel\tname\themisphere\tapproximate\twhy");
+  for (int n = 1; n <= 3; ++n) {
+    EXPECT_NE(lines[n].find("\t38\tHippocampus_R\tright\tno\t"), std::string::npos) << lines[n];
+  }
+  EXPECT_NE(lines[4].find("\t3\tFrontal_Sup_L\tleft\tno\t"), std::string::npos) << lines[4];
+}
+
+TEST_F(CliAtlas, ResolveFlagsApproximationsAndRefusesUnknownNames) {
+  REQUIRE_MRICRON_DATA();
+  const auto dlpfc = run_foci("atlas resolve --atlas aal 'left DLPFC'");
+  ASSERT_EQ(dlpfc.exit_code, 0) << dlpfc.err;
+  EXPECT_NE(dlpfc.out.find("Frontal_Mid_L\tleft\tyes\tAAL has no DLPFC"), std::string::npos)
+      << dlpfc.out;
+  const auto unknown = run_foci("atlas resolve --atlas aal hipocampus");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.out, "");
+  EXPECT_NE(unknown.err.find("closest names: 'hippocampus'"), std::string::npos) << unknown.err;
+  // The cortical atlas has no dentate gyrus: an error that says why, and no table.
+  const auto none = run_foci("atlas resolve --atlas ho-cort 右侧海马 左侧齿状回");
+  EXPECT_EQ(none.exit_code, 3);
+  EXPECT_EQ(none.out, "");
+  EXPECT_NE(none.err.find("has no label for"), std::string::npos) << none.err;
+}
+
 TEST_F(CliAtlas, HelpDocumentsExitCodes) {
   const auto r = run_foci("atlas query --help");
   EXPECT_EQ(r.exit_code, 0);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 
+#include "atlas/distance_transform.hpp"
 #include "core/error.hpp"
 
 namespace foci {
@@ -75,18 +76,33 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
     if (!(radius_mm > 0) || !is_finite(point)) return hit;
   }
 
+  // The distance map bounds the search from the point's own voxel v: every labelled voxel
+  // centre lies at least D(v) - |p - c(v)| from the point, and one lies at most
+  // D(v) + |p - c(v)| away.
+  double search_radius = radius_mm;
+  if (hit.inside_volume) {
+    const auto& distance = distance_to_labels();
+    if (distance.usable) {
+      const double to_label =
+          std::sqrt(distance.squared_mm[volume_.offset(index[0], index[1], index[2])]);
+      const double off_centre = norm(point - hit.voxel_centre);
+      if (to_label - off_centre > radius_mm) return hit;
+      search_radius = std::min(radius_mm, to_label + off_centre);
+    }
+  }
+
   // Search the index-space box that holds the sphere: along index axis a the sphere spans
   // radius * |row a of world_to_voxel| voxels either side of the point.
   const Vec3 c = volume_.world_to_voxel.apply(point);
   const double centre[3] = {c.x, c.y, c.z};
   int lo[3], hi[3];
   for (int a = 0; a < 3; ++a) {
-    const double half = radius_mm * volume_.world_to_voxel.row_norm(a);
+    const double half = search_radius * volume_.world_to_voxel.row_norm(a);
     lo[a] = std::max(0, static_cast<int>(std::floor(centre[a] - half)));
     hi[a] = std::min(volume_.size[a] - 1, static_cast<int>(std::ceil(centre[a] + half)));
     if (lo[a] > hi[a]) return hit;
   }
-  const double limit = radius_mm * radius_mm;
+  const double limit = radius_mm * radius_mm * (1 + 1e-12);
   double best_d2 = std::numeric_limits<double>::infinity();
   std::int32_t best_label = 0;
   Vec3 best_centre;
@@ -117,6 +133,16 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
     hit.voxel_centre = best_centre;
   }
   return hit;
+}
+
+const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
+  std::call_once(distance_->once, [this] {
+    if (has_orthogonal_axes(volume_)) {
+      distance_->squared_mm = squared_distance_to_labels(volume_);
+      distance_->usable = true;
+    }
+  });
+  return *distance_;
 }
 
 std::string Atlas::label_name(std::int32_t label) const {

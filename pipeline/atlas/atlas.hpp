@@ -2,6 +2,8 @@
 // A loaded label atlas: manifest, label volume and label table, checked against each other,
 // with point lookups and per-label statistics. All points are MNI RAS mm.
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -68,10 +70,20 @@ class Atlas {
   std::vector<RegionStats> region_stats() const;
 
  private:
+  /// Squared distance from each voxel centre to the nearest label, computed on the first
+  /// radius search: it bounds the search, so a point far from every label costs one read.
+  struct DistanceToLabels {
+    std::once_flag once;
+    std::vector<float> squared_mm;
+    bool usable = false;
+  };
+  const DistanceToLabels& distance_to_labels() const;
+
   AtlasManifest manifest_;
   LabelVolume volume_;
   LabelTable table_;
   std::string orientation_note_;
+  std::shared_ptr<DistanceToLabels> distance_ = std::make_shared<DistanceToLabels>();
 };
 
 }  // namespace foci

@@ -22,5 +22,6 @@ void add_atlas_resolve_command(CLI::App& atlas, CommandContext& context);
 void add_import_command(CLI::App& app, CommandContext& context);
 void add_export_command(CLI::App& app, CommandContext& context);
 void add_validate_command(CLI::App& app, CommandContext& context);
+void add_map_command(CLI::App& app, CommandContext& context);
 
 }  // namespace foci

@@ -473,6 +473,50 @@ json location_json(const Location& l) {
 
 }  // namespace
 
+json to_json(const Finding& f) {
+  json o = {{"id", f.id}, {"study", f.study}};
+  if (f.measure) o["measure"] = *f.measure;
+  if (f.contrast) o["contrast"] = *f.contrast;
+  if (f.direction) o["direction"] = to_string(*f.direction);
+  if (f.timepoint) o["timepoint"] = *f.timepoint;
+  if (f.location) o["location"] = location_json(*f.location);
+  if (!f.endpoints.empty()) {
+    o["endpoints"] = json::array();
+    for (const auto& e : f.endpoints) o["endpoints"].push_back(location_json(e));
+  }
+  if (f.cluster) {
+    json cl = json::object();
+    if (f.cluster->voxels) cl["voxels"] = *f.cluster->voxels;
+    if (f.cluster->voxel_size_mm) cl["voxel_size_mm"] = *f.cluster->voxel_size_mm;
+    o["cluster"] = cl;
+  }
+  if (f.statistic && !f.statistic->empty()) {
+    json st = json::object();
+    if (f.statistic->t) st["t"] = *f.statistic->t;
+    if (f.statistic->z) st["z"] = *f.statistic->z;
+    if (f.statistic->f) st["F"] = *f.statistic->f;
+    if (f.statistic->r) st["r"] = *f.statistic->r;
+    if (f.statistic->p) st["p"] = *f.statistic->p;
+    o["statistic"] = st;
+  }
+  if (f.value) o["value"] = *f.value;
+  if (f.network) o["network"] = *f.network;
+  if (!f.associations.empty()) {
+    o["associations"] = json::array();
+    for (const auto& a : f.associations) {
+      json as = {{"with", a.with}, {"category", to_string(a.category)}};
+      if (a.sign) as["sign"] = to_string(*a.sign);
+      if (a.r) as["r"] = *a.r;
+      if (a.p) as["p"] = *a.p;
+      o["associations"].push_back(as);
+    }
+  }
+  o["source_anchor"] = f.source_anchor;
+  if (f.notes) o["notes"] = *f.notes;
+  if (!f.imported.empty()) o["imported"] = f.imported;
+  return o;
+}
+
 json to_json(const FindingsFile& file) {
   json j;
   j["foci_findings"] = 1;
@@ -500,49 +544,7 @@ json to_json(const FindingsFile& file) {
     j["studies"].push_back(o);
   }
   j["findings"] = json::array();
-  for (const auto& f : file.findings) {
-    json o = {{"id", f.id}, {"study", f.study}};
-    if (f.measure) o["measure"] = *f.measure;
-    if (f.contrast) o["contrast"] = *f.contrast;
-    if (f.direction) o["direction"] = to_string(*f.direction);
-    if (f.timepoint) o["timepoint"] = *f.timepoint;
-    if (f.location) o["location"] = location_json(*f.location);
-    if (!f.endpoints.empty()) {
-      o["endpoints"] = json::array();
-      for (const auto& e : f.endpoints) o["endpoints"].push_back(location_json(e));
-    }
-    if (f.cluster) {
-      json cl = json::object();
-      if (f.cluster->voxels) cl["voxels"] = *f.cluster->voxels;
-      if (f.cluster->voxel_size_mm) cl["voxel_size_mm"] = *f.cluster->voxel_size_mm;
-      o["cluster"] = cl;
-    }
-    if (f.statistic && !f.statistic->empty()) {
-      json st = json::object();
-      if (f.statistic->t) st["t"] = *f.statistic->t;
-      if (f.statistic->z) st["z"] = *f.statistic->z;
-      if (f.statistic->f) st["F"] = *f.statistic->f;
-      if (f.statistic->r) st["r"] = *f.statistic->r;
-      if (f.statistic->p) st["p"] = *f.statistic->p;
-      o["statistic"] = st;
-    }
-    if (f.value) o["value"] = *f.value;
-    if (f.network) o["network"] = *f.network;
-    if (!f.associations.empty()) {
-      o["associations"] = json::array();
-      for (const auto& a : f.associations) {
-        json as = {{"with", a.with}, {"category", to_string(a.category)}};
-        if (a.sign) as["sign"] = to_string(*a.sign);
-        if (a.r) as["r"] = *a.r;
-        if (a.p) as["p"] = *a.p;
-        o["associations"].push_back(as);
-      }
-    }
-    o["source_anchor"] = f.source_anchor;
-    if (f.notes) o["notes"] = *f.notes;
-    if (!f.imported.empty()) o["imported"] = f.imported;
-    j["findings"].push_back(o);
-  }
+  for (const auto& f : file.findings) j["findings"].push_back(to_json(f));
   return j;
 }
 

@@ -32,5 +32,6 @@ FindingsFile read_findings_file(const std::string& path);
 std::vector<std::string> validate_findings_file(const std::string& path);
 
 nlohmann::json to_json(const FindingsFile& file);
+nlohmann::json to_json(const Finding& finding);
 
 }  // namespace foci

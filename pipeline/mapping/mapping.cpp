@@ -1,0 +1,364 @@
+#include "mapping/mapping.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <set>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "mapping/label_voxels.hpp"
+
+namespace foci {
+
+std::string to_string(Placement::Source source) {
+  return source == Placement::Source::reported ? "reported" : "atlas";
+}
+
+std::size_t MappingResult::placement_count() const {
+  std::size_t n = 0;
+  for (const auto& m : mapped) n += m.placements.size();
+  return n;
+}
+
+std::map<std::string, std::size_t> MappingResult::warning_counts() const {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& m : mapped) {
+    for (const auto& w : m.warnings) ++counts[w.code];
+  }
+  return counts;
+}
+
+namespace {
+
+std::string point_text(Vec3 p) { return fmt::format("({:.0f}, {:.0f}, {:.0f})", p.x, p.y, p.z); }
+
+std::string side_word(std::optional<Hemisphere> side) {
+  return side ? to_string(*side) : std::string("unstated");
+}
+
+bool on_side(double x, std::optional<Hemisphere> side) {
+  if (!side || *side == Hemisphere::bilateral || *side == Hemisphere::midline) return true;
+  return *side == Hemisphere::left ? x < 0 : x > 0;
+}
+
+/// A region's voxels in one atlas, restricted to a side.
+struct RegionInAtlas {
+  const Atlas* atlas = nullptr;
+  std::vector<RegionLabel> labels;
+  std::set<std::int32_t> label_values;
+};
+
+class Mapper {
+ public:
+  explicit Mapper(const MappingRequest& request) : request_(request) {
+    for (const Atlas* atlas : request.atlases) voxels_.emplace_back(*atlas);
+  }
+
+  MappingResult run(const std::vector<FindingInput>& inputs) {
+    MappingResult result;
+    result.input_count = inputs.size();
+    for (const auto& input : inputs) {
+      MappedFinding mapped;
+      mapped.input = input;
+      std::string reason;
+      const Finding& f = *input.finding;
+      bool ok = true;
+      if (f.location) {
+        ok = place(*f.location, 0, mapped, reason);
+      } else {
+        for (int e = 0; e < static_cast<int>(f.endpoints.size()) && ok; ++e) {
+          ok = place(f.endpoints[e], e + 1, mapped, reason);
+          if (!ok) reason = "endpoint " + std::to_string(e + 1) + ": " + reason;
+        }
+      }
+      if (!ok) {
+        result.unmapped.push_back({input, reason});
+        continue;
+      }
+      check_duplicate(mapped);
+      result.mapped.push_back(std::move(mapped));
+    }
+    return result;
+  }
+
+ private:
+  std::size_t atlas_index(const Atlas* atlas) const {
+    for (std::size_t n = 0; n < request_.atlases.size(); ++n) {
+      if (request_.atlases[n] == atlas) return n;
+    }
+    return 0;
+  }
+
+  std::vector<AtlasAnswer> answers_at(Vec3 mni) const {
+    std::vector<AtlasAnswer> answers;
+    for (const Atlas* atlas : request_.atlases) {
+      const AtlasHit hit = atlas->lookup(mni, request_.search_radius_mm);
+      AtlasAnswer a;
+      a.atlas = atlas->name();
+      a.label = hit.label;
+      if (hit.label != 0) {
+        a.name = atlas->label_name(hit.label);
+        a.hemisphere = atlas->hit_hemisphere(hit);
+        a.distance_mm = hit.distance_mm;
+      }
+      answers.push_back(std::move(a));
+    }
+    return answers;
+  }
+
+  /// The region's labels in the first atlas that has any, with the reasons of those that
+  /// have none.
+  std::optional<RegionInAtlas> region_labels(const LexiconRegion& region,
+                                             std::optional<Hemisphere> side,
+                                             std::string& why_not) const {
+    for (const Atlas* atlas : request_.atlases) {
+      try {
+        RegionInAtlas r;
+        r.atlas = atlas;
+        r.labels = request_.lexicon->labels_in(*atlas, region, side);
+        for (const auto& l : r.labels) r.label_values.insert(l.label);
+        if (!r.labels.empty()) return r;
+      } catch (const Error& e) {
+        why_not += (why_not.empty() ? "" : "; ") + e.lines().back();
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// Centroid of a region's voxels on a side; the region voxel nearest to it when the
+  /// centroid itself falls outside the region (a curved region such as the cingulate).
+  std::optional<Vec3> representative_point(const RegionInAtlas& r, std::optional<Hemisphere> side,
+                                           bool& moved) {
+    LabelVoxels& voxels = voxels_[atlas_index(r.atlas)];
+    double sx = 0, sy = 0, sz = 0;
+    std::size_t n = 0;
+    for (const auto label : r.label_values) {
+      for (const auto offset : voxels.of(label)) {
+        const Vec3 c = voxels.centre(offset);
+        if (!on_side(c.x, side)) continue;
+        sx += c.x, sy += c.y, sz += c.z;
+        ++n;
+      }
+    }
+    if (n == 0) return std::nullopt;
+    const Vec3 centroid{sx / n, sy / n, sz / n};
+    moved = false;
+    if (r.label_values.count(r.atlas->lookup(centroid).label)) return centroid;
+    moved = true;
+    return nearest_region_voxel(r, side, centroid).second;
+  }
+
+  /// Distance (mm) from a point to the nearest voxel centre of a region on a side, and that
+  /// voxel's centre.
+  std::pair<double, Vec3> nearest_region_voxel(const RegionInAtlas& r,
+                                               std::optional<Hemisphere> side, Vec3 point) {
+    LabelVoxels& voxels = voxels_[atlas_index(r.atlas)];
+    double best = std::numeric_limits<double>::infinity();
+    Vec3 best_centre{};
+    for (const auto label : r.label_values) {
+      for (const auto offset : voxels.of(label)) {
+        const Vec3 c = voxels.centre(offset);
+        if (!on_side(c.x, side)) continue;
+        const Vec3 d = c - point;
+        const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        if (d2 < best) {
+          best = d2;
+          best_centre = c;
+        }
+      }
+    }
+    return {std::sqrt(best), best_centre};
+  }
+
+  bool inside_brain(Vec3 mni) const { return request_.brain_mask->label_at(mni) != 0; }
+
+  /// Places one location; false (with the reason) when it cannot be placed.
+  bool place(const Location& location, int endpoint, MappedFinding& mapped, std::string& reason) {
+    std::optional<ResolvedRegion> resolved;
+    if (location.region) {
+      resolved = request_.lexicon->resolve(*location.region);
+      if (!resolved) {
+        const auto near = request_.lexicon->suggest(*location.region, 3);
+        std::string closest;
+        for (const auto& n : near)
+          closest += (closest.empty() ? "" : ", ") + std::string("'") + n + "'";
+        const std::string what = "region name '" + *location.region + "' is not in the lexicon" +
+                                 (closest.empty() ? "" : " (closest: " + closest + ")");
+        if (!location.coordinate) {
+          reason = what;
+          return false;
+        }
+        mapped.warnings.push_back({"unresolved-region", what + "; placed by its coordinate"});
+      }
+    }
+    // The side the paper states: the hemisphere field, else the side word in the name.
+    std::optional<Hemisphere> side = location.hemisphere;
+    if (resolved && resolved->hemisphere) {
+      if (side && *side != *resolved->hemisphere) {
+        mapped.warnings.push_back({"side-conflict", "the name '" + *location.region + "' says " +
+                                                        to_string(*resolved->hemisphere) +
+                                                        " but the hemisphere is " +
+                                                        to_string(*side)});
+      }
+      if (!side) side = resolved->hemisphere;
+    }
+
+    if (location.coordinate) {
+      Placement p;
+      p.source = Placement::Source::reported;
+      p.reported = location.coordinate;
+      p.mni = to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
+      p.side = side;
+      p.endpoint = endpoint;
+      p.answers = answers_at(p.mni);
+      if (resolved) {
+        p.region_id = resolved->region->id;
+        check_against_region(p, *resolved->region, side, *location.region, mapped);
+      }
+      check_brain(p, mapped);
+      mapped.placements.push_back(std::move(p));
+      return true;
+    }
+
+    // A named region only: one placement per side it covers.
+    const LexiconRegion& region = *resolved->region;
+    std::vector<std::optional<Hemisphere>> sides;
+    if (!region.lateralised) {
+      sides = {std::nullopt};
+    } else if (side == Hemisphere::left || side == Hemisphere::right) {
+      sides = {side};
+    } else {
+      sides = {Hemisphere::left, Hemisphere::right};  // bilateral, or no side stated
+    }
+    for (const auto s : sides) {
+      std::string why_not;
+      const auto r = region_labels(region, s, why_not);
+      if (!r) {
+        reason = "'" + *location.region + "' (" + region.en + ") has no labels in " +
+                 [&] {
+                   std::string names;
+                   for (const Atlas* a : request_.atlases)
+                     names += (names.empty() ? "" : ", ") + a->name();
+                   return names;
+                 }() +
+                 ": " + why_not;
+        return false;
+      }
+      bool moved = false;
+      const auto point = representative_point(*r, s, moved);
+      if (!point) {
+        reason = "'" + *location.region + "' has no voxels on the " + side_word(s) + " side in " +
+                 r->atlas->name();
+        return false;
+      }
+      Placement p;
+      p.source = Placement::Source::atlas;
+      p.mni = *point;
+      p.side = s;
+      p.region_id = region.id;
+      p.placing_atlas = r->atlas->name();
+      p.approximate = !r->labels.empty() && r->labels.front().approximate;
+      p.endpoint = endpoint;
+      p.answers = answers_at(p.mni);
+      mapped.placements.push_back(std::move(p));
+    }
+    return true;
+  }
+
+  void check_against_region(const Placement& p, const LexiconRegion& region,
+                            std::optional<Hemisphere> side, const std::string& written,
+                            MappedFinding& mapped) {
+    std::string why_not;
+    // Labels of both sides: a coordinate in the mirror-image label is a side question,
+    // which the side check asks.
+    const auto both = region_labels(region, std::nullopt, why_not);
+    if (!both) return;  // no atlas can say; nothing to compare
+    const std::int32_t label = both->atlas->lookup(p.mni).label;
+    const bool lateral = side == Hemisphere::left || side == Hemisphere::right;
+
+    if (lateral && std::abs(p.mni.x) > request_.midline_tolerance_mm &&
+        (p.mni.x < 0) != (*side == Hemisphere::left)) {
+      const Vec3 mirrored{-p.mni.x, p.mni.y, p.mni.z};
+      const auto named_side = region_labels(region, side, why_not);
+      std::string message = "'" + written + "' is named " + to_string(*side) +
+                            " but the coordinate " + point_text(p.mni) + " lies in the " +
+                            (p.mni.x < 0 ? "left" : "right") + " hemisphere";
+      if (named_side &&
+          nearest_region_voxel(*named_side, side, mirrored).first <= request_.region_tolerance_mm) {
+        message += "; mirrored to " + point_text(mirrored) + " it falls in " + region.en +
+                   ": a possible left/right flip";
+      }
+      mapped.warnings.push_back({"side-flip", message});
+    }
+
+    if (both->label_values.count(label)) return;
+    const auto named = region_labels(region, lateral ? side : std::nullopt, why_not);
+    if (!named) return;
+    const auto [distance, nearest] =
+        nearest_region_voxel(*named, lateral ? side : std::nullopt, p.mni);
+    if (label == 0 && distance <= request_.region_tolerance_mm) return;
+    const std::string here =
+        label == 0 ? "in no " + both->atlas->name() + " label"
+                   : "in " + both->atlas->label_name(label) + " (" + both->atlas->name() + ")";
+    mapped.warnings.push_back(
+        {"label-mismatch",
+         fmt::format("'{}' is named but the coordinate {} lies {}; the nearest voxel of {}{} is "
+                     "{:.1f} mm away{}",
+                     written, point_text(p.mni), here, region.en,
+                     lateral ? " on the " + to_string(*side) + " side" : std::string(), distance,
+                     named->labels.front().approximate
+                         ? " (" + both->atlas->name() + "'s labels for it are an approximation)"
+                         : "")});
+  }
+
+  void check_brain(const Placement& p, MappedFinding& mapped) {
+    if (!request_.brain_mask || inside_brain(p.mni)) return;
+    mapped.warnings.push_back(
+        {"outside-brain", "the coordinate " + point_text(p.mni) + " (MNI) lies outside the brain"});
+    const auto& c = *p.reported;
+    const bool said_talairach = c.space == CoordinateSpace::talairach;
+    const Vec3 other = said_talairach ? c.point : talairach_to_mni(c.point, request_.transform);
+    if (inside_brain(other)) {
+      mapped.warnings.push_back(
+          {"space-mixup", std::string("read as ") + (said_talairach ? "MNI" : "Talairach") +
+                              " instead of " + (said_talairach ? "Talairach" : "MNI") +
+                              ", it would lie inside the brain at " + point_text(other) +
+                              ": check which space the paper reports"});
+    }
+  }
+
+  /// Two findings are the same when study, measure, contrast, direction, timepoint and every
+  /// placement (region and side, or a point to 1 mm) agree.
+  void check_duplicate(MappedFinding& mapped) {
+    const Finding& f = *mapped.input.finding;
+    std::string key = f.study + "|" + f.measure.value_or("") + "|" + f.contrast.value_or("") + "|" +
+                      (f.direction ? to_string(*f.direction) : "") + "|" + f.timepoint.value_or("");
+    for (const auto& p : mapped.placements) {
+      key += "|" + std::to_string(p.endpoint) + ":";
+      key += p.source == Placement::Source::atlas
+                 ? p.region_id.value_or("") + "/" + side_word(p.side)
+                 : fmt::format("{:.0f},{:.0f},{:.0f}", p.mni.x, p.mni.y, p.mni.z);
+    }
+    const auto [it, inserted] = seen_.emplace(key, mapped.input.file + ": " + f.id);
+    if (!inserted) {
+      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second});
+    }
+  }
+
+  const MappingRequest& request_;
+  std::vector<LabelVoxels> voxels_;
+  std::map<std::string, std::string> seen_;
+};
+
+}  // namespace
+
+MappingResult map_findings(const std::vector<FindingInput>& inputs, const MappingRequest& request) {
+  if (request.atlases.empty()) throw usage_error("mapping needs at least one atlas");
+  if (!request.lexicon) throw Error(ExitCode::internal, "mapping needs the region lexicon");
+  Mapper mapper(request);
+  return mapper.run(inputs);
+}
+
+}  // namespace foci

@@ -1,0 +1,423 @@
+#include "mapping/mapping_outputs.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "findings/findings_json.hpp"
+#include "mapping/label_voxels.hpp"
+
+namespace foci {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string& region_label_of(const RegionLexicon& lexicon, const std::string& id) {
+  for (const auto& r : lexicon.regions()) {
+    if (r.id == id) return r.en;
+  }
+  return id;
+}
+
+std::string region_display(const RegionLexicon& lexicon, const std::string& id) {
+  for (const auto& r : lexicon.regions()) {
+    if (r.id == id) return r.zh.empty() ? r.en : r.en + " (" + r.zh + ")";
+  }
+  return id;
+}
+
+std::string cell(const std::string& text) {
+  std::string out = text;
+  for (char& c : out) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+std::string mm(double v) {
+  if (std::abs(v) < 0.005) v = 0;
+  return fmt::format("{:.2f}", v);
+}
+
+std::string side_text(const std::optional<Hemisphere>& side) {
+  return side ? to_string(*side) : std::string();
+}
+
+std::string study_name(const FindingInput& input) {
+  const Study* s =
+      input.findings_file ? input.findings_file->find_study(input.finding->study) : nullptr;
+  if (s && s->reference) return *s->reference;
+  return input.finding->study;
+}
+
+}  // namespace
+
+std::string measure_slug(const std::string& measure) {
+  std::string slug;
+  for (const char c : measure) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug.empty() ? "unnamed" : slug;
+}
+
+std::string mapped_json(const MappingResult& result, const MappingRecord& record,
+                        const RegionLexicon& lexicon) {
+  json out;
+  out["foci_mapping"] = 1;
+  out["inputs"] = record.inputs;
+  out["atlases"] = record.atlases;
+  out["talairach_transform"] = to_string(record.transform);
+  out["search_radius_mm"] = record.search_radius_mm;
+  out["brain_mask"] = record.brain_mask ? "ch2bet" : "none (outside-brain checks skipped)";
+  json counts = {{"findings", result.input_count},
+                 {"mapped", result.mapped.size()},
+                 {"unmapped", result.unmapped.size()},
+                 {"placements", result.placement_count()}};
+  counts["warnings"] = json::object();
+  for (const auto& [code, n] : result.warning_counts()) counts["warnings"][code] = n;
+  out["counts"] = counts;
+  out["findings"] = json::array();
+  for (const auto& m : result.mapped) {
+    json f = {{"file", m.input.file}, {"id", m.input.finding->id}};
+    f["finding"] = to_json(*m.input.finding);
+    f["placements"] = json::array();
+    for (const auto& p : m.placements) {
+      json pj = {{"source", to_string(p.source)}, {"mni", {p.mni.x, p.mni.y, p.mni.z}}};
+      if (p.endpoint) pj["endpoint"] = p.endpoint;
+      if (p.side) pj["side"] = to_string(*p.side);
+      if (p.reported) {
+        pj["reported"] = {{"x", p.reported->point.x},
+                          {"y", p.reported->point.y},
+                          {"z", p.reported->point.z},
+                          {"space", to_string(p.reported->space)}};
+        if (p.reported->space == CoordinateSpace::talairach) {
+          pj["transform"] = to_string(record.transform);
+        }
+      }
+      if (p.region_id) {
+        pj["region"] = {{"id", *p.region_id}, {"name", region_label_of(lexicon, *p.region_id)}};
+      }
+      if (p.source == Placement::Source::atlas) {
+        pj["placed_by"] = {{"atlas", p.placing_atlas},
+                           {"rule", "centroid of the region's labels on this side"},
+                           {"approximate", p.approximate}};
+      }
+      pj["atlases"] = json::object();
+      for (const auto& a : p.answers) {
+        json aj = {{"label", a.label}, {"name", a.name}};
+        if (a.hemisphere) aj["hemisphere"] = to_string(*a.hemisphere);
+        aj["distance_mm"] = a.distance_mm ? json(*a.distance_mm) : json(nullptr);
+        pj["atlases"][a.atlas] = aj;
+      }
+      f["placements"].push_back(pj);
+    }
+    f["warnings"] = json::array();
+    for (const auto& w : m.warnings)
+      f["warnings"].push_back({{"code", w.code}, {"message", w.message}});
+    out["findings"].push_back(f);
+  }
+  out["unmapped"] = json::array();
+  for (const auto& u : result.unmapped) {
+    out["unmapped"].push_back(
+        {{"file", u.input.file}, {"id", u.input.finding->id}, {"reason", u.reason}});
+  }
+  return out.dump(2) + "\n";
+}
+
+std::string mapped_tsv(const MappingResult& result, const MappingRecord& record) {
+  std::ostringstream out;
+  out << "file\tid\tstudy\tmeasure\tdirection\tendpoint\tside\tx\ty\tz\tspace\tmni_x\tmni_y\t"
+         "mni_z\tsource\tregion\tapproximate";
+  for (const auto& a : record.atlases)
+    out << '\t' << a << "_label\t" << a << "_name\t" << a << "_distance_mm";
+  out << "\twarnings\n";
+  for (const auto& m : result.mapped) {
+    const Finding& f = *m.input.finding;
+    std::string warnings;
+    for (const auto& w : m.warnings) warnings += (warnings.empty() ? "" : ";") + w.code;
+    for (const auto& p : m.placements) {
+      out << cell(m.input.file) << '\t' << cell(f.id) << '\t' << cell(f.study) << '\t'
+          << cell(f.measure.value_or("")) << '\t' << (f.direction ? to_string(*f.direction) : "")
+          << '\t' << (p.endpoint ? std::to_string(p.endpoint) : "") << '\t' << side_text(p.side)
+          << '\t';
+      if (p.reported) {
+        out << fmt::format("{}\t{}\t{}\t", p.reported->point.x, p.reported->point.y,
+                           p.reported->point.z)
+            << to_string(p.reported->space);
+      } else {
+        out << mm(p.mni.x) << '\t' << mm(p.mni.y) << '\t' << mm(p.mni.z) << "\tMNI";
+      }
+      out << '\t' << mm(p.mni.x) << '\t' << mm(p.mni.y) << '\t' << mm(p.mni.z) << '\t'
+          << to_string(p.source) << '\t' << p.region_id.value_or("") << '\t'
+          << (p.source == Placement::Source::atlas ? (p.approximate ? "yes" : "no") : "");
+      for (const auto& a : p.answers) {
+        out << '\t' << a.label << '\t' << cell(a.name) << '\t'
+            << (a.distance_mm ? mm(*a.distance_mm) : "");
+      }
+      out << '\t' << warnings << '\n';
+    }
+  }
+  return out.str();
+}
+
+namespace {
+
+/// A summary row: what was found where, by which studies.
+struct Cell {
+  std::size_t findings = 0;
+  std::set<std::string> studies;
+};
+
+/// Where a location is, for the summary: its lexicon region and stated side, or for a bare
+/// coordinate the label of the first atlas.
+std::string where_of(const MappedFinding& m, int endpoint, const RegionLexicon& lexicon,
+                     std::string& side) {
+  const Finding& f = *m.input.finding;
+  const Location& l = endpoint == 0 ? *f.location : f.endpoints[endpoint - 1];
+  for (const auto& p : m.placements) {
+    if (p.endpoint != endpoint) continue;
+    if (p.region_id) {
+      // The side as the paper states it (field, else the name), not as it was placed: a
+      // region named without a side is placed on both, but reported as not stated.
+      std::optional<Hemisphere> stated = l.hemisphere;
+      if (!stated && l.region) {
+        if (const auto r = lexicon.resolve(*l.region)) stated = r->hemisphere;
+      }
+      side = stated ? to_string(*stated) : "not stated";
+      return region_display(lexicon, *p.region_id);
+    }
+    const auto& a = p.answers.front();
+    side = a.hemisphere ? to_string(*a.hemisphere) : "";
+    return a.label ? a.name + " (" + a.atlas + ")" : "no " + a.atlas + " label";
+  }
+  return "?";
+}
+
+using RegionKey = std::tuple<std::string, std::string, std::string, std::string>;
+using ConnectionKey =
+    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+
+void tabulate(const MappingResult& result, const RegionLexicon& lexicon,
+              std::map<RegionKey, Cell>& regions, std::map<ConnectionKey, Cell>& connections) {
+  for (const auto& m : result.mapped) {
+    const Finding& f = *m.input.finding;
+    const std::string measure = f.measure.value_or("not reported");
+    const std::string direction = f.direction ? to_string(*f.direction) : "not reported";
+    const std::string study = study_name(m.input);
+    if (f.location) {
+      std::string side;
+      const std::string where = where_of(m, 0, lexicon, side);
+      auto& c = regions[{where, side, measure, direction}];
+      ++c.findings;
+      c.studies.insert(study);
+    } else {
+      std::string side1, side2;
+      const std::string a = where_of(m, 1, lexicon, side1), b = where_of(m, 2, lexicon, side2);
+      auto& c = connections[{a, side1, b, side2, measure, direction}];
+      ++c.findings;
+      c.studies.insert(study);
+    }
+  }
+}
+
+/// Studies in reading order: "[9]" before "[19]", then names.
+std::string joined(const std::set<std::string>& items) {
+  std::vector<std::string> sorted(items.begin(), items.end());
+  const auto number = [](const std::string& s) -> long {
+    return s.size() > 2 && s.front() == '[' && std::isdigit(static_cast<unsigned char>(s[1]))
+               ? std::strtol(s.c_str() + 1, nullptr, 10)
+               : -1;
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const std::string& a, const std::string& b) {
+    const long na = number(a), nb = number(b);
+    if ((na < 0) != (nb < 0)) return na >= 0;  // numbered references first
+    if (na >= 0 && na != nb) return na < nb;
+    return a < b;
+  });
+  std::string out;
+  for (const auto& i : sorted) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::string md(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string summary_markdown(const MappingResult& result, const MappingRecord& record,
+                             const RegionLexicon& lexicon) {
+  std::map<RegionKey, Cell> regions;
+  std::map<ConnectionKey, Cell> connections;
+  tabulate(result, lexicon, regions, connections);
+  std::ostringstream out;
+  out << "# Mapping summary\n\n";
+  out << "Findings: " << result.input_count << " (mapped " << result.mapped.size() << ", unmapped "
+      << result.unmapped.size() << "), " << result.placement_count() << " placements, from "
+      << record.inputs.size() << " file(s). Atlases: " <<
+      [&] {
+        std::string a;
+        for (const auto& n : record.atlases) a += (a.empty() ? "" : ", ") + n;
+        return a;
+      }()
+      << ". Region findings without a coordinate are placed at the centroid of their atlas "
+         "labels; studies are given by the source's reference numbers.\n\n";
+  out << "## Regions\n\n| region | side | measure | direction | findings | studies |\n"
+         "|---|---|---|---|---:|---|\n";
+  for (const auto& [key, c] : regions) {
+    const auto& [where, side, measure, direction] = key;
+    out << "| " << md(where) << " | " << side << " | " << md(measure) << " | " << direction << " | "
+        << c.findings << " | " << md(joined(c.studies)) << " |\n";
+  }
+  if (!connections.empty()) {
+    out << "\n## Connections\n\n| seed | side | target | side | measure | direction | findings "
+           "| studies |\n|---|---|---|---|---|---|---:|---|\n";
+    for (const auto& [key, c] : connections) {
+      const auto& [a, side1, b, side2, measure, direction] = key;
+      out << "| " << md(a) << " | " << side1 << " | " << md(b) << " | " << side2 << " | "
+          << md(measure) << " | " << direction << " | " << c.findings << " | "
+          << md(joined(c.studies)) << " |\n";
+    }
+  }
+  const auto warnings = result.warning_counts();
+  out << "\n## Warnings\n\n";
+  if (warnings.empty()) out << "None.\n";
+  for (const auto& [code, n] : warnings) out << "- `" << code << "`: " << n << "\n";
+  out << "\n## Unmapped\n\n";
+  if (result.unmapped.empty()) out << "None.\n";
+  for (const auto& u : result.unmapped) {
+    out << "- " << md(u.input.file) << ": " << md(u.input.finding->id) << ": " << md(u.reason)
+        << "\n";
+  }
+  return out.str();
+}
+
+std::string summary_tsv(const MappingResult& result, const RegionLexicon& lexicon) {
+  std::map<RegionKey, Cell> regions;
+  std::map<ConnectionKey, Cell> connections;
+  tabulate(result, lexicon, regions, connections);
+  std::ostringstream out;
+  out << "kind\tregion\tside\ttarget\ttarget_side\tmeasure\tdirection\tfindings\tstudies\n";
+  for (const auto& [key, c] : regions) {
+    const auto& [where, side, measure, direction] = key;
+    out << "region\t" << cell(where) << '\t' << side << "\t\t\t" << cell(measure) << '\t'
+        << direction << '\t' << c.findings << '\t' << cell(joined(c.studies)) << '\n';
+  }
+  for (const auto& [key, c] : connections) {
+    const auto& [a, side1, b, side2, measure, direction] = key;
+    out << "connection\t" << cell(a) << '\t' << side1 << '\t' << cell(b) << '\t' << side2 << '\t'
+        << cell(measure) << '\t' << direction << '\t' << c.findings << '\t'
+        << cell(joined(c.studies)) << '\n';
+  }
+  return out.str();
+}
+
+std::map<std::string, LabelVolume> mapping_maps(const MappingResult& result,
+                                                const std::vector<const Atlas*>& atlases,
+                                                const RegionLexicon& lexicon,
+                                                double default_sphere_radius_mm) {
+  const LabelVolume& grid = atlases.front()->volume();
+  const auto blank = [&] {
+    LabelVolume v;
+    v.size = grid.size;
+    v.voxel_to_world = grid.voxel_to_world;
+    v.world_to_voxel = grid.world_to_voxel;
+    v.labels.assign(grid.voxel_count(), 0);
+    return v;
+  };
+  std::map<std::string, LabelVolume> maps;
+  LabelVolume spheres = blank(), count = blank();
+  std::vector<std::uint32_t> touched(grid.voxel_count(), 0);
+  std::uint32_t stamp = 0;  // marks voxels already counted for the current finding
+
+  std::vector<LabelVoxels> voxels;
+  for (const Atlas* a : atlases) voxels.emplace_back(*a);
+  const auto voxels_of = [&](const std::string& name) -> LabelVoxels* {
+    for (auto& v : voxels) {
+      if (v.atlas().name() == name) return &v;
+    }
+    return nullptr;
+  };
+
+  for (const auto& m : result.mapped) {
+    const Finding& f = *m.input.finding;
+    ++stamp;
+    const int sign = !f.direction                          ? 0
+                     : *f.direction == Direction::increase ? 1
+                     : *f.direction == Direction::decrease ? -1
+                                                           : 0;
+    const std::string name = measure_slug(f.measure.value_or("not reported")) + "_regions.nii.gz";
+    for (const auto& p : m.placements) {
+      if (p.source == Placement::Source::atlas) {
+        if (!maps.count(name)) maps.emplace(name, blank());
+        LabelVolume& signed_map = maps.at(name);
+        LabelVoxels* source = voxels_of(p.placing_atlas);
+        const LexiconRegion* region = nullptr;
+        for (const auto& r : lexicon.regions()) {
+          if (r.id == *p.region_id) region = &r;
+        }
+        if (!source || !region) continue;
+        // Paint the region's voxels of its placing atlas onto the grid, on this side.
+        for (const auto& l : lexicon.labels_in(source->atlas(), *region, p.side)) {
+          for (const auto offset : source->of(l.label)) {
+            const Vec3 c = source->centre(offset);
+            if (p.side == Hemisphere::left && c.x >= 0) continue;
+            if (p.side == Hemisphere::right && c.x <= 0) continue;
+            std::array<int, 3> g;
+            if (!grid.nearest_voxel(c, g)) continue;
+            const std::size_t o = grid.offset(g[0], g[1], g[2]);
+            if (touched[o] == stamp) continue;  // one finding, one vote per voxel
+            touched[o] = stamp;
+            signed_map.labels[o] += sign;
+            count.labels[o] += 1;
+          }
+        }
+      } else {
+        // Sphere of the cluster's volume when known, else the default radius.
+        double radius = default_sphere_radius_mm;
+        if (f.cluster && f.cluster->volume_mm3()) {
+          radius = std::cbrt(3.0 * *f.cluster->volume_mm3() / (4.0 * M_PI));
+        }
+        const Vec3 c = grid.world_to_voxel.apply(p.mni);
+        int lo[3], hi[3];
+        const double centre[3] = {c.x, c.y, c.z};
+        for (int a = 0; a < 3; ++a) {
+          const double half = radius * grid.world_to_voxel.row_norm(a);
+          lo[a] = std::max(0, static_cast<int>(std::floor(centre[a] - half)));
+          hi[a] = std::min(grid.size[a] - 1, static_cast<int>(std::ceil(centre[a] + half)));
+        }
+        for (int k = lo[2]; k <= hi[2]; ++k)
+          for (int j = lo[1]; j <= hi[1]; ++j)
+            for (int i = lo[0]; i <= hi[0]; ++i) {
+              if (norm(grid.voxel_centre(i, j, k) - p.mni) > radius) continue;
+              const std::size_t o = grid.offset(i, j, k);
+              spheres.labels[o] += 1;
+              if (touched[o] == stamp) continue;
+              touched[o] = stamp;
+              count.labels[o] += 1;
+            }
+      }
+    }
+  }
+  maps.emplace("coordinates_spheres.nii.gz", std::move(spheres));
+  maps.emplace("count.nii.gz", std::move(count));
+  return maps;
+}
+
+}  // namespace foci

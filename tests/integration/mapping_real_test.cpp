@@ -1,0 +1,142 @@
+// Mapping the real files of other tools, and the MECT dataset, against the real atlases.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "atlas/nifti_io.hpp"
+#include "findings/findings_json.hpp"
+#include "findings/importers.hpp"
+#include "mapping/mapping.hpp"
+#include "mapping/mapping_outputs.hpp"
+
+namespace foci {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kFormats = FOCI_SHARED_DIR "/formats";
+
+bool have_mricron_data() { return fs::exists("/usr/share/mricron/templates/aal.nii.gz"); }
+
+class MappingReal : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!have_mricron_data()) return;
+    aal_ = new Atlas(Atlas::load(find_atlas_manifest("aal")));
+    jhu_ = new Atlas(Atlas::load(find_atlas_manifest("jhu-wm")));
+    lexicon_ = new RegionLexicon(RegionLexicon::load_default());
+    const auto ch2bet = find_atlas_manifest("ch2bet");
+    mask_ = new LabelVolume(read_label_volume(locate_atlas_file(ch2bet, ch2bet.volume_file)));
+  }
+  static void TearDownTestSuite() {
+    delete aal_;
+    delete jhu_;
+    delete lexicon_;
+    delete mask_;
+  }
+  void SetUp() override {
+    if (!have_mricron_data()) GTEST_SKIP() << "mricron-data is not installed";
+  }
+  MappingResult map(const FindingsFile& file) const {
+    MappingRequest request;
+    request.atlases = {aal_, jhu_};
+    request.lexicon = lexicon_;
+    request.brain_mask = mask_;
+    std::vector<FindingInput> inputs;
+    for (const auto& f : file.findings) inputs.push_back({"input", &f, &file});
+    return map_findings(inputs, request);
+  }
+  static Atlas* aal_;
+  static Atlas* jhu_;
+  static RegionLexicon* lexicon_;
+  static LabelVolume* mask_;
+};
+Atlas* MappingReal::aal_ = nullptr;
+Atlas* MappingReal::jhu_ = nullptr;
+RegionLexicon* MappingReal::lexicon_ = nullptr;
+LabelVolume* MappingReal::mask_ = nullptr;
+
+void expect_all_mapped(const FindingsFile& file, const MappingResult& r, const std::string& what) {
+  EXPECT_EQ(r.input_count, file.findings.size()) << what;
+  EXPECT_EQ(r.mapped.size(), file.findings.size()) << what;
+  EXPECT_TRUE(r.unmapped.empty()) << what << ": " << r.unmapped.front().reason;
+  std::size_t locations = 0;
+  for (const auto& f : file.findings) locations += f.is_connection() ? 2 : 1;
+  EXPECT_EQ(r.placement_count(), locations) << what << ": one placement per coordinate";
+}
+
+TEST_F(MappingReal, OtherToolsFilesMapWithEqualCounts) {
+  if (!fs::exists(kFormats)) GTEST_SKIP() << "no " << kFormats;
+  const std::vector<std::pair<std::string, FindingsFile>> inputs = {
+      {"BrainNet AAL90 + edges",
+       import_brainnet(kFormats + "/brainnet/AAL90/Node_AAL90.node",
+                       kFormats + "/brainnet/AAL90/Edge_AAL90_Binary.edge")},
+      {"BrainNet Power264",
+       import_brainnet(kFormats + "/brainnet/Power264/Node_Power264.node", std::nullopt)},
+      {"Sleuth 1+2", import_sleuth({kFormats + "/sleuth/test_sleuth_file.txt",
+                                    kFormats + "/sleuth/test_sleuth_file2.txt"})},
+      {"NiMARE pain", import_nimare(kFormats + "/nimare/test_pain_dataset.json")},
+      {"NiMARE neurosynth", import_nimare(kFormats + "/nimare/neurosynth_dset.json")},
+      {"Neurosynth",
+       import_neurosynth(kFormats + "/neurosynth/data-neurosynth_version-7_coordinates.tsv.gz",
+                         kFormats + "/neurosynth/data-neurosynth_version-7_metadata.tsv.gz")}};
+  for (const auto& [what, file] : inputs) expect_all_mapped(file, map(file), what);
+}
+
+TEST_F(MappingReal, BrainNetAal90NodesLandInTheAalRegionsTheyAreNamedFor) {
+  // BrainNet's AAL90 nodes are AAL centroids named by AAL abbreviations: mapping them must
+  // raise no label-mismatch or side-flip, and a flipped copy must raise side-flips.
+  if (!fs::exists(kFormats)) GTEST_SKIP() << "no " << kFormats;
+  FindingsFile file = import_brainnet(kFormats + "/brainnet/AAL90/Node_AAL90.node", std::nullopt);
+  const auto r = map(file);
+  std::size_t mismatches = 0, flips = 0;
+  for (const auto& m : r.mapped) {
+    for (const auto& w : m.warnings) {
+      mismatches += w.code == "label-mismatch";
+      flips += w.code == "side-flip";
+    }
+  }
+  EXPECT_LE(mismatches, 3u) << "centroids of curved regions may fall just outside them";
+  EXPECT_EQ(flips, 0u);
+  for (auto& f : file.findings) f.location->coordinate->point.x *= -1;
+  std::size_t flipped = 0;
+  for (const auto& m : map(file).mapped) {
+    for (const auto& w : m.warnings) flipped += w.code == "side-flip";
+  }
+  EXPECT_GE(flipped, 80u);
+}
+
+TEST_F(MappingReal, MectMapsWithNothingUnmappedAndMatchesItsReviewedSummary) {
+  const fs::path dir = fs::path(FOCI_SOURCE_DIR) / "findings" / "mect";
+  std::vector<FindingsFile> files;
+  const char* names[] = {"claims.json", "connectivity.json", "functional.json", "structure.json"};
+  for (const char* name : names) files.push_back(read_findings_file((dir / name).string()));
+  MappingRequest request;
+  request.atlases = {aal_, jhu_};
+  request.lexicon = lexicon_;
+  request.brain_mask = mask_;
+  std::vector<FindingInput> inputs;
+  for (std::size_t n = 0; n < files.size(); ++n) {
+    for (const auto& f : files[n].findings) {
+      inputs.push_back({std::string("findings/mect/") + names[n], &f, &files[n]});
+    }
+  }
+  const auto result = map_findings(inputs, request);
+  EXPECT_EQ(result.unmapped.size(), 0u);
+  EXPECT_EQ(result.mapped.size(), inputs.size());
+  MappingRecord record;
+  for (const char* name : names) record.inputs.push_back(std::string("findings/mect/") + name);
+  record.atlases = {"aal", "jhu-wm"};
+  record.brain_mask = true;
+  const std::string regenerated = summary_markdown(result, record, *lexicon_);
+  std::ifstream in(dir / "summary.md");
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_EQ(regenerated, committed.str())
+      << "findings/mect/summary.md is out of date; regenerate it with\n  foci map "
+         "findings/mect/*.json --atlas aal,jhu-wm --out DIR\nand review the difference";
+}
+
+}  // namespace
+}  // namespace foci

@@ -1,0 +1,285 @@
+// Mapping on a synthetic atlas whose answers can be worked out by hand: each warning fires
+// where it should and only there, nothing is lost, and the maps hold what was mapped.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "atlas/nifti_io.hpp"
+#include "mapping/mapping.hpp"
+#include "mapping/mapping_outputs.hpp"
+#include "nifti_fixture.hpp"
+
+namespace foci {
+namespace {
+
+// 2 mm voxels, RAS storage, x, y, z from -40 to 40 mm. Boxes (+/- 4 mm): Hip_L at
+// (-20, 0, 0), Hip_R at (20, 0, 0), Ins_L at (-30, 20, 10), Ins_R at (30, 20, 10).
+Atlas synthetic_atlas() {
+  LabelVolume v;
+  v.size = {41, 41, 41};
+  v.labels.assign(v.voxel_count(), 0);
+  set_voxel_to_world(v, Affine::from_rows({{{2, 0, 0, -40}, {0, 2, 0, -40}, {0, 0, 2, -40}}}));
+  const struct {
+    Vec3 centre;
+    std::int32_t label;
+  } boxes[] = {{{-20, 0, 0}, 1}, {{20, 0, 0}, 2}, {{-30, 20, 10}, 3}, {{30, 20, 10}, 4}};
+  for (int k = 0; k < 41; ++k)
+    for (int j = 0; j < 41; ++j)
+      for (int i = 0; i < 41; ++i) {
+        const Vec3 c = v.voxel_centre(i, j, k);
+        for (const auto& b : boxes) {
+          const Vec3 d = c - b.centre;
+          if (std::abs(d.x) <= 4 && std::abs(d.y) <= 4 && std::abs(d.z) <= 4) {
+            v.labels[v.offset(i, j, k)] = b.label;
+          }
+        }
+      }
+  AtlasManifest m;
+  m.name = "boxes";
+  m.lateralised = true;
+  return Atlas(m, std::move(v),
+               LabelTable({{1, "Hip_L", Hemisphere::left},
+                           {2, "Hip_R", Hemisphere::right},
+                           {3, "Ins_L", Hemisphere::left},
+                           {4, "Ins_R", Hemisphere::right}},
+                          "boxes"));
+}
+
+// The brain: a ball of radius 40 mm around the origin.
+LabelVolume brain_ball() {
+  LabelVolume v;
+  v.size = {41, 41, 41};
+  v.labels.assign(v.voxel_count(), 0);
+  set_voxel_to_world(v, Affine::from_rows({{{2, 0, 0, -40}, {0, 2, 0, -40}, {0, 0, 2, -40}}}));
+  for (int k = 0; k < 41; ++k)
+    for (int j = 0; j < 41; ++j)
+      for (int i = 0; i < 41; ++i) {
+        if (norm(v.voxel_centre(i, j, k)) <= 40) v.labels[v.offset(i, j, k)] = 1;
+      }
+  return v;
+}
+
+class MappingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto path = dir_.path("regions.json");
+    testing::write_text(path, R"({"foci_lexicon": 1, "regions": [
+      {"id": "hippocampus", "en": "hippocampus", "zh": "海马",
+       "atlases": {"boxes": {"labels": ["Hip"]}}},
+      {"id": "insula", "en": "insula", "zh": "岛叶",
+       "atlases": {"boxes": {"labels": ["Ins"]}}},
+      {"id": "habenula", "en": "habenula",
+       "atlases": {"boxes": {"labels": [], "why": "too small"}}}]})");
+    lexicon_ = RegionLexicon::load(path);
+    request_.atlases = {&atlas_};
+    request_.lexicon = &lexicon_;
+    request_.brain_mask = &mask_;
+    file_.studies.push_back({});
+    file_.studies[0].id = "s";
+  }
+
+  Finding& add(const std::string& id, Location location,
+               Direction direction = Direction::increase) {
+    Finding f;
+    f.id = id;
+    f.study = "s";
+    f.measure = "grey-matter volume";
+    f.direction = direction;
+    f.location = std::move(location);
+    f.source_anchor = "test";
+    file_.findings.push_back(std::move(f));
+    return file_.findings.back();
+  }
+
+  static Location region(const std::string& name) {
+    return Location{name, std::nullopt, std::nullopt};
+  }
+  static Location at(const std::string& name, Vec3 p,
+                     CoordinateSpace space = CoordinateSpace::mni) {
+    Location l;
+    if (!name.empty()) l.region = name;
+    l.coordinate = ReportedCoordinate{p, space};
+    return l;
+  }
+
+  MappingResult run() {
+    std::vector<FindingInput> inputs;
+    for (const auto& f : file_.findings) inputs.push_back({"test.json", &f, &file_});
+    return map_findings(inputs, request_);
+  }
+
+  /// Warning codes of the finding with this id ("" joined by ',').
+  static std::string codes(const MappingResult& r, const std::string& id) {
+    for (const auto& m : r.mapped) {
+      if (m.input.finding->id != id) continue;
+      std::string out;
+      for (const auto& w : m.warnings) out += (out.empty() ? "" : ",") + w.code;
+      return out;
+    }
+    return "(not mapped)";
+  }
+  static const MappedFinding& mapped(const MappingResult& r, const std::string& id) {
+    for (const auto& m : r.mapped) {
+      if (m.input.finding->id == id) return m;
+    }
+    throw std::runtime_error("not mapped: " + id);
+  }
+
+  testing::TempDir dir_;
+  Atlas atlas_ = synthetic_atlas();
+  LabelVolume mask_ = brain_ball();
+  RegionLexicon lexicon_;
+  MappingRequest request_;
+  FindingsFile file_;
+};
+
+TEST_F(MappingTest, RegionOnlyFindingsArePlacedAtTheirCentroidOnTheNamedSide) {
+  add("right", region("右侧海马"));
+  add("both", region("海马"));
+  const auto r = run();
+  ASSERT_EQ(r.mapped.size(), 2u);
+  const auto& right = mapped(r, "right");
+  ASSERT_EQ(right.placements.size(), 1u);
+  const auto& p = right.placements[0];
+  EXPECT_EQ(p.source, Placement::Source::atlas);
+  EXPECT_NEAR(p.mni.x, 20, 1e-9);
+  EXPECT_NEAR(p.mni.y, 0, 1e-9);
+  EXPECT_EQ(p.answers[0].name, "Hip_R");
+  EXPECT_EQ(p.region_id, "hippocampus");
+  const auto& both = mapped(r, "both");
+  ASSERT_EQ(both.placements.size(), 2u) << "no side named: one placement per side";
+  EXPECT_LT(both.placements[0].mni.x, 0);
+  EXPECT_GT(both.placements[1].mni.x, 0);
+  EXPECT_EQ(codes(r, "right"), "");
+  EXPECT_EQ(codes(r, "both"), "");
+}
+
+TEST_F(MappingTest, AReportedCoordinateIsKeptAndAnswered) {
+  add("tal", at("", {-20, 0, 0}, CoordinateSpace::talairach));
+  const auto r = run();
+  const auto& p = mapped(r, "tal").placements.at(0);
+  EXPECT_EQ(p.source, Placement::Source::reported);
+  EXPECT_DOUBLE_EQ(p.reported->point.x, -20) << "the printed coordinate is never replaced";
+  EXPECT_NE(p.mni.x, -20) << "but it is converted to MNI for lookup";
+  EXPECT_NEAR(p.mni.x, talairach_to_mni({-20, 0, 0}, request_.transform).x, 1e-9);
+}
+
+TEST_F(MappingTest, LabelMismatchFiresOnlyWhenTheCoordinateIsElsewhere) {
+  add("agrees", at("left hippocampus", {-20, 1, 0}));
+  add("near", at("left hippocampus", {-20, 7, 0}));  // 3 mm beyond the box: within tolerance
+  add("far", at("left hippocampus", {-20, 16, 0}));  // 12 mm beyond, in no label
+  add("insula", at("left hippocampus", {-30, 20, 10}));
+  const auto r = run();
+  EXPECT_EQ(codes(r, "agrees"), "");
+  EXPECT_EQ(codes(r, "near"), "");
+  EXPECT_EQ(codes(r, "far"), "label-mismatch");
+  EXPECT_EQ(codes(r, "insula"), "label-mismatch");
+  const auto& w = mapped(r, "insula").warnings[0].message;
+  EXPECT_NE(w.find("in Ins_L (boxes)"), std::string::npos) << w;
+  EXPECT_NE(w.find("the nearest voxel of hippocampus on the left side is"), std::string::npos) << w;
+}
+
+TEST_F(MappingTest, SideFlipFiresForACoordinateOnTheOtherSide) {
+  add("flipped", at("左侧海马", {20, 0, 0}));
+  add("unsided", at("海马", {21, 0, 0}));
+  add("midline", at("left hippocampus", {1, 0, 0}));
+  const auto r = run();
+  EXPECT_EQ(codes(r, "flipped"), "side-flip") << "in the mirror label: not a label mismatch";
+  EXPECT_NE(mapped(r, "flipped").warnings[0].message.find("a possible left/right flip"),
+            std::string::npos);
+  EXPECT_EQ(codes(r, "unsided"), "");
+  EXPECT_EQ(codes(r, "midline"), "label-mismatch") << "within 2 mm of x = 0: no side to flip";
+}
+
+TEST_F(MappingTest, OutsideTheBrainAndTalairachReadAsMni) {
+  add("inside", at("", {0, 20, 0}));
+  add("mni-outside", at("", {0, 30, 30}));
+  // Labelled Talairach; converted to MNI it leaves the ball, read as MNI it is inside.
+  add("was-mni", at("", {0, 38, 0}, CoordinateSpace::talairach));
+  const auto r = run();
+  EXPECT_EQ(codes(r, "inside"), "");
+  EXPECT_EQ(codes(r, "mni-outside"), "outside-brain");
+  EXPECT_EQ(codes(r, "was-mni"), "outside-brain,space-mixup");
+  EXPECT_NE(mapped(r, "was-mni").warnings[1].message.find("read as MNI instead of Talairach"),
+            std::string::npos);
+}
+
+TEST_F(MappingTest, DuplicatesAreFlaggedOnce) {
+  add("first", region("右侧海马"));
+  add("again", region("right hippocampus"));
+  add("opposite", region("右侧海马"), Direction::decrease);
+  const auto r = run();
+  EXPECT_EQ(codes(r, "first"), "");
+  EXPECT_EQ(codes(r, "again"), "duplicate");
+  EXPECT_EQ(codes(r, "opposite"), "");
+}
+
+TEST_F(MappingTest, NothingIsLost) {
+  add("ok", region("岛叶"));
+  add("unknown-name", region("hipocampus"));
+  add("no-labels", region("habenula"));
+  add("unknown-with-point", at("hipocampus", {-20, 0, 0}));
+  const auto r = run();
+  EXPECT_EQ(r.input_count, 4u);
+  EXPECT_EQ(r.mapped.size() + r.unmapped.size(), 4u);
+  ASSERT_EQ(r.unmapped.size(), 2u);
+  EXPECT_NE(r.unmapped[0].reason.find("not in the lexicon (closest: 'hippocampus'"),
+            std::string::npos)
+      << r.unmapped[0].reason;
+  EXPECT_NE(r.unmapped[1].reason.find("too small"), std::string::npos) << r.unmapped[1].reason;
+  EXPECT_EQ(codes(r, "unknown-with-point"), "unresolved-region");
+}
+
+TEST_F(MappingTest, ConnectionsPlaceBothEndpoints) {
+  Finding f;
+  f.id = "fc";
+  f.study = "s";
+  f.measure = "functional connectivity";
+  f.direction = Direction::decrease;
+  f.endpoints = {region("左侧海马"), at("", {30, 20, 10})};
+  f.source_anchor = "test";
+  file_.findings.push_back(f);
+  const auto r = run();
+  const auto& m = mapped(r, "fc");
+  ASSERT_EQ(m.placements.size(), 2u);
+  EXPECT_EQ(m.placements[0].endpoint, 1);
+  EXPECT_EQ(m.placements[0].answers[0].name, "Hip_L");
+  EXPECT_EQ(m.placements[1].endpoint, 2);
+  EXPECT_EQ(m.placements[1].answers[0].name, "Ins_R");
+}
+
+TEST_F(MappingTest, MapsSumSignsAndDrawEqualVolumeSpheres) {
+  add("up", region("左侧海马"));
+  add("down", region("左侧海马"), Direction::decrease).measure = "grey-matter volume";
+  add("up-right", region("右侧海马"));
+  auto& peak = add("peak", at("", {0, 20, 20}));
+  peak.cluster = Cluster{33, std::array<double, 3>{2, 2, 2}};  // 264 mm^3: radius 3.98 mm
+  const auto r = run();
+  const auto maps = mapping_maps(r, request_.atlases, lexicon_, kDefaultSphereRadiusMm);
+  const auto& gm = maps.at("grey-matter-volume_regions.nii.gz");
+  EXPECT_EQ(gm.label_at({-20, 0, 0}), 0) << "+1 and -1 on the left hippocampus";
+  EXPECT_EQ(gm.label_at({20, 0, 0}), 1);
+  EXPECT_EQ(gm.label_at({0, 0, 0}), 0);
+  const auto& count = maps.at("count.nii.gz");
+  EXPECT_EQ(count.label_at({-20, 0, 0}), 2);
+  EXPECT_EQ(count.label_at({0, 20, 20}), 1);
+  const auto& spheres = maps.at("coordinates_spheres.nii.gz");
+  EXPECT_EQ(spheres.label_at({0, 20, 20}), 1);
+  EXPECT_EQ(spheres.label_at({0, 22, 22}), 1) << "2.8 mm from the peak";
+  EXPECT_EQ(spheres.label_at({0, 26, 20}), 0) << "6 mm: beyond the equal-volume radius";
+
+  // Written and read back by the project's reader: the same labels at the same points,
+  // under a valid sform.
+  const auto path = dir_.path("gm.nii.gz");
+  write_label_volume(gm, path);
+  const auto reread = read_label_volume(path);
+  EXPECT_EQ(reread.labels, gm.labels);
+  EXPECT_EQ(reread.label_at({20, 0, 0}), 1);
+  const auto header = read_nifti_orientation(path);
+  EXPECT_EQ(header.source, OrientationSource::sform);
+  EXPECT_EQ(header.sform_code, 4);
+  EXPECT_TRUE(header.sform.near(atlas_.volume().voxel_to_world, 1e-6));
+}
+
+}  // namespace
+}  // namespace foci

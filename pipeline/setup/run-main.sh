@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build foci (Release), and map the example
-# coordinates in findings/examples/probe-points.tsv onto AAL and Harvard-Oxford.
+# The main job: install what is missing, build foci (Release), look up the example
+# coordinates in findings/examples/probe-points.tsv in AAL and Harvard-Oxford, and map the
+# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas.
 set -euo pipefail
 FOCI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$FOCI_ROOT/pipeline/setup/common.sh"
@@ -15,3 +16,8 @@ result="$FOCI_ROOT/output/probe-points.atlas.tsv"
 mv "$result.tmp" "$result"
 cat "$result"
 echo "foci: wrote $result" >&2
+
+"$FOCI_ROOT/build/release/foci" validate "$FOCI_ROOT"/findings/{mect,nssi,oxytocin}/*.json
+"$FOCI_ROOT/build/release/foci" map --force --atlas aal,jhu-wm --out "$FOCI_ROOT/output/mect-map" \
+  "$FOCI_ROOT"/findings/mect/{claims,connectivity,functional,structure}.json
+echo "foci: MECT summary in output/mect-map/summary.md" >&2

@@ -34,9 +34,14 @@ Atlas Atlas::load(const AtlasManifest& manifest) {
     // The table and the volume must describe the same atlas: every value in the volume
     // needs a name. A table entry absent from the volume is allowed (some atlases name
     // regions too small to survive resampling), and shows as 0 voxels in region_stats.
+    // Label values are small integers: a flag per value makes the check one pass of reads.
+    std::int32_t largest = 0;
+    for (const auto& e : table.entries()) largest = std::max(largest, e.value);
+    std::vector<bool> named(static_cast<std::size_t>(largest) + 1, false);
+    for (const auto& e : table.entries()) named[e.value] = true;
     std::set<std::int32_t> unnamed;
     for (const auto v : volume.labels) {
-      if (v != 0 && !table.find(v)) unnamed.insert(v);
+      if (v != 0 && (v < 0 || v > largest || !named[v])) unnamed.insert(v);
     }
     if (!unnamed.empty()) {
       std::string list;

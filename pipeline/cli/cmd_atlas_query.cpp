@@ -114,11 +114,13 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
       const std::string hemisphere = hit.label ? to_string(atlas.hit_hemisphere(hit)) : "";
       const std::string distance = hit.label ? format_mm(hit.distance_mm) : "";
       if (request.format == "tsv") {
-        fmt::format_to(std::back_inserter(buffer), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                       row.line, row.point.x, row.point.y, row.point.z, to_string(row.space),
-                       format_mm(mni.x), format_mm(mni.y), format_mm(mni.z), atlas.name(),
-                       hit.label, name, hemisphere, distance);
-        for (int c : extra_columns) fmt::format_to(std::back_inserter(buffer), "\t{}", row.fields[c]);
+        fmt::format_to(std::back_inserter(buffer),
+                       "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.line, row.point.x,
+                       row.point.y, row.point.z, to_string(row.space), format_mm(mni.x),
+                       format_mm(mni.y), format_mm(mni.z), atlas.name(), hit.label, name,
+                       hemisphere, distance);
+        for (int c : extra_columns)
+          fmt::format_to(std::back_inserter(buffer), "\t{}", row.fields[c]);
         buffer.push_back('\n');
         // Written in blocks: a million rows through operator<< one field at a time is slow.
         if (buffer.size() > (1 << 20)) {

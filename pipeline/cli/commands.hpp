@@ -23,5 +23,6 @@ void add_import_command(CLI::App& app, CommandContext& context);
 void add_export_command(CLI::App& app, CommandContext& context);
 void add_validate_command(CLI::App& app, CommandContext& context);
 void add_map_command(CLI::App& app, CommandContext& context);
+void add_render_command(CLI::App& app, CommandContext& context);
 
 }  // namespace foci

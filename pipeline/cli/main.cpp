@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   foci::add_export_command(app, context);
   foci::add_validate_command(app, context);
   foci::add_map_command(app, context);
+  foci::add_render_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);
 

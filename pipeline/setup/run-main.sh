@@ -21,3 +21,14 @@ echo "foci: wrote $result" >&2
 "$FOCI_ROOT/build/release/foci" map --force --atlas aal,jhu-wm --out "$FOCI_ROOT/output/mect-map" \
   "$FOCI_ROOT"/findings/mect/{claims,connectivity,functional,structure}.json
 echo "foci: MECT summary in output/mect-map/summary.md" >&2
+
+# The MECT review's Fig. 2, redrawn from the curated findings: grey-matter volume, ReHo and
+# ALFF/fALFF changes, rises red and falls blue.
+mect="$FOCI_ROOT/findings/mect"
+"$FOCI_ROOT/build/release/foci" render "$mect/structure.json" "$mect/functional.json" \
+  -o "$FOCI_ROOT/output/mect-fig2.png" --size 1800x2000 --views left,dorsal,right,posterior \
+  --figure-title "Brain changes after MECT for depression" \
+  --panel "Grey-matter volume (Table 1)|measure=grey-matter volume" \
+  --panel "ReHo (Table 2, Fig. 2b)|measure=ReHo" \
+  --panel "ALFF / fALFF (Table 2, Fig. 2c)|measure=ALFF|fALFF|ALFF/fALFF"
+echo "foci: wrote output/mect-fig2.png" >&2

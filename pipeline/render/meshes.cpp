@@ -1,0 +1,213 @@
+#include "render/meshes.hpp"
+
+#include <vtkClipPolyData.h>
+#include <vtkFlyingEdges3D.h>
+#include <vtkImageData.h>
+#include <vtkImageGaussianSmooth.h>
+#include <vtkMatrix4x4.h>
+#include <vtkPlane.h>
+#include <vtkPointData.h>
+#include <vtkPolyDataConnectivityFilter.h>
+#include <vtkPolyDataNormals.h>
+#include <vtkQuadricDecimation.h>
+#include <vtkTransform.h>
+#include <vtkTransformPolyDataFilter.h>
+#include <vtkTriangleFilter.h>
+#include <vtkUnsignedCharArray.h>
+#include <vtkWindowedSincPolyDataFilter.h>
+#include <vtkXMLPolyDataReader.h>
+#include <vtkXMLPolyDataWriter.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace foci {
+
+namespace fs = std::filesystem;
+
+// Bump when the way meshes are built changes, so old cached meshes are not reused.
+constexpr const char* kMeshVersion = "m2";
+
+MeshCache::MeshCache(std::string directory, std::ostream* log)
+    : directory_(std::move(directory)), log_(log) {}
+
+vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
+  const fs::path path = fs::path(directory_) / (key + ".vtp");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return nullptr;
+  vtkNew<vtkXMLPolyDataReader> reader;
+  reader->SetFileName(path.c_str());
+  reader->Update();
+  vtkSmartPointer<vtkPolyData> mesh = reader->GetOutput();
+  if (!mesh || mesh->GetNumberOfPoints() == 0) return nullptr;
+  return mesh;
+}
+
+void MeshCache::store(const std::string& key, vtkPolyData* mesh) const {
+  std::error_code ec;
+  fs::create_directories(directory_, ec);
+  const fs::path path = fs::path(directory_) / (key + ".vtp");
+  const fs::path temporary =
+      fs::path(directory_) / ("." + key + ".tmp-" + std::to_string(::getpid()) + ".vtp");
+  vtkNew<vtkXMLPolyDataWriter> writer;
+  writer->SetFileName(temporary.c_str());
+  writer->SetInputData(mesh);
+  writer->SetDataModeToBinary();
+  writer->SetCompressorTypeToZLib();
+  if (writer->Write() != 1) {
+    fs::remove(temporary, ec);
+    if (log_) *log_ << "foci: [WARNING] cannot cache a mesh in " << directory_ << "\n";
+    return;
+  }
+  fs::rename(temporary, path, ec);
+  if (ec) fs::remove(temporary, ec);
+}
+
+namespace {
+
+/// A uchar image over voxel indices [lo, hi], values from `value`.
+template <typename ValueOf>
+vtkSmartPointer<vtkImageData> image_of(std::array<int, 3> lo, std::array<int, 3> hi,
+                                       ValueOf value) {
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetExtent(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2]);
+  image->AllocateScalars(VTK_UNSIGNED_CHAR, 1);
+  auto* out = static_cast<unsigned char*>(image->GetScalarPointer());
+  std::size_t n = 0;
+  for (int k = lo[2]; k <= hi[2]; ++k)
+    for (int j = lo[1]; j <= hi[1]; ++j)
+      for (int i = lo[0]; i <= hi[0]; ++i) out[n++] = value(i, j, k);
+  return image;
+}
+
+/// Contour, smooth and place a surface in MNI mm through the volume's voxel-to-world map
+/// (vtkImageData stays in index space; the affine is applied here, once).
+vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& volume,
+                                     double sigma_voxels, double level, bool largest_only,
+                                     double decimate) {
+  vtkNew<vtkImageGaussianSmooth> smooth;
+  smooth->SetInputData(image);
+  smooth->SetStandardDeviations(sigma_voxels, sigma_voxels, sigma_voxels);
+  smooth->SetRadiusFactors(2.5, 2.5, 2.5);
+  vtkNew<vtkFlyingEdges3D> contour;
+  contour->SetInputConnection(smooth->GetOutputPort());
+  contour->SetValue(0, level);
+  contour->ComputeNormalsOff();
+  contour->ComputeGradientsOff();
+  vtkSmartPointer<vtkAlgorithm> last = contour;
+  vtkNew<vtkPolyDataConnectivityFilter> connectivity;
+  if (largest_only) {
+    connectivity->SetInputConnection(last->GetOutputPort());
+    connectivity->SetExtractionModeToLargestRegion();
+    last = connectivity;
+  }
+  vtkNew<vtkQuadricDecimation> decimation;
+  if (decimate > 0) {
+    decimation->SetInputConnection(last->GetOutputPort());
+    decimation->SetTargetReduction(decimate);
+    last = decimation;
+  }
+  vtkNew<vtkWindowedSincPolyDataFilter> sinc;
+  sinc->SetInputConnection(last->GetOutputPort());
+  sinc->SetNumberOfIterations(20);
+  sinc->SetPassBand(0.05);
+  sinc->NonManifoldSmoothingOn();
+  sinc->NormalizeCoordinatesOn();
+  vtkNew<vtkMatrix4x4> matrix;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) matrix->SetElement(r, c, volume.voxel_to_world.m[r][c]);
+  vtkNew<vtkTransform> transform;
+  transform->SetMatrix(matrix);
+  vtkNew<vtkTransformPolyDataFilter> place;
+  place->SetInputConnection(sinc->GetOutputPort());
+  place->SetTransform(transform);
+  vtkNew<vtkPolyDataNormals> normals;
+  normals->SetInputConnection(place->GetOutputPort());
+  normals->ConsistencyOn();
+  normals->AutoOrientNormalsOn();  // a left-handed voxel grid would turn them inwards
+  normals->SplittingOff();
+  normals->Update();
+  vtkSmartPointer<vtkPolyData> mesh = normals->GetOutput();
+  return mesh;
+}
+
+vtkSmartPointer<vtkPolyData> clip_side(vtkPolyData* mesh, Hemisphere side) {
+  vtkNew<vtkPlane> plane;
+  plane->SetOrigin(0, 0, 0);
+  plane->SetNormal(side == Hemisphere::left ? -1 : 1, 0, 0);  // keeps the normal's side
+  vtkNew<vtkClipPolyData> clip;
+  clip->SetInputData(mesh);
+  clip->SetClipFunction(plane);
+  clip->Update();
+  vtkSmartPointer<vtkPolyData> out = clip->GetOutput();
+  return out;
+}
+
+}  // namespace
+
+vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
+                                           std::optional<Hemisphere> side, const MeshCache& cache) {
+  const std::string whole_key = std::string(kMeshVersion) + "-brain-" + key;
+  vtkSmartPointer<vtkPolyData> whole = cache.load(whole_key);
+  if (!whole) {
+    const std::array<int, 3> lo{0, 0, 0};
+    const std::array<int, 3> hi{brain.size[0] - 1, brain.size[1] - 1, brain.size[2] - 1};
+    const auto image = image_of(lo, hi, [&](int i, int j, int k) {
+      return static_cast<unsigned char>(std::clamp(brain.at(i, j, k), 0, 255));
+    });
+    // ch2bet holds tissue intensities of 60-130 and 0 outside: 40 after smoothing traces the
+    // brain's outer surface.
+    whole = surface(image, brain, 1.2, 40.0, true, 0.9);
+    cache.store(whole_key, whole);
+  }
+  if (!side) return whole;
+  const std::string side_key = whole_key + "-" + to_string(*side);
+  vtkSmartPointer<vtkPolyData> half = cache.load(side_key);
+  if (!half) {
+    half = clip_side(whole, *side);
+    cache.store(side_key, half);
+  }
+  return half;
+}
+
+vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const MeshCache& cache) {
+  std::string key = std::string(kMeshVersion) + "-region-" + region.volume_key + "-" +
+                    (region.side ? to_string(*region.side) : "both");
+  for (const auto label : region.labels) key += "-" + std::to_string(label);
+  if (auto mesh = cache.load(key)) return mesh;
+
+  const LabelVolume& v = *region.volume;
+  const auto inside = [&](int i, int j, int k) {
+    if (!region.labels.count(v.at(i, j, k))) return false;
+    if (region.side == Hemisphere::left || region.side == Hemisphere::right) {
+      const double x = v.voxel_centre(i, j, k).x;
+      return region.side == Hemisphere::left ? x < 0 : x > 0;
+    }
+    return true;
+  };
+  // The region's bounding box, padded so the smoothed surface closes.
+  std::array<int, 3> lo{v.size[0], v.size[1], v.size[2]}, hi{-1, -1, -1};
+  for (int k = 0; k < v.size[2]; ++k)
+    for (int j = 0; j < v.size[1]; ++j)
+      for (int i = 0; i < v.size[0]; ++i) {
+        if (!inside(i, j, k)) continue;
+        lo = {std::min(lo[0], i), std::min(lo[1], j), std::min(lo[2], k)};
+        hi = {std::max(hi[0], i), std::max(hi[1], j), std::max(hi[2], k)};
+      }
+  if (hi[0] < 0) return vtkSmartPointer<vtkPolyData>::New();
+  for (int a = 0; a < 3; ++a) {
+    lo[a] = std::max(0, lo[a] - 3);
+    hi[a] = std::min(v.size[a] - 1, hi[a] + 3);
+  }
+  const auto image = image_of(lo, hi, [&](int i, int j, int k) {
+    return static_cast<unsigned char>(inside(i, j, k) ? 100 : 0);
+  });
+  const double voxel = v.voxel_to_world.column_norm(0);
+  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.0);
+  cache.store(key, mesh);
+  return mesh;
+}
+
+}  // namespace foci

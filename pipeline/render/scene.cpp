@@ -1,0 +1,49 @@
+#include "render/scene.hpp"
+
+namespace foci {
+
+std::string to_string(View v) {
+  switch (v) {
+    case View::left:
+      return "left";
+    case View::right:
+      return "right";
+    case View::dorsal:
+      return "dorsal";
+    case View::ventral:
+      return "ventral";
+    case View::anterior:
+      return "anterior";
+    case View::posterior:
+      return "posterior";
+    case View::medial_left:
+      return "medial-left";
+    case View::medial_right:
+      return "medial-right";
+  }
+  return "?";
+}
+
+std::vector<std::string> view_names() {
+  return {"left",     "right",     "dorsal",      "ventral",
+          "anterior", "posterior", "medial-left", "medial-right"};
+}
+
+std::optional<View> parse_view(const std::string& word) {
+  for (auto v : {View::left, View::right, View::dorsal, View::ventral, View::anterior,
+                 View::posterior, View::medial_left, View::medial_right}) {
+    if (word == to_string(v)) return v;
+  }
+  return std::nullopt;
+}
+
+bool shows_both_sides(View v) {
+  return v == View::dorsal || v == View::ventral || v == View::anterior || v == View::posterior;
+}
+
+Rgb increase_colour() { return {0.86, 0.12, 0.12}; }
+Rgb decrease_colour() { return {0.12, 0.35, 0.86}; }
+Rgb mixed_colour() { return {0.58, 0.25, 0.72}; }
+Rgb neutral_colour() { return {0.45, 0.45, 0.45}; }
+
+}  // namespace foci

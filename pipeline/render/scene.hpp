@@ -1,0 +1,89 @@
+#pragma once
+// What a figure shows, as plain values: the render stage turns these into a VTK scene.
+// Nothing here includes VTK, so mapping, batch and tests can build scenes without it.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "atlas/label_volume.hpp"
+#include "core/hemisphere.hpp"
+
+namespace foci {
+
+struct Rgb {
+  double r = 0, g = 0, b = 0;  ///< 0..1
+};
+
+/// The eight standard views. Dorsal and ventral follow the neurological convention (left on
+/// the left of the image); lateral views put anterior towards the face (left of a `left`
+/// view); medial views show one hemisphere from the midline.
+enum class View { left, right, dorsal, ventral, anterior, posterior, medial_left, medial_right };
+std::string to_string(View v);
+std::optional<View> parse_view(const std::string& word);
+std::vector<std::string> view_names();
+/// Whether the view shows both hemispheres side by side, and so carries L/R marks.
+bool shows_both_sides(View v);
+
+enum class BrainStyle { glass, opaque };
+
+struct SceneNode {
+  Vec3 mni;
+  double radius_mm = 4;
+  Rgb colour;
+  std::string label;
+};
+
+struct SceneEdge {
+  Vec3 from, to;
+  double radius_mm = 1;
+  Rgb colour;
+};
+
+/// A region drawn as a surface: the voxels of `labels` in `volume`, on `side` (left: x < 0,
+/// right: x > 0, otherwise both).
+struct SceneRegion {
+  const LabelVolume* volume = nullptr;
+  std::string volume_key;  ///< identifies the volume's content, for the mesh cache
+  std::set<std::int32_t> labels;
+  std::optional<Hemisphere> side;
+  Rgb colour;
+  std::string name;
+};
+
+struct LegendEntry {
+  Rgb colour;
+  std::string text;
+};
+
+/// One panel of a figure: a title, a letter, views laid out in a grid, and what to draw.
+struct Panel {
+  std::string title;
+  std::string letter;  ///< "a", "b", ... ; empty for none
+  std::vector<View> views;
+  std::vector<SceneNode> nodes;
+  std::vector<SceneEdge> edges;
+  std::vector<SceneRegion> regions;
+  std::vector<LegendEntry> legend;
+  std::string size_legend;  ///< e.g. "node size: cluster volume"; empty for none
+  std::string note;         ///< a line under the panel, e.g. "no finding matches the filter"
+};
+
+struct Figure {
+  int width = 1600, height = 1200;  ///< pixels of the whole image
+  int dpi = 300;                    ///< recorded in the PNG
+  BrainStyle style = BrainStyle::glass;
+  bool transparent_background = false;
+  std::string title;
+  std::vector<Panel> panels;  ///< stacked top to bottom
+};
+
+/// Colours of directions, as in the MECT review's Fig. 2: rises red, falls blue.
+Rgb increase_colour();
+Rgb decrease_colour();
+Rgb mixed_colour();    ///< a region with both rises and falls
+Rgb neutral_colour();  ///< normalised, no change, not reported
+
+}  // namespace foci

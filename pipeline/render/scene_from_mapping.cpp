@@ -1,0 +1,211 @@
+#include "render/scene_from_mapping.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace foci {
+
+namespace {
+
+const std::set<std::string>& filter_keys() {
+  static const std::set<std::string> keys{"measure",  "direction", "study", "timepoint",
+                                          "category", "network",   "file"};
+  return keys;
+}
+
+bool any_equal(const std::vector<std::string>& wanted, const std::string& value) {
+  const std::string v = to_lower(value);
+  for (const auto& w : wanted) {
+    if (to_lower(w) == v) return true;
+  }
+  return false;
+}
+
+Rgb direction_colour(const std::set<Direction>& directions) {
+  const bool up = directions.count(Direction::increase),
+             down = directions.count(Direction::decrease);
+  if (up && down) return mixed_colour();
+  if (up) return increase_colour();
+  if (down) return decrease_colour();
+  return neutral_colour();
+}
+
+const Atlas* atlas_named(const std::vector<const Atlas*>& atlases, const std::string& name) {
+  for (const Atlas* a : atlases) {
+    if (a->name() == name) return a;
+  }
+  return nullptr;
+}
+
+const LexiconRegion* region_by_id(const RegionLexicon& lexicon, const std::string& id) {
+  for (const auto& r : lexicon.regions()) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool FindingFilter::matches(const FindingInput& input) const {
+  const Finding& f = *input.finding;
+  for (const auto& [key, values] : conditions) {
+    bool ok = false;
+    if (key == "measure") ok = f.measure && any_equal(values, *f.measure);
+    if (key == "direction") ok = f.direction && any_equal(values, to_string(*f.direction));
+    if (key == "study") ok = any_equal(values, f.study);
+    if (key == "timepoint") ok = f.timepoint && any_equal(values, *f.timepoint);
+    if (key == "network") ok = f.network && any_equal(values, *f.network);
+    if (key == "file") ok = any_equal(values, input.file);
+    if (key == "category") {
+      for (const auto& a : f.associations) ok = ok || any_equal(values, to_string(a.category));
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void add_filter_conditions(FindingFilter& filter, const std::string& text) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string part(trim(text.substr(start, comma - start)));
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    if (part.empty()) continue;
+    const auto equals = part.find('=');
+    if (equals == std::string::npos) {
+      throw usage_error("filter condition '" + part + "' needs the form key=value");
+    }
+    const std::string key = to_lower(trim(part.substr(0, equals)));
+    if (!filter_keys().count(key)) {
+      std::string known;
+      for (const auto& k : filter_keys()) known += (known.empty() ? "" : ", ") + k;
+      throw usage_error("unknown filter key '" + key + "' (known: " + known + ")");
+    }
+    std::string values = part.substr(equals + 1);
+    std::size_t v = 0;
+    while (v <= values.size()) {
+      const auto bar = values.find('|', v);
+      const std::string value(trim(values.substr(v, bar - v)));
+      if (!value.empty()) filter.conditions[key].push_back(value);
+      v = bar == std::string::npos ? values.size() + 1 : bar + 1;
+    }
+  }
+}
+
+std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingFilter& filter,
+                       const std::vector<const Atlas*>& atlases, const RegionLexicon& lexicon,
+                       const SceneOptions& options) {
+  // Region findings are gathered per atlas label and side, not per region: regions that
+  // share labels (DLPFC and middle frontal gyrus in AAL) then draw one surface in one colour
+  // instead of two coincident surfaces fighting for the same pixels.
+  struct LabelKey {
+    std::string atlas;
+    std::int32_t label;
+    std::optional<Hemisphere> side;
+    bool operator<(const LabelKey& o) const {
+      return std::tie(atlas, label, side) < std::tie(o.atlas, o.label, o.side);
+    }
+  };
+  struct LabelFindings {
+    std::set<Direction> directions;
+    std::set<std::string> regions;
+  };
+  std::map<LabelKey, LabelFindings> labels;
+  std::set<Direction> seen;
+  bool any_reported = false, any_undirected = false;
+  std::size_t drawn = 0;
+
+  const auto radius_of = [&](const Finding& f) {
+    if (f.cluster && f.cluster->volume_mm3()) {
+      return std::clamp(std::cbrt(3.0 * *f.cluster->volume_mm3() / (4.0 * M_PI)), 2.0, 14.0);
+    }
+    return options.default_node_radius_mm;
+  };
+
+  for (const auto& m : mapped.mapped) {
+    if (!filter.matches(m.input)) continue;
+    ++drawn;
+    const Finding& f = *m.input.finding;
+    if (f.direction) {
+      seen.insert(*f.direction);
+    } else {
+      any_undirected = true;
+    }
+    const Rgb colour = f.direction ? direction_colour({*f.direction}) : neutral_colour();
+    if (f.is_connection()) {
+      double radius = 0.9;
+      if (f.statistic && f.statistic->r) radius = 0.6 + 1.6 * std::abs(*f.statistic->r);
+      for (const auto& a : m.placements) {
+        if (a.endpoint != 1) continue;
+        for (const auto& b : m.placements) {
+          if (b.endpoint != 2) continue;
+          panel.edges.push_back({a.mni, b.mni, radius, colour});
+        }
+      }
+      // The endpoints themselves, as small dark nodes: the edge carries the direction.
+      for (const auto& p : m.placements) {
+        panel.nodes.push_back({p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, ""});
+      }
+      continue;
+    }
+    for (const auto& p : m.placements) {
+      if (p.source == Placement::Source::reported) {
+        any_reported = true;
+        panel.nodes.push_back({p.mni, radius_of(f), colour, ""});
+      } else if (options.regions == RegionStyle::node) {
+        panel.nodes.push_back({p.mni, options.default_node_radius_mm, colour, ""});
+      } else {
+        const Atlas* atlas = atlas_named(atlases, p.placing_atlas);
+        const LexiconRegion* region = region_by_id(lexicon, *p.region_id);
+        if (!atlas || !region) continue;
+        // A bilateral atlas's label covers both sides: the side keeps them apart.
+        const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;
+        for (const auto& l : lexicon.labels_in(*atlas, *region, p.side)) {
+          auto& entry = labels[{atlas->name(), l.label, side}];
+          if (f.direction) entry.directions.insert(*f.direction);
+          entry.regions.insert(region->en);
+        }
+      }
+    }
+  }
+  bool any_mixed = false;
+  for (const auto& [key, found] : labels) {
+    const Atlas* atlas = atlas_named(atlases, key.atlas);
+    SceneRegion r;
+    r.volume = &atlas->volume();
+    const auto key_of = options.volume_keys.find(atlas->name());
+    r.volume_key = key_of != options.volume_keys.end() ? key_of->second : atlas->name();
+    r.labels.insert(key.label);
+    r.side = key.side;
+    if (!r.side && atlas->manifest().lateralised) r.side = atlas->label_hemisphere(key.label);
+    r.colour = direction_colour(found.directions);
+    any_mixed = any_mixed || (found.directions.count(Direction::increase) &&
+                              found.directions.count(Direction::decrease));
+    for (const auto& name : found.regions) r.name += (r.name.empty() ? "" : ", ") + name;
+    panel.regions.push_back(std::move(r));
+  }
+  // Deterministic order, so the same inputs draw the same picture.
+  std::stable_sort(
+      panel.nodes.begin(), panel.nodes.end(), [](const SceneNode& a, const SceneNode& b) {
+        return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
+      });
+  if (seen.count(Direction::increase)) panel.legend.push_back({increase_colour(), "increase"});
+  if (seen.count(Direction::decrease)) panel.legend.push_back({decrease_colour(), "decrease"});
+  if (any_mixed) panel.legend.push_back({mixed_colour(), "both (different studies)"});
+  if (seen.count(Direction::normalised) || seen.count(Direction::no_change) || any_undirected) {
+    panel.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
+  }
+  if (any_reported) {
+    panel.size_legend = "node size: cluster volume as an equal-volume sphere (" +
+                        std::to_string(static_cast<int>(options.default_node_radius_mm)) +
+                        " mm radius when not reported)";
+  }
+  return drawn;
+}
+
+}  // namespace foci

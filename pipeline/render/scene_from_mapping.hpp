@@ -1,0 +1,42 @@
+#pragma once
+// From mapped findings to what a panel draws: reported coordinates become nodes, region
+// findings become region surfaces (or nodes at their placement), connections become edges.
+// Plain values only; no VTK.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mapping/mapping.hpp"
+#include "render/scene.hpp"
+
+namespace foci {
+
+/// Which findings a panel shows: every key must match; a key's values are alternatives.
+/// Keys: measure, direction, study, timepoint, category (of an association), network, file.
+/// Values compare without regard to case.
+struct FindingFilter {
+  std::map<std::string, std::vector<std::string>> conditions;
+  bool matches(const FindingInput& input) const;
+  bool empty() const { return conditions.empty(); }
+};
+
+/// Parses "measure=ReHo,direction=increase" (and "measure=ALFF|fALFF"); adds to `filter`.
+/// Throws Error (usage) for a malformed condition or an unknown key.
+void add_filter_conditions(FindingFilter& filter, const std::string& text);
+
+enum class RegionStyle { surface, node };
+
+struct SceneOptions {
+  RegionStyle regions = RegionStyle::surface;
+  double default_node_radius_mm = 4.0;
+  /// Cache key of each atlas's volume (by atlas name): see render.hpp volume_cache_key.
+  std::map<std::string, std::string> volume_keys;
+};
+
+/// Fills a panel's nodes, edges, regions and legend from the mapped findings that pass the
+/// filter. Returns how many findings it drew.
+std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingFilter& filter,
+                       const std::vector<const Atlas*>& atlases, const RegionLexicon& lexicon,
+                       const SceneOptions& options);
+
+}  // namespace foci

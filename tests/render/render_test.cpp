@@ -1,0 +1,242 @@
+// foci render checked for meaning: where things appear, not only that a file exists.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <vtkImageData.h>
+#include <vtkNew.h>
+#include <vtkPNGReader.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "nifti_fixture.hpp"
+
+namespace foci {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using testing::write_text;
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string err;
+};
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgb;  ///< rows top to bottom
+  const unsigned char* at(int x, int y) const { return &rgb[3 * (y * width + x)]; }
+};
+
+Image read_png(const std::string& path) {
+  vtkNew<vtkPNGReader> reader;
+  reader->SetFileName(path.c_str());
+  reader->Update();
+  vtkImageData* data = reader->GetOutput();
+  int dims[3];
+  data->GetDimensions(dims);
+  Image image;
+  image.width = dims[0];
+  image.height = dims[1];
+  const int components = data->GetNumberOfScalarComponents();
+  image.rgb.resize(3 * image.width * image.height);
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      // VTK's rows run bottom to top.
+      const auto* p =
+          static_cast<unsigned char*>(data->GetScalarPointer(x, image.height - 1 - y, 0));
+      for (int c = 0; c < 3; ++c)
+        image.rgb[3 * (y * image.width + x) + c] = p[std::min(c, components - 1)];
+    }
+  }
+  return image;
+}
+
+struct Blob {
+  std::size_t pixels = 0;
+  double x = 0, y = 0;  ///< centroid, pixels from the top-left
+};
+
+/// Pixels of the direction colours, strongly red or strongly blue, above the legend (whose
+/// swatches are red and blue too) in the bottom 15% of the image.
+Blob find(const Image& image, bool red) {
+  Blob b;
+  for (int y = 0; y < image.height * 85 / 100; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const auto* p = image.at(x, y);
+      const bool hit =
+          red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
+      if (!hit) continue;
+      ++b.pixels;
+      b.x += x;
+      b.y += y;
+    }
+  }
+  if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
+  return b;
+}
+
+double non_white_fraction(const Image& image) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < image.rgb.size(); i += 3) {
+    n += image.rgb[i] < 245 || image.rgb[i + 1] < 245 || image.rgb[i + 2] < 245;
+  }
+  return static_cast<double>(n) / (image.width * image.height);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Render : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists("/usr/share/mricron/templates/ch2bet.nii.gz")) {
+      GTEST_SKIP() << "mricron-data is not installed";
+    }
+  }
+  ProcessResult render(const std::string& args) {
+    const std::string err = dir_.path("stderr");
+    const std::string command = std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
+                                FOCI_BINARY + "' render " + args + " 2>'" + err + "' >/dev/null";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(err)};
+  }
+  std::string findings(const std::string& body) {
+    const auto path = dir_.path("findings.json");
+    write_text(path, R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
+      "studies": [{"id": "s", "citation": "s"}], "findings": [)" +
+                         body + "]}");
+    return "'" + path + "'";
+  }
+  static std::string node(const char* id, double x, double y, double z, const char* direction) {
+    std::ostringstream s;
+    s << R"({"id": ")" << id << R"(", "study": "s", "measure": "ReHo", "direction": ")" << direction
+      << R"(", "location": {"coordinate": {"x": )" << x << ", \"y\": " << y << ", \"z\": " << z
+      << R"(, "space": "MNI"}}, "source_anchor": "test"})";
+    return s.str();
+  }
+  std::string png(const std::string& name) { return dir_.path(name); }
+  TempDir dir_;
+};
+
+TEST_F(Render, ALeftNodeIsOnTheLeftSeenFromBehindAndAboveAndOnTheRightSeenFromTheFront) {
+  const auto input = findings(node("left", -45, -20, 10, "increase"));
+  for (const auto& [view, expect_left] : std::vector<std::pair<std::string, bool>>{
+           {"posterior", true}, {"dorsal", true}, {"ventral", true}, {"anterior", false}}) {
+    const auto r =
+        render(input + " -o '" + png(view + ".png") + "' --views " + view + " --size 320x260");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto image = read_png(png(view + ".png"));
+    const auto red = find(image, true);
+    ASSERT_GT(red.pixels, 20u) << view << ": the node is drawn";
+    if (expect_left) {
+      EXPECT_LT(red.x, image.width * 0.45) << view;
+    } else {
+      EXPECT_GT(red.x, image.width * 0.55) << view;
+    }
+  }
+}
+
+TEST_F(Render, TheLeftHippocampusColoursWhereItProjects) {
+  const auto input = findings(R"({"id": "h", "study": "s", "measure": "grey-matter volume",
+      "direction": "decrease", "location": {"region": "左侧海马"}, "source_anchor": "test"})");
+  ASSERT_EQ(
+      render(input + " -o '" + png("dorsal.png") + "' --views dorsal --size 320x260").exit_code, 0);
+  const auto dorsal = find(read_png(png("dorsal.png")), false);
+  ASSERT_GT(dorsal.pixels, 50u);
+  EXPECT_LT(dorsal.x, 320 * 0.42) << "left of the midline, seen from above";
+  ASSERT_EQ(render(input + " -o '" + png("left.png") + "' --views left --size 320x260").exit_code,
+            0);
+  const auto lateral = find(read_png(png("left.png")), false);
+  ASSERT_GT(lateral.pixels, 50u);
+  EXPECT_GT(lateral.y, 260 * 0.5) << "below the middle: the hippocampus is ventral";
+  EXPECT_EQ(find(read_png(png("left.png")), true).pixels, 0u) << "a decrease is not red";
+}
+
+TEST_F(Render, AnEmptyFindingsFileStillDrawsABrain) {
+  const auto r =
+      render(findings("") + " -o '" + png("empty.png") + "' --size 320x260 --views dorsal");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("drawing the brain alone"), std::string::npos) << r.err;
+  const auto image = read_png(png("empty.png"));
+  EXPECT_GT(non_white_fraction(image), 0.2) << "the brain fills much of the view";
+  EXPECT_EQ(find(image, true).pixels, 0u);
+}
+
+TEST_F(Render, AFilterThatMatchesNothingSaysSoAndDrawsTheBrain) {
+  const auto r = render(findings(node("n", 30, 10, 20, "increase")) + " -o '" + png("f.png") +
+                        "' --size 320x260 --views dorsal --filter measure=ALFF");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("the filter matches none of the 1 findings"), std::string::npos) << r.err;
+  const auto image = read_png(png("f.png"));
+  EXPECT_GT(non_white_fraction(image), 0.2);
+  EXPECT_EQ(find(image, true).pixels, 0u);
+}
+
+TEST_F(Render, SameInputsGiveTheSameBytesWithSizeAndDpiRecorded) {
+  const auto input =
+      findings(node("a", -30, 20, 30, "increase") + "," + node("b", 40, -60, 10, "decrease"));
+  ASSERT_EQ(render(input + " -o '" + png("one.png") + "' --size 400x300 --dpi 150").exit_code, 0);
+  ASSERT_EQ(render(input + " -o '" + png("two.png") + "' --size 400x300 --dpi 150").exit_code, 0);
+  const std::string one = slurp(png("one.png")), two = slurp(png("two.png"));
+  EXPECT_EQ(one, two);
+  const auto image = read_png(png("one.png"));
+  EXPECT_EQ(image.width, 400);
+  EXPECT_EQ(image.height, 300);
+  const auto phys = one.find("pHYs");
+  ASSERT_NE(phys, std::string::npos);
+  const auto ppm = (static_cast<unsigned char>(one[phys + 4]) << 24) |
+                   (static_cast<unsigned char>(one[phys + 5]) << 16) |
+                   (static_cast<unsigned char>(one[phys + 6]) << 8) |
+                   static_cast<unsigned char>(one[phys + 7]);
+  EXPECT_EQ(ppm, 5906u) << "150 dpi in pixels per metre";
+  EXPECT_GT(find(image, true).pixels, 0u);
+  EXPECT_GT(find(image, false).pixels, 0u);
+}
+
+TEST_F(Render, BadRequestsAreRefusedClearly) {
+  const auto input = findings(node("a", -30, 20, 30, "increase"));
+  auto r = render(input + " -o '" + png("x.png") + "' --views dorsl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown view 'dorsl'; did you mean 'dorsal'?"), std::string::npos) << r.err;
+  r = render(input + " -o '" + png("x.png") + "' --size 10x10");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--size must be WIDTHxHEIGHT"), std::string::npos) << r.err;
+  r = render(input + " -o '" + dir_.path("no/such/dir/x.png") + "' --size 200x200");
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(png("x.png")));
+}
+
+// The look, guarded with a tolerance: a small glass-brain figure against a reviewed image.
+TEST_F(Render, GoldenGlassBrainWithTwoNodes) {
+  const std::string golden = FOCI_SOURCE_DIR "/tests/golden/two-nodes-dorsal-left.png";
+  const auto input =
+      findings(node("a", -40, 10, 30, "increase") + "," + node("b", 35, -50, 20, "decrease"));
+  ASSERT_EQ(
+      render(input + " -o '" + png("g.png") + "' --size 360x200 --views dorsal,left").exit_code, 0);
+  if (std::getenv("FOCI_UPDATE_GOLDEN"))
+    fs::copy_file(png("g.png"), golden, fs::copy_options::overwrite_existing);
+  ASSERT_TRUE(fs::exists(golden)) << golden;
+  const auto got = read_png(png("g.png")), want = read_png(golden);
+  ASSERT_EQ(got.width, want.width);
+  ASSERT_EQ(got.height, want.height);
+  double total = 0;
+  std::size_t far = 0;
+  for (std::size_t i = 0; i < got.rgb.size(); ++i) {
+    const int d = std::abs(int(got.rgb[i]) - int(want.rgb[i]));
+    total += d;
+    far += d > 48;
+  }
+  EXPECT_LT(total / got.rgb.size(), 2.0) << "mean difference per channel";
+  EXPECT_LT(static_cast<double>(far) / got.rgb.size(), 0.01) << "channels far off";
+}
+
+}  // namespace
+}  // namespace foci

@@ -1,11 +1,9 @@
 #include "render/meshes.hpp"
 
-#include <vtkClipPolyData.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkImageGaussianSmooth.h>
 #include <vtkMatrix4x4.h>
-#include <vtkPlane.h>
 #include <vtkPointData.h>
 #include <vtkPolyDataConnectivityFilter.h>
 #include <vtkPolyDataNormals.h>
@@ -28,7 +26,7 @@ namespace foci {
 namespace fs = std::filesystem;
 
 // Bump when the way meshes are built changes, so old cached meshes are not reused.
-constexpr const char* kMeshVersion = "m2";
+constexpr const char* kMeshVersion = "m3";
 
 MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
@@ -133,43 +131,30 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
   return mesh;
 }
 
-vtkSmartPointer<vtkPolyData> clip_side(vtkPolyData* mesh, Hemisphere side) {
-  vtkNew<vtkPlane> plane;
-  plane->SetOrigin(0, 0, 0);
-  plane->SetNormal(side == Hemisphere::left ? -1 : 1, 0, 0);  // keeps the normal's side
-  vtkNew<vtkClipPolyData> clip;
-  clip->SetInputData(mesh);
-  clip->SetClipFunction(plane);
-  clip->Update();
-  vtkSmartPointer<vtkPolyData> out = clip->GetOutput();
-  return out;
-}
-
 }  // namespace
 
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {
-  const std::string whole_key = std::string(kMeshVersion) + "-brain-" + key;
-  vtkSmartPointer<vtkPolyData> whole = cache.load(whole_key);
-  if (!whole) {
-    const std::array<int, 3> lo{0, 0, 0};
-    const std::array<int, 3> hi{brain.size[0] - 1, brain.size[1] - 1, brain.size[2] - 1};
-    const auto image = image_of(lo, hi, [&](int i, int j, int k) {
-      return static_cast<unsigned char>(std::clamp(brain.at(i, j, k), 0, 255));
-    });
-    // ch2bet holds tissue intensities of 60-130 and 0 outside: 40 after smoothing traces the
-    // brain's outer surface.
-    whole = surface(image, brain, 1.2, 40.0, true, 0.9);
-    cache.store(whole_key, whole);
-  }
-  if (!side) return whole;
-  const std::string side_key = whole_key + "-" + to_string(*side);
-  vtkSmartPointer<vtkPolyData> half = cache.load(side_key);
-  if (!half) {
-    half = clip_side(whole, *side);
-    cache.store(side_key, half);
-  }
-  return half;
+  const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
+  const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
+                               (one_side ? "-" + to_string(*side) : std::string());
+  if (auto mesh = cache.load(mesh_key)) return mesh;
+  const std::array<int, 3> lo{0, 0, 0};
+  const std::array<int, 3> hi{brain.size[0] - 1, brain.size[1] - 1, brain.size[2] - 1};
+  // A hemisphere is contoured from the brain with the other side blanked, so its surface
+  // closes along the midline instead of leaving a hollow shell open to a medial view.
+  const auto image = image_of(lo, hi, [&](int i, int j, int k) {
+    if (one_side) {
+      const double x = brain.voxel_centre(i, j, k).x;
+      if (side == Hemisphere::left ? x > -0.5 : x < 0.5) return static_cast<unsigned char>(0);
+    }
+    return static_cast<unsigned char>(std::clamp(brain.at(i, j, k), 0, 255));
+  });
+  // ch2bet holds tissue intensities of 60-130 and 0 outside: 40 after smoothing traces the
+  // brain's outer surface.
+  auto mesh = surface(image, brain, 1.5, 40.0, true, 0.8);
+  cache.store(mesh_key, mesh);
+  return mesh;
 }
 
 vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const MeshCache& cache) {

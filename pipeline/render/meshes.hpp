@@ -27,7 +27,7 @@ class MeshCache {
 
 /// The outer surface of the brain from a T1 template of a skull-stripped brain: smoothed,
 /// the largest connected piece only (no stray fragments), decimated for speed. With a side,
-/// only that hemisphere (clipped at x = 0), for medial views.
+/// only that hemisphere, closed along the midline, for medial views.
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache);
 

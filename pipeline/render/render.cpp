@@ -1,7 +1,7 @@
 // Figures with VTK: one render window holds every view of every panel; a glass brain is
-// drawn on its own layer with depth peeling and the findings on a layer above it, so nodes
-// and regions keep their true colours instead of being washed out by the translucent
-// surface.
+// drawn on its own layer with order-independent transparency and the findings on a layer
+// above it, so nodes and regions keep their true colours instead of being washed out by the
+// translucent surface.
 #include "render/render.hpp"
 
 #include <vtkActor.h>
@@ -11,6 +11,7 @@
 #include <vtkLineSource.h>
 #include <vtkNew.h>
 #include <vtkObjectFactory.h>
+#include <vtkOrderIndependentTranslucentPass.h>
 #include <vtkOutputWindow.h>
 #include <vtkPNGWriter.h>
 #include <vtkPolyDataMapper.h>
@@ -18,6 +19,7 @@
 #include <vtkProperty.h>
 #include <vtkProperty2D.h>
 #include <vtkRegularPolygonSource.h>
+#include <vtkRenderStepsPass.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
@@ -30,7 +32,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -260,6 +264,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
   }
   check_can_write(png_path, true);
   ScopedOutputWindow vtk_errors;
+  const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
   const double W = figure.width, H = figure.height;
   const double unit = std::max(11.0, std::min(W, H) / 55.0);  // base text size, px
@@ -384,9 +389,14 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
       vtkRenderer* findings_layer = brain_layer;
       vtkNew<vtkRenderer> overlay;
       if (glass) {
-        brain_layer->SetUseDepthPeeling(1);
-        brain_layer->SetMaximumNumberOfPeels(3);
-        brain_layer->SetOcclusionRatio(0.0);
+        // Weighted blended order-independent transparency: no sorting artefacts, in one
+        // pass. Depth peeling gives the same picture here at about twice the cost on a
+        // software renderer.
+        vtkNew<vtkRenderStepsPass> steps;
+        vtkNew<vtkOrderIndependentTranslucentPass> oit;
+        oit->SetTranslucentPass(steps->GetTranslucentPass());
+        steps->SetTranslucentPass(oit);
+        brain_layer->SetPass(steps);
         overlay->SetViewport(box.x0, box.y0, box.x1, box.y1);
         overlay->SetLayer(1);
         overlay->SetActiveCamera(camera);
@@ -419,7 +429,15 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
     }
   }
   window->AddRenderer(canvas);
+  const auto before_render = std::chrono::steady_clock::now();
   window->Render();
+  if (settings.log && std::getenv("FOCI_RENDER_TIMING")) {
+    *settings.log
+        << "foci: scene built in "
+        << std::chrono::duration<double>(before_render - scene_start).count() << " s, drawn in "
+        << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
+        << " s\n";
+  }
 
   vtkNew<vtkWindowToImageFilter> grab;
   grab->SetInput(window);

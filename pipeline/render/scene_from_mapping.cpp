@@ -201,9 +201,9 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     panel.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
   }
   if (any_reported) {
-    panel.size_legend = "node size: cluster volume as an equal-volume sphere (" +
+    panel.size_legend = "node size: cluster volume (" +
                         std::to_string(static_cast<int>(options.default_node_radius_mm)) +
-                        " mm radius when not reported)";
+                        " mm radius if unknown)";
   }
   return drawn;
 }

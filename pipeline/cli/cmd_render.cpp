@@ -29,6 +29,8 @@ struct RenderOptions {
   std::string size = kDefaultSize;
   std::string style = "glass";
   std::string regions = "surface";
+  std::string colour_by = "direction";
+  bool labels = false;
   std::vector<std::string> filters;
   std::vector<std::string> panels;
   std::string title;
@@ -133,6 +135,10 @@ void run_render(const RenderOptions& options, CommandContext& context) {
 
   SceneOptions scene;
   scene.regions = options.regions == "node" ? RegionStyle::node : RegionStyle::surface;
+  scene.colour_by = options.colour_by == "measure" ? ColourBy::measure
+                    : options.colour_by == "value" ? ColourBy::value
+                                                   : ColourBy::direction;
+  scene.labels = options.labels;
   for (const auto& a : atlases) {
     scene.volume_keys[a.name()] =
         volume_cache_key(locate_atlas_file(a.manifest(), a.manifest().volume_file), a.volume());
@@ -203,6 +209,14 @@ void add_render_command(CLI::App& app, CommandContext& context) {
                   "Named regions as atlas surfaces, or as nodes at their placement")
       ->check(CLI::IsMember({"surface", "node"}))
       ->capture_default_str();
+  cmd->add_option("--colour-by", options->colour_by,
+                  "Colour by direction (rises red, falls blue), measure (one colour each), or "
+                  "value (value, else t, z or r, through a colour scale with a colour bar)")
+      ->check(CLI::IsMember({"direction", "measure", "value"}))
+      ->capture_default_str();
+  cmd->add_flag("--labels", options->labels,
+                "Label nodes (the region as written, else the atlas label); labels that would "
+                "overlap are left out");
   cmd->add_option("--filter", options->filters,
                   "Only findings matching key=value[,key=value] (keys: measure, direction, "
                   "study, timepoint, category, network, file; a|b for alternatives)");

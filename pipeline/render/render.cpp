@@ -7,8 +7,10 @@
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkCamera.h>
+#include <vtkCoordinate.h>
 #include <vtkImageData.h>
 #include <vtkLineSource.h>
+#include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkObjectFactory.h>
 #include <vtkOrderIndependentTranslucentPass.h>
@@ -22,6 +24,7 @@
 #include <vtkRenderStepsPass.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkScalarBarActor.h>
 #include <vtkSmartPointer.h>
 #include <vtkSphereSource.h>
 #include <vtkTextActor.h>
@@ -254,6 +257,44 @@ bool on_view_side(std::optional<Hemisphere> view, double x) {
   return *view == Hemisphere::left ? x <= 0 : x >= 0;
 }
 
+/// Node labels of one view, placed right of their nodes, larger nodes first; a label that
+/// would overlap one already placed, or leave the view, is left out rather than piled up.
+void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
+                  const Box& box, double W, double H, double size_px, Rgb ink,
+                  vtkRenderer* canvas) {
+  std::vector<const SceneNode*> order;
+  for (const auto& n : panel.nodes) {
+    if (!n.label.empty() && on_view_side(side, n.mni.x)) order.push_back(&n);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const SceneNode* a, const SceneNode* b) {
+    return a->radius_mm > b->radius_mm;
+  });
+  struct Rect {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Rect> placed;
+  vtkNew<vtkCoordinate> coordinate;
+  coordinate->SetCoordinateSystemToWorld();
+  for (const SceneNode* n : order) {
+    coordinate->SetValue(n->mni.x, n->mni.y, n->mni.z);
+    const double* at = coordinate->GetComputedDoubleDisplayValue(renderer);
+    const double x0 = at[0] + size_px * 0.6, y0 = at[1] - size_px * 0.5;
+    const Rect r{x0, y0, x0 + size_px * 0.58 * n->label.size(), y0 + size_px * 1.1};
+    if (r.x0 < box.x0 * W || r.x1 > box.x1 * W || r.y0 < box.y0 * H || r.y1 > box.y1 * H) continue;
+    bool clash = false;
+    for (const auto& p : placed) {
+      clash = clash || (r.x0 < p.x1 && p.x0 < r.x1 && r.y0 < p.y1 && p.y0 < r.y1);
+    }
+    if (clash) continue;
+    placed.push_back(r);
+    auto label = text(n->label, size_px, ink, false, r.x0, r.y0, 0, 0);
+    // A pale backing keeps dark text readable over spheres and surfaces.
+    label->GetTextProperty()->SetBackgroundColor(1, 1, 1);
+    label->GetTextProperty()->SetBackgroundOpacity(0.75);
+    canvas->AddActor2D(label);
+  }
+}
+
 }  // namespace
 
 void render_figure(const Figure& figure, const RenderSettings& settings,
@@ -320,8 +361,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
     }
     // Footer: the colour legend, the size legend and a note.
     double footer = 0;
-    if (!panel.legend.empty() || !panel.size_legend.empty() || !panel.note.empty()) {
-      footer = unit * 2.0;
+    if (!panel.legend.empty() || !panel.size_legend.empty() || !panel.note.empty() ||
+        panel.colour_bar) {
+      footer = unit * (panel.colour_bar ? 3.6 : 2.0);
       double x = unit * 1.2;
       const double y = panel_bottom + unit * 0.9;
       for (const auto& entry : panel.legend) {
@@ -334,6 +376,41 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
       }
       if (!panel.note.empty()) {
         canvas->AddActor2D(text(panel.note, unit * 0.9, faint, false, W - unit, y, 2, 1));
+      }
+      if (panel.colour_bar) {
+        const ColourScale& scale = *panel.colour_bar;
+        vtkNew<vtkLookupTable> table;
+        table->SetNumberOfTableValues(256);
+        table->SetRange(scale.minimum, scale.maximum);
+        for (int n = 0; n < 256; ++n) {
+          const Rgb c =
+              scale.colour_of(scale.minimum + (scale.maximum - scale.minimum) * n / 255.0);
+          table->SetTableValue(n, c.r, c.g, c.b, 1.0);
+        }
+        vtkNew<vtkScalarBarActor> bar;
+        bar->SetLookupTable(table);
+        bar->SetOrientationToHorizontal();
+        bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar, title above
+        // The title goes left of the bar, where it cannot collide with the numbers.
+        canvas->AddActor2D(text(scale.title, unit * 0.85, ink, false, 0.6 * W - unit * 2.5,
+                                panel_bottom + unit * 1.8, 2, 1));
+        bar->SetNumberOfLabels(5);
+        bar->SetLabelFormat("%.3g");
+        bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+        bar->SetPosition(0.6, (panel_bottom + unit * 0.2) / H);
+        bar->SetWidth(0.38);
+        bar->SetHeight(unit * 3.2 / H);
+        for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty()}) {
+          property->SetColor(ink.r, ink.g, ink.b);
+          property->SetFontFamilyToArial();
+          property->ItalicOff();
+          property->ShadowOff();
+          property->BoldOff();
+        }
+        bar->UnconstrainedFontSizeOn();
+        bar->GetTitleTextProperty()->SetFontSize(static_cast<int>(unit * 0.85));
+        bar->GetLabelTextProperty()->SetFontSize(static_cast<int>(unit * 0.8));
+        canvas->AddActor2D(bar);
       }
     }
     const PanelActors actors = build_actors(panel, cache);
@@ -413,6 +490,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
       }
       for (const auto& [region_side, actor] : actors.regions) {
         if (!side || !region_side || *region_side == *side) findings_layer->AddActor(actor);
+      }
+      if (panel.show_labels) {
+        place_labels(panel, side, brain_layer, box, W, H, unit * 0.8, ink, canvas);
       }
       // Say which view this is, and which side is which where both show.
       const double px0 = box.x0 * W, px1 = box.x1 * W, py0 = box.y0 * H, py1 = box.y1 * H;

@@ -41,6 +41,20 @@ bool shows_both_sides(View v) {
   return v == View::dorsal || v == View::ventral || v == View::anterior || v == View::posterior;
 }
 
+Rgb ColourScale::colour_of(double value) const {
+  if (stops.empty()) return {0.5, 0.5, 0.5};
+  if (stops.size() == 1 || !(maximum > minimum)) return stops.front();
+  double t = (value - minimum) / (maximum - minimum);
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const double at = t * (stops.size() - 1);
+  const auto i = static_cast<std::size_t>(at);
+  if (i + 1 >= stops.size()) return stops.back();
+  const double f = at - i;
+  return {stops[i].r + f * (stops[i + 1].r - stops[i].r),
+          stops[i].g + f * (stops[i + 1].g - stops[i].g),
+          stops[i].b + f * (stops[i + 1].b - stops[i].b)};
+}
+
 Rgb increase_colour() { return {0.86, 0.12, 0.12}; }
 Rgb decrease_colour() { return {0.12, 0.35, 0.86}; }
 Rgb mixed_colour() { return {0.58, 0.25, 0.72}; }

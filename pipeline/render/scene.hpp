@@ -58,6 +58,15 @@ struct LegendEntry {
   std::string text;
 };
 
+/// A continuous colour scale shown as a colour bar: value -> colour by linear interpolation
+/// between evenly spaced stops from `minimum` to `maximum`.
+struct ColourScale {
+  double minimum = 0, maximum = 1;
+  std::vector<Rgb> stops;
+  std::string title;
+  Rgb colour_of(double value) const;
+};
+
 /// One panel of a figure: a title, a letter, views laid out in a grid, and what to draw.
 struct Panel {
   std::string title;
@@ -67,8 +76,10 @@ struct Panel {
   std::vector<SceneEdge> edges;
   std::vector<SceneRegion> regions;
   std::vector<LegendEntry> legend;
-  std::string size_legend;  ///< e.g. "node size: cluster volume"; empty for none
-  std::string note;         ///< a line under the panel, e.g. "no finding matches the filter"
+  std::string size_legend;                ///< e.g. "node size: cluster volume"; empty for none
+  std::optional<ColourScale> colour_bar;  ///< drawn when colours come from values
+  bool show_labels = false;               ///< node labels, placed so they do not overlap
+  std::string note;  ///< a line under the panel, e.g. "no finding matches the filter"
 };
 
 struct Figure {

@@ -97,9 +97,112 @@ void add_filter_conditions(FindingFilter& filter, const std::string& text) {
   }
 }
 
+namespace {
+
+/// The value a finding is coloured by: its `value`, else its t, z or r.
+std::optional<double> value_of(const Finding& f) {
+  if (f.value) return f.value;
+  if (f.statistic) {
+    if (f.statistic->t) return f.statistic->t;
+    if (f.statistic->z) return f.statistic->z;
+    if (f.statistic->r) return f.statistic->r;
+  }
+  return std::nullopt;
+}
+
+/// Colours for measures, distinguishable and friendly to colour-blind readers (Okabe-Ito).
+const std::vector<Rgb>& measure_palette() {
+  static const std::vector<Rgb> palette{{0.90, 0.62, 0.00}, {0.34, 0.71, 0.91}, {0.00, 0.62, 0.45},
+                                        {0.80, 0.47, 0.65}, {0.00, 0.45, 0.70}, {0.84, 0.37, 0.00},
+                                        {0.94, 0.89, 0.26}, {0.35, 0.35, 0.35}};
+  return palette;
+}
+
+}  // namespace
+
 std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingFilter& filter,
                        const std::vector<const Atlas*>& atlases, const RegionLexicon& lexicon,
                        const SceneOptions& options) {
+  std::vector<const MappedFinding*> shown;
+  for (const auto& m : mapped.mapped) {
+    if (filter.matches(m.input)) shown.push_back(&m);
+  }
+  // What colours mean in this panel.
+  std::map<std::string, Rgb> measure_colours;
+  std::optional<ColourScale> scale;
+  bool any_without_value = false;
+  if (options.colour_by == ColourBy::measure) {
+    std::set<std::string> measures;
+    for (const auto* m : shown) measures.insert(m->input.finding->measure.value_or("not reported"));
+    std::size_t n = 0;
+    for (const auto& measure : measures) {
+      measure_colours[measure] = measure_palette()[n++ % measure_palette().size()];
+      panel.legend.push_back({measure_colours[measure], measure});
+    }
+  } else if (options.colour_by == ColourBy::value) {
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (const auto* m : shown) {
+      if (const auto v = value_of(*m->input.finding)) {
+        lo = any ? std::min(lo, *v) : *v;
+        hi = any ? std::max(hi, *v) : *v;
+        any = true;
+      } else {
+        any_without_value = true;
+      }
+    }
+    if (any) {
+      ColourScale c;
+      c.title = "value (value, else t, z or r)";
+      if (lo < 0 && hi > 0) {
+        // Signed values: a diverging scale centred on zero, blue below and red above.
+        const double m = std::max(-lo, hi);
+        c.minimum = -m, c.maximum = m;
+        c.stops = {{0.02, 0.19, 0.58},
+                   {0.40, 0.60, 0.85},
+                   {0.97, 0.97, 0.97},
+                   {0.90, 0.45, 0.35},
+                   {0.60, 0.02, 0.05}};
+      } else {
+        c.minimum = lo, c.maximum = hi > lo ? hi : lo + 1;
+        c.stops = {{0.27, 0.00, 0.33},
+                   {0.23, 0.32, 0.55},
+                   {0.13, 0.57, 0.55},
+                   {0.37, 0.79, 0.38},
+                   {0.99, 0.91, 0.15}};  // viridis
+      }
+      scale = c;
+    } else {
+      any_without_value = true;
+    }
+    if (any_without_value) panel.legend.push_back({neutral_colour(), "no value"});
+  }
+  const auto colour_of = [&](const std::vector<const Finding*>& findings) -> Rgb {
+    switch (options.colour_by) {
+      case ColourBy::direction: {
+        std::set<Direction> directions;
+        for (const auto* f : findings) {
+          if (f->direction) directions.insert(*f->direction);
+        }
+        return direction_colour(directions);
+      }
+      case ColourBy::measure: {
+        std::set<std::string> measures;
+        for (const auto* f : findings) measures.insert(f->measure.value_or("not reported"));
+        return measures.size() == 1 ? measure_colours[*measures.begin()] : Rgb{0.2, 0.2, 0.2};
+      }
+      case ColourBy::value: {
+        double sum = 0;
+        int n = 0;
+        for (const auto* f : findings) {
+          if (const auto v = value_of(*f)) sum += *v, ++n;
+        }
+        return n && scale ? scale->colour_of(sum / n) : neutral_colour();
+      }
+    }
+    return neutral_colour();
+  };
+
   // Region findings are gathered per atlas label and side, not per region: regions that
   // share labels (DLPFC and middle frontal gyrus in AAL) then draw one surface in one colour
   // instead of two coincident surfaces fighting for the same pixels.
@@ -112,13 +215,12 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     }
   };
   struct LabelFindings {
-    std::set<Direction> directions;
+    std::vector<const Finding*> findings;
     std::set<std::string> regions;
   };
   std::map<LabelKey, LabelFindings> labels;
   std::set<Direction> seen;
   bool any_reported = false, any_undirected = false;
-  std::size_t drawn = 0;
 
   const auto radius_of = [&](const Finding& f) {
     if (f.cluster && f.cluster->volume_mm3()) {
@@ -126,39 +228,44 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     }
     return options.default_node_radius_mm;
   };
+  const auto label_of = [&](const Location& l, const Placement& p) -> std::string {
+    if (!options.labels) return "";
+    if (l.region) return *l.region;
+    return p.answers.empty() ? "" : p.answers.front().name;
+  };
 
-  for (const auto& m : mapped.mapped) {
-    if (!filter.matches(m.input)) continue;
-    ++drawn;
-    const Finding& f = *m.input.finding;
+  for (const auto* m : shown) {
+    const Finding& f = *m->input.finding;
     if (f.direction) {
       seen.insert(*f.direction);
     } else {
       any_undirected = true;
     }
-    const Rgb colour = f.direction ? direction_colour({*f.direction}) : neutral_colour();
+    const Rgb colour = colour_of({&f});
     if (f.is_connection()) {
       double radius = 0.9;
       if (f.statistic && f.statistic->r) radius = 0.6 + 1.6 * std::abs(*f.statistic->r);
-      for (const auto& a : m.placements) {
+      for (const auto& a : m->placements) {
         if (a.endpoint != 1) continue;
-        for (const auto& b : m.placements) {
+        for (const auto& b : m->placements) {
           if (b.endpoint != 2) continue;
           panel.edges.push_back({a.mni, b.mni, radius, colour});
         }
       }
-      // The endpoints themselves, as small dark nodes: the edge carries the direction.
-      for (const auto& p : m.placements) {
-        panel.nodes.push_back({p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, ""});
+      // The endpoints themselves, as small dark nodes: the edge carries the colour.
+      for (const auto& p : m->placements) {
+        panel.nodes.push_back(
+            {p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, label_of(f.endpoints[p.endpoint - 1], p)});
       }
       continue;
     }
-    for (const auto& p : m.placements) {
+    for (const auto& p : m->placements) {
       if (p.source == Placement::Source::reported) {
         any_reported = true;
-        panel.nodes.push_back({p.mni, radius_of(f), colour, ""});
+        panel.nodes.push_back({p.mni, radius_of(f), colour, label_of(*f.location, p)});
       } else if (options.regions == RegionStyle::node) {
-        panel.nodes.push_back({p.mni, options.default_node_radius_mm, colour, ""});
+        panel.nodes.push_back(
+            {p.mni, options.default_node_radius_mm, colour, label_of(*f.location, p)});
       } else {
         const Atlas* atlas = atlas_named(atlases, p.placing_atlas);
         const LexiconRegion* region = region_by_id(lexicon, *p.region_id);
@@ -167,7 +274,7 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
         const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;
         for (const auto& l : lexicon.labels_in(*atlas, *region, p.side)) {
           auto& entry = labels[{atlas->name(), l.label, side}];
-          if (f.direction) entry.directions.insert(*f.direction);
+          entry.findings.push_back(&f);
           entry.regions.insert(region->en);
         }
       }
@@ -183,9 +290,13 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     r.labels.insert(key.label);
     r.side = key.side;
     if (!r.side && atlas->manifest().lateralised) r.side = atlas->label_hemisphere(key.label);
-    r.colour = direction_colour(found.directions);
-    any_mixed = any_mixed || (found.directions.count(Direction::increase) &&
-                              found.directions.count(Direction::decrease));
+    r.colour = colour_of(found.findings);
+    std::set<Direction> directions;
+    for (const auto* f : found.findings) {
+      if (f->direction) directions.insert(*f->direction);
+    }
+    any_mixed = any_mixed ||
+                (directions.count(Direction::increase) && directions.count(Direction::decrease));
     for (const auto& name : found.regions) r.name += (r.name.empty() ? "" : ", ") + name;
     panel.regions.push_back(std::move(r));
   }
@@ -194,18 +305,22 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
       panel.nodes.begin(), panel.nodes.end(), [](const SceneNode& a, const SceneNode& b) {
         return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
       });
-  if (seen.count(Direction::increase)) panel.legend.push_back({increase_colour(), "increase"});
-  if (seen.count(Direction::decrease)) panel.legend.push_back({decrease_colour(), "decrease"});
-  if (any_mixed) panel.legend.push_back({mixed_colour(), "both (different studies)"});
-  if (seen.count(Direction::normalised) || seen.count(Direction::no_change) || any_undirected) {
-    panel.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
+  if (options.colour_by == ColourBy::direction) {
+    if (seen.count(Direction::increase)) panel.legend.push_back({increase_colour(), "increase"});
+    if (seen.count(Direction::decrease)) panel.legend.push_back({decrease_colour(), "decrease"});
+    if (any_mixed) panel.legend.push_back({mixed_colour(), "both (different studies)"});
+    if (seen.count(Direction::normalised) || seen.count(Direction::no_change) || any_undirected) {
+      panel.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
+    }
   }
+  panel.colour_bar = scale;
+  panel.show_labels = options.labels;
   if (any_reported) {
     panel.size_legend = "node size: cluster volume (" +
                         std::to_string(static_cast<int>(options.default_node_radius_mm)) +
                         " mm radius if unknown)";
   }
-  return drawn;
+  return shown.size();
 }
 
 }  // namespace foci

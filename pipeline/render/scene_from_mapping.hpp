@@ -25,9 +25,14 @@ struct FindingFilter {
 void add_filter_conditions(FindingFilter& filter, const std::string& text);
 
 enum class RegionStyle { surface, node };
+/// What a finding's colour says: its direction (red up, blue down), its measure (one colour
+/// each, with a legend), or its value (`value`, else t, z or r) through a colour scale.
+enum class ColourBy { direction, measure, value };
 
 struct SceneOptions {
   RegionStyle regions = RegionStyle::surface;
+  ColourBy colour_by = ColourBy::direction;
+  bool labels = false;
   double default_node_radius_mm = 4.0;
   /// Cache key of each atlas's volume (by atlas name): see render.hpp volume_cache_key.
   std::map<std::string, std::string> volume_keys;

@@ -214,6 +214,39 @@ TEST_F(Render, BadRequestsAreRefusedClearly) {
   EXPECT_FALSE(fs::exists(png("x.png")));
 }
 
+TEST_F(Render, ColourByMeasureGivesEachMeasureItsColourAndLabelsDrawText) {
+  auto reho = node("a", -40, 10, 30, "increase");
+  auto alff = node("b", 40, 10, 30, "increase");
+  alff.replace(alff.find("ReHo"), 4, "ALFF");
+  const auto input = findings(reho + "," + alff);
+  ASSERT_EQ(
+      render(input + " -o '" + png("m.png") + "' --views dorsal --size 320x260 --colour-by measure")
+          .exit_code,
+      0);
+  const auto image = read_png(png("m.png"));
+  // Okabe-Ito orange (ALFF, first in order) and sky blue (ReHo): left node sky blue.
+  Blob orange, sky;
+  for (int y = 0; y < image.height * 85 / 100; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const auto* p = image.at(x, y);
+      if (p[0] > 170 && p[1] > 100 && p[1] < 190 && p[2] < 60) ++orange.pixels, orange.x += x;
+      if (p[0] < 120 && p[1] > 140 && p[2] > 180) ++sky.pixels, sky.x += x;
+    }
+  }
+  ASSERT_GT(orange.pixels, 10u);
+  ASSERT_GT(sky.pixels, 10u);
+  EXPECT_GT(orange.x / orange.pixels, image.width * 0.5) << "ALFF node on the right";
+  EXPECT_LT(sky.x / sky.pixels, image.width * 0.5) << "ReHo node on the left";
+  EXPECT_EQ(find(image, true).pixels, 0u) << "no direction colours when colouring by measure";
+
+  ASSERT_EQ(
+      render(input + " -o '" + png("l.png") + "' --views dorsal --size 320x260 --labels").exit_code,
+      0);
+  ASSERT_EQ(render(input + " -o '" + png("n.png") + "' --views dorsal --size 320x260").exit_code,
+            0);
+  EXPECT_NE(slurp(png("l.png")), slurp(png("n.png"))) << "labels change the picture";
+}
+
 // The look, guarded with a tolerance: a small glass-brain figure against a reviewed image.
 TEST_F(Render, GoldenGlassBrainWithTwoNodes) {
   const std::string golden = FOCI_SOURCE_DIR "/tests/golden/two-nodes-dorsal-left.png";

@@ -481,6 +481,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
         findings_layer = overlay;
         window->AddRenderer(overlay);
       }
+      // Anti-aliasing: FXAA smooths the edges of surfaces and spheres at little cost.
+      brain_layer->UseFXAAOn();
+      if (glass) overlay->UseFXAAOn();
       window->AddRenderer(brain_layer);
       for (const auto& [where, actor] : actors.nodes) {
         if (on_view_side(side, where.x)) findings_layer->AddActor(actor);

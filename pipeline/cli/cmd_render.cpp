@@ -1,7 +1,6 @@
 // foci render: a publication figure of findings on a 3D brain, several views in one PNG.
 #include <chrono>
 #include <filesystem>
-#include <future>
 
 #include "atlas/atlas.hpp"
 #include "atlas/lexicon.hpp"
@@ -11,6 +10,7 @@
 #include "core/text.hpp"
 #include "findings/findings_json.hpp"
 #include "mapping/mapping.hpp"
+#include "render/figure_inputs.hpp"
 #include "render/render.hpp"
 #include "render/scene_from_mapping.hpp"
 
@@ -89,91 +89,40 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   FindingFilter filter;
   for (const auto& f : options.filters) add_filter_conditions(filter, f);
   // Panels: "TITLE|CONDITIONS" each, lettered a, b, c ...; without any, one panel.
-  struct PanelRequest {
-    std::string title;
-    FindingFilter filter;
-  };
+
   std::vector<PanelRequest> panel_requests;
   for (const auto& text : options.panels) {
     const auto bar = text.find('|');
-    PanelRequest request{text.substr(0, bar), filter};
+    PanelRequest request{text.substr(0, bar), filter, {}};
     if (bar != std::string::npos) add_filter_conditions(request.filter, text.substr(bar + 1));
     panel_requests.push_back(std::move(request));
   }
-  if (panel_requests.empty()) panel_requests.push_back({options.title, filter});
+  if (panel_requests.empty()) panel_requests.push_back({options.title, filter, {}});
   figure.title = options.figure_title;
 
-  std::vector<FindingsFile> files;
-  for (const auto& path : options.files) files.push_back(read_findings_file(path));
-  // The volumes are read side by side: decompressing them is most of the start-up time.
-  const auto brain_manifest = find_atlas_manifest("ch2bet");
-  const std::string brain_path = locate_atlas_file(brain_manifest, brain_manifest.volume_file);
-  auto brain_read = std::async(std::launch::async, [&] { return read_label_volume(brain_path); });
-  std::vector<std::future<Atlas>> atlas_reads;
-  for (const auto& name : options.atlases) {
-    atlas_reads.push_back(std::async(std::launch::async, [manifest = find_atlas_manifest(name)] {
-      return Atlas::load(manifest);
-    }));
-  }
-  const RegionLexicon lexicon = RegionLexicon::load_default();
-  std::vector<Atlas> atlases;
-  for (auto& read : atlas_reads) atlases.push_back(read.get());
-  const LabelVolume brain = brain_read.get();
-
+  const auto inputs = load_figure_inputs(options.files, options.atlases);
   if (context.verbose) {
-    *context.log << "foci: inputs, atlases and brain read in " << seconds_since(start) << " s\n";
+    *context.log << "foci: inputs read and mapped in " << seconds_since(start) << " s\n";
   }
-  MappingRequest request;
-  for (const auto& a : atlases) request.atlases.push_back(&a);
-  request.lexicon = &lexicon;
-  request.search_radius_mm = 0;  // a figure needs placements, not nearest-label answers
-  std::vector<FindingInput> inputs;
-  for (std::size_t n = 0; n < files.size(); ++n) {
-    for (const auto& f : files[n].findings) inputs.push_back({options.files[n], &f, &files[n]});
-  }
-  const MappingResult mapped = map_findings(inputs, request);
-
   SceneOptions scene;
   scene.regions = options.regions == "node" ? RegionStyle::node : RegionStyle::surface;
   scene.colour_by = options.colour_by == "measure" ? ColourBy::measure
                     : options.colour_by == "value" ? ColourBy::value
                                                    : ColourBy::direction;
   scene.labels = options.labels;
-  for (const auto& a : atlases) {
-    scene.volume_keys[a.name()] =
-        volume_cache_key(locate_atlas_file(a.manifest(), a.manifest().volume_file), a.volume());
+  for (auto& request : panel_requests) request.views = views;
+  for (const auto& warning : add_panels(figure, *inputs, panel_requests, scene)) {
+    *context.log << "foci: [WARNING] " << warning << "\n";
   }
-  for (std::size_t n = 0; n < panel_requests.size(); ++n) {
-    Panel panel;
-    panel.views = views;
-    panel.title = panel_requests[n].title;
-    if (panel_requests.size() > 1) panel.letter = std::string(1, static_cast<char>('a' + n % 26));
-    const std::size_t drawn =
-        fill_panel(panel, mapped, panel_requests[n].filter, request.atlases, lexicon, scene);
-    if (drawn == 0) {
-      panel.note = inputs.empty() ? "no findings" : "no finding matches the filter";
-      *context.log << "foci: [WARNING] "
-                   << (panel.title.empty() ? "" : "panel '" + panel.title + "': ")
-                   << (inputs.empty() ? "the input has no findings"
-                                      : "the filter matches none of the " +
-                                            std::to_string(inputs.size()) + " findings")
-                   << "; drawing the brain alone\n";
-    }
-    if (context.verbose) {
-      *context.log << "foci: panel " << n + 1 << ": " << drawn << " findings\n";
-    }
-    figure.panels.push_back(std::move(panel));
-  }
-  for (const auto& u : mapped.unmapped) {
+  for (const auto& u : inputs->mapped.unmapped) {
     *context.log << "foci: [WARNING] not drawn: " << u.input.file << ": " << u.input.finding->id
                  << ": " << u.reason << "\n";
   }
 
-  if (context.verbose) *context.log << "foci: mapped by " << seconds_since(start) << " s\n";
   HeadlessDisplay display(context.verbose ? context.log : nullptr);
   RenderSettings settings;
-  settings.brain = &brain;
-  settings.brain_key = volume_cache_key(brain_path, brain);
+  settings.brain = &inputs->brain;
+  settings.brain_key = inputs->brain_key;
   settings.cache_directory = default_cache_directory();
   settings.log = context.log;
   render_figure(figure, settings, options.out);

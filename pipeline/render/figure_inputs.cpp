@@ -1,0 +1,80 @@
+#include "render/figure_inputs.hpp"
+
+#include <future>
+
+#include "atlas/nifti_io.hpp"
+#include "findings/findings_json.hpp"
+#include "render/render.hpp"
+
+namespace foci {
+
+std::vector<const Atlas*> FigureInputs::atlas_pointers() const {
+  std::vector<const Atlas*> out;
+  for (const auto& a : atlases) out.push_back(&a);
+  return out;
+}
+
+std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>& paths,
+                                                 const std::vector<std::string>& atlas_names) {
+  auto in = std::make_unique<FigureInputs>();
+  in->paths = paths;
+  for (const auto& path : paths) in->files.push_back(read_findings_file(path));
+  // The volumes are read side by side: decompressing them is most of the start-up time.
+  const auto brain_manifest = find_atlas_manifest("ch2bet");
+  const std::string brain_path = locate_atlas_file(brain_manifest, brain_manifest.volume_file);
+  auto brain_read = std::async(std::launch::async, [&] { return read_label_volume(brain_path); });
+  std::vector<std::future<Atlas>> atlas_reads;
+  for (const auto& name : atlas_names) {
+    atlas_reads.push_back(std::async(std::launch::async, [manifest = find_atlas_manifest(name)] {
+      return Atlas::load(manifest);
+    }));
+  }
+  in->lexicon = RegionLexicon::load_default();
+  for (auto& read : atlas_reads) in->atlases.push_back(read.get());
+  in->brain = brain_read.get();
+  in->brain_key = volume_cache_key(brain_path, in->brain);
+  for (const auto& a : in->atlases) {
+    in->volume_keys[a.name()] =
+        volume_cache_key(locate_atlas_file(a.manifest(), a.manifest().volume_file), a.volume());
+  }
+  MappingRequest request;
+  request.atlases = in->atlas_pointers();
+  request.lexicon = &in->lexicon;
+  request.search_radius_mm = 0;  // a figure needs placements, not nearest-label answers
+  std::vector<FindingInput> findings;
+  for (std::size_t n = 0; n < in->files.size(); ++n) {
+    for (const auto& f : in->files[n].findings) findings.push_back({paths[n], &f, &in->files[n]});
+  }
+  in->finding_count = findings.size();
+  in->mapped = map_findings(findings, request);
+  return in;
+}
+
+std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
+                                    const std::vector<PanelRequest>& requests,
+                                    const SceneOptions& options) {
+  std::vector<std::string> warnings;
+  SceneOptions scene = options;
+  scene.volume_keys = inputs.volume_keys;
+  for (std::size_t n = 0; n < requests.size(); ++n) {
+    Panel panel;
+    panel.views = requests[n].views;
+    panel.title = requests[n].title;
+    if (requests.size() > 1) panel.letter = std::string(1, static_cast<char>('a' + n % 26));
+    const std::size_t drawn = fill_panel(panel, inputs.mapped, requests[n].filter,
+                                         inputs.atlas_pointers(), inputs.lexicon, scene);
+    if (drawn == 0) {
+      panel.note = inputs.finding_count == 0 ? "no findings" : "no finding matches the filter";
+      warnings.push_back((panel.title.empty() ? std::string() : "panel '" + panel.title + "': ") +
+                         (inputs.finding_count == 0
+                              ? std::string("the input has no findings")
+                              : "the filter matches none of the " +
+                                    std::to_string(inputs.finding_count) + " findings") +
+                         "; drawing the brain alone");
+    }
+    figure.panels.push_back(std::move(panel));
+  }
+  return warnings;
+}
+
+}  // namespace foci

@@ -1,0 +1,48 @@
+#pragma once
+// What figures are drawn from, read once: findings files (mapped), atlases, lexicon and the
+// brain template; and the panels built from them. Shared by `foci render` and `foci batch`.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "atlas/atlas.hpp"
+#include "atlas/lexicon.hpp"
+#include "findings/model.hpp"
+#include "mapping/mapping.hpp"
+#include "render/scene.hpp"
+#include "render/scene_from_mapping.hpp"
+
+namespace foci {
+
+struct FigureInputs {
+  std::vector<std::string> paths;
+  std::vector<FindingsFile> files;
+  std::vector<Atlas> atlases;
+  RegionLexicon lexicon;
+  LabelVolume brain;
+  std::string brain_key;
+  std::map<std::string, std::string> volume_keys;  ///< mesh cache keys by atlas name
+  std::size_t finding_count = 0;
+  MappingResult mapped;  ///< points into `files`: FigureInputs does not move once loaded
+
+  std::vector<const Atlas*> atlas_pointers() const;
+};
+
+/// Reads and maps everything (volumes side by side). Throws Error naming what failed.
+std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>& paths,
+                                                 const std::vector<std::string>& atlas_names);
+
+struct PanelRequest {
+  std::string title;
+  FindingFilter filter;
+  std::vector<View> views;
+};
+
+/// Appends one panel per request (lettered a, b, ... when there are several). Returns a
+/// warning line for each panel whose filter matches nothing (it still draws the brain).
+std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
+                                    const std::vector<PanelRequest>& requests,
+                                    const SceneOptions& options);
+
+}  // namespace foci

@@ -24,5 +24,6 @@ void add_export_command(CLI::App& app, CommandContext& context);
 void add_validate_command(CLI::App& app, CommandContext& context);
 void add_map_command(CLI::App& app, CommandContext& context);
 void add_render_command(CLI::App& app, CommandContext& context);
+void add_batch_command(CLI::App& app, CommandContext& context);
 
 }  // namespace foci

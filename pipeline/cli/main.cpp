@@ -14,7 +14,8 @@ const char* const kExitCodes =
     "  2  usage error: unknown option or sub-command, bad or missing argument, unknown atlas\n"
     "  3  input error: a file is missing, unreadable or malformed (the message names the file\n"
     "     and the line or JSON pointer)\n"
-    "  4  output error: a result could not be written\n";
+    "  4  output error: a result could not be written\n"
+    "  5  partial: foci batch wrote some figures and not others (each failure is listed)\n";
 
 void print_error(const std::string& prefix, const std::vector<std::string>& lines) {
   for (std::size_t n = 0; n < lines.size(); ++n) {
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   foci::add_validate_command(app, context);
   foci::add_map_command(app, context);
   foci::add_render_command(app, context);
+  foci::add_batch_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);
 

@@ -14,6 +14,7 @@ enum class ExitCode : int {
   usage = 2,     ///< bad command line (unknown option, unknown atlas name, missing argument)
   input = 3,     ///< an input file is missing, unreadable or malformed
   output = 4,    ///< an output could not be written
+  partial = 5,   ///< a batch finished with some figures failed (the rest were written)
 };
 
 class Error : public std::exception {

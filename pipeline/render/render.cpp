@@ -31,6 +31,7 @@
 #include <vtkTextProperty.h>
 #include <vtkTubeFilter.h>
 #include <vtkUnsignedCharArray.h>
+#include <vtkVersion.h>
 #include <vtkWindowToImageFilter.h>
 #include <zlib.h>
 
@@ -296,6 +297,21 @@ void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRendere
 }
 
 }  // namespace
+
+void prepare_meshes(const Figure& figure, const RenderSettings& settings) {
+  const MeshCache cache(settings.cache_directory, settings.log);
+  brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
+  for (const auto& panel : figure.panels) {
+    for (const View view : panel.views) {
+      if (const auto side = view_side(view)) {
+        brain_surface(*settings.brain, settings.brain_key, side, cache);
+      }
+    }
+    for (const auto& region : panel.regions) region_surface(region, cache);
+  }
+}
+
+std::string renderer_version() { return std::string("VTK ") + vtkVersion::GetVTKVersion(); }
 
 void render_figure(const Figure& figure, const RenderSettings& settings,
                    const std::string& png_path) {

@@ -22,6 +22,13 @@ struct RenderSettings {
 void render_figure(const Figure& figure, const RenderSettings& settings,
                    const std::string& png_path);
 
+/// Builds and caches every mesh the figure needs (brain, hemispheres, regions) without
+/// opening a window, so worker processes forked afterwards find them all in the cache.
+void prepare_meshes(const Figure& figure, const RenderSettings& settings);
+
+/// "VTK 9.1.0": what draws the figures, for records of how they were made.
+std::string renderer_version();
+
 /// Where meshes are cached: $FOCI_CACHE_DIR, else $XDG_CACHE_HOME/foci, else ~/.cache/foci.
 std::string default_cache_directory();
 

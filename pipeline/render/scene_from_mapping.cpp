@@ -60,7 +60,16 @@ bool FindingFilter::matches(const FindingInput& input) const {
     if (key == "study") ok = any_equal(values, f.study);
     if (key == "timepoint") ok = f.timepoint && any_equal(values, *f.timepoint);
     if (key == "network") ok = f.network && any_equal(values, *f.network);
-    if (key == "file") ok = any_equal(values, input.file);
+    if (key == "file") {
+      // A file matches by its path as given or by the end of it ("mect/structure.json"), so
+      // a spec means the same file from any working folder.
+      for (const auto& v : values) {
+        const std::string& path = input.file;
+        ok = ok || path == v ||
+             (path.size() > v.size() && path.compare(path.size() - v.size(), v.size(), v) == 0 &&
+              path[path.size() - v.size() - 1] == '/');
+      }
+    }
     if (key == "category") {
       for (const auto& a : f.associations) ok = ok || any_equal(values, to_string(a.category));
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build foci (Release), look up the example
-# coordinates in findings/examples/probe-points.tsv in AAL and Harvard-Oxford, and map the
-# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas.
+# coordinates in findings/examples/probe-points.tsv in AAL and Harvard-Oxford, map the
+# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas, and render
+# the figure sets of findings/*/figures.json into output/<dataset>/, listing each file.
 set -euo pipefail
 FOCI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$FOCI_ROOT/pipeline/setup/common.sh"
@@ -22,13 +23,10 @@ echo "foci: wrote $result" >&2
   "$FOCI_ROOT"/findings/mect/{claims,connectivity,functional,structure}.json
 echo "foci: MECT summary in output/mect-map/summary.md" >&2
 
-# The MECT review's Fig. 2, redrawn from the curated findings: grey-matter volume, ReHo and
-# ALFF/fALFF changes, rises red and falls blue.
-mect="$FOCI_ROOT/findings/mect"
-"$FOCI_ROOT/build/release/foci" render "$mect/structure.json" "$mect/functional.json" \
-  -o "$FOCI_ROOT/output/mect-fig2.png" --size 1800x2000 --views left,dorsal,right,posterior \
-  --figure-title "Brain changes after MECT for depression" \
-  --panel "Grey-matter volume (Table 1)|measure=grey-matter volume" \
-  --panel "ReHo (Table 2, Fig. 2b)|measure=ReHo" \
-  --panel "ALFF / fALFF (Table 2, Fig. 2c)|measure=ALFF|fALFF|ALFF/fALFF"
-echo "foci: wrote output/mect-fig2.png" >&2
+# The figure sets: the MECT review's Fig. 2 redrawn, its connectivity, efficacy-versus-memory
+# and acute-versus-follow-up figures, and one figure each for the NSSI and oxytocin reviews.
+# --resume: a second run redraws only what changed.
+for dataset in mect nssi oxytocin; do
+  "$FOCI_ROOT/build/release/foci" batch --resume --out "$FOCI_ROOT/output/$dataset" \
+    "$FOCI_ROOT/findings/$dataset/figures.json"
+done

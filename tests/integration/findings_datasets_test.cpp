@@ -20,7 +20,10 @@ std::vector<fs::path> dataset_files() {
   std::vector<fs::path> files;
   for (const char* dataset : {"mect", "nssi", "oxytocin"}) {
     for (const auto& e : fs::directory_iterator(kFindings / dataset)) {
-      if (e.path().extension() == ".json") files.push_back(e.path());
+      // figures.json beside the findings is a figure spec, not a findings file.
+      if (e.path().extension() == ".json" && e.path().filename() != "figures.json") {
+        files.push_back(e.path());
+      }
     }
   }
   std::sort(files.begin(), files.end());

@@ -1,0 +1,345 @@
+#include "batch/batch.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "batch/figure_spec.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "render/figure_inputs.hpp"
+#include "render/render.hpp"
+
+#ifndef FOCI_VERSION
+#define FOCI_VERSION "unknown"
+#endif
+
+namespace foci {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+struct Item {
+  std::size_t spec = 0, figure = 0;
+  std::string name, output, input_hash;
+};
+
+std::string fnv(const std::string& text) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+  return out;
+}
+
+using Clock = std::chrono::steady_clock;
+
+std::string clock_text(double seconds) {
+  const int s = static_cast<int>(seconds + 0.5);
+  char out[16];
+  std::snprintf(out, sizeof out, "%02d:%02d", s / 60, s % 60);
+  return out;
+}
+
+/// Progress: a bar rewritten in place on a terminal, one line per figure otherwise.
+class Progress {
+ public:
+  Progress(std::ostream& log, std::size_t total, bool quiet)
+      : log_(log),
+        total_(total),
+        quiet_(quiet),
+        terminal_(isatty(STDERR_FILENO)),
+        start_(Clock::now()) {}
+  void done(const std::string& what) {
+    ++done_;
+    if (quiet_) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double left = done_ ? elapsed / done_ * (total_ - done_) : 0;
+    if (terminal_) {
+      const int width = 30,
+                filled = static_cast<int>(width * done_ / std::max<std::size_t>(1, total_));
+      log_ << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done_
+           << "/" << total_ << " figures, " << clock_text(elapsed) << " elapsed, ~"
+           << clock_text(left) << " left " << (done_ == total_ ? "\n" : "") << std::flush;
+    } else {
+      log_ << "foci: [" << done_ << "/" << total_ << "] " << what << " (" << clock_text(elapsed)
+           << " elapsed, ~" << clock_text(left) << " left)\n";
+    }
+  }
+
+ private:
+  std::ostream& log_;
+  std::size_t total_, done_ = 0;
+  bool quiet_, terminal_;
+  Clock::time_point start_;
+};
+
+Figure figure_for(const FigureSpec& spec, const FigureInputs& inputs,
+                  std::vector<std::string>& warnings) {
+  Figure figure;
+  figure.width = spec.width;
+  figure.height = spec.height;
+  figure.dpi = spec.dpi;
+  figure.style = spec.style;
+  figure.title = spec.title;
+  warnings = add_panels(figure, inputs, spec.panels, spec.scene);
+  return figure;
+}
+
+/// Renders one figure; returns an error text, or empty on success.
+std::string render_item(const Item& item, const SpecFile& spec, const FigureInputs& inputs,
+                        std::ostream& log, bool verbose) {
+  try {
+    std::vector<std::string> warnings;
+    const Figure figure = figure_for(spec.figures[item.figure], inputs, warnings);
+    RenderSettings settings;
+    settings.brain = &inputs.brain;
+    settings.brain_key = inputs.brain_key;
+    settings.cache_directory = default_cache_directory();
+    settings.log = verbose ? &log : nullptr;
+    render_figure(figure, settings, item.output);
+    std::string joined;
+    for (const auto& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
+    return joined;
+  } catch (const std::exception& e) {
+    return std::string("not rendered: ") + e.what();
+  }
+}
+
+}  // namespace
+
+BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
+  if (request.shard_count < 1 || request.shard_index < 0 ||
+      request.shard_index >= request.shard_count) {
+    throw usage_error("--shard must be I/N with 0 <= I < N");
+  }
+  if (request.jobs < 1) throw usage_error("--jobs must be at least 1");
+  std::vector<SpecFile> specs;
+  for (const auto& path : request.specs) specs.push_back(read_spec_file(path));
+
+  BatchOutcome outcome;
+  const fs::path out(request.out);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec || !fs::is_directory(out, ec)) {
+    throw output_error("cannot create output folder '" + request.out + "'");
+  }
+  json manifest;
+  if (std::ifstream in(out / "manifest.json"); in) {
+    try {
+      manifest = json::parse(in);
+    } catch (const json::exception&) {
+      manifest = json();  // a damaged manifest only means nothing counts as up to date
+    }
+  }
+  if (!manifest.is_object() || !manifest.contains("figures") || !manifest["figures"].is_object()) {
+    manifest = {{"foci_batch", 1}, {"figures", json::object()}};
+  }
+
+  // Every figure of every spec, in spec order; this shard keeps every shard_count-th.
+  std::map<std::string, std::string> content_keys;
+  const auto content_key = [&](const std::string& path) {
+    auto it = content_keys.find(path);
+    if (it == content_keys.end()) {
+      std::string key;
+      try {
+        key = file_content_key(path);
+      } catch (const Error&) {
+        key = "missing";
+      }
+      it = content_keys.emplace(path, key).first;
+    }
+    return it->second;
+  };
+  std::vector<Item> items;
+  std::size_t index = 0;
+  for (std::size_t s = 0; s < specs.size(); ++s) {
+    for (std::size_t f = 0; f < specs[s].figures.size(); ++f, ++index) {
+      if (static_cast<int>(index % request.shard_count) != request.shard_index) continue;
+      const auto& figure = specs[s].figures[f];
+      Item item{s, f, figure.name, (out / (figure.name + ".png")).string(), ""};
+      std::string inputs = figure.canonical + "|" + FOCI_VERSION;
+      for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
+      for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
+      item.input_hash = fnv(inputs);
+      if (figure.error) {
+        outcome.failures.push_back(figure.name + ": " + *figure.error);
+        continue;
+      }
+      const bool exists = fs::exists(item.output, ec);
+      const auto& recorded = manifest["figures"].value(figure.name, json::object());
+      if (request.resume && exists && recorded.value("input_hash", "") == item.input_hash) {
+        outcome.skipped.push_back(item.output);
+        continue;
+      }
+      if (exists && !request.force && !request.resume) {
+        outcome.failures.push_back(figure.name + ": '" + item.output +
+                                   "' exists; use --force to overwrite or --resume to keep it");
+        continue;
+      }
+      items.push_back(std::move(item));
+    }
+  }
+
+  // Inputs are read and mapped once per spec, and every mesh is built, before any worker
+  // starts: workers inherit them and find the meshes in the cache.
+  std::map<std::size_t, std::unique_ptr<FigureInputs>> inputs;
+  std::vector<Item> ready;
+  for (auto& item : items) {
+    if (!inputs.count(item.spec)) {
+      try {
+        inputs[item.spec] = load_figure_inputs(specs[item.spec].findings, specs[item.spec].atlases);
+      } catch (const Error& e) {
+        inputs[item.spec] = nullptr;
+        outcome.failures.push_back(item.name + ": cannot read the spec's inputs: " + e.what());
+        continue;
+      }
+    }
+    if (!inputs[item.spec]) {
+      outcome.failures.push_back(item.name + ": the spec's inputs could not be read");
+      continue;
+    }
+    std::vector<std::string> warnings;
+    const Figure figure =
+        figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], warnings);
+    RenderSettings settings;
+    settings.brain = &inputs[item.spec]->brain;
+    settings.brain_key = inputs[item.spec]->brain_key;
+    settings.cache_directory = default_cache_directory();
+    prepare_meshes(figure, settings);
+    ready.push_back(item);
+  }
+
+  const auto record = [&](const Item& item, double seconds) {
+    json inputs_json = json::array();
+    for (const auto& path : specs[item.spec].findings) {
+      inputs_json.push_back({{"path", path}, {"content_hash", content_key(path)}});
+    }
+    manifest["figures"][item.name] = {{"output", item.output},
+                                      {"spec", specs[item.spec].path},
+                                      {"input_hash", item.input_hash},
+                                      {"inputs", inputs_json},
+                                      {"atlases", specs[item.spec].atlases},
+                                      {"seconds", std::round(seconds * 100) / 100}};
+  };
+
+  Progress progress(log, ready.size(), request.quiet);
+  std::unique_ptr<HeadlessDisplay> display;
+  if (!ready.empty()) display = std::make_unique<HeadlessDisplay>(request.verbose ? &log : nullptr);
+  const int workers = std::min<int>(request.jobs, static_cast<int>(ready.size()));
+  const auto finish = [&](const Item& item, const std::string& error, double seconds) {
+    if (error.empty() || error.rfind("not rendered", 0) != 0) {
+      outcome.written.push_back(item.output);
+      record(item, seconds);
+    }
+    if (!error.empty()) outcome.failures.push_back(item.name + ": " + error);
+    progress.done(item.output);
+  };
+
+  if (workers <= 1) {
+    for (const auto& item : ready) {
+      const auto start = Clock::now();
+      const std::string error =
+          render_item(item, specs[item.spec], *inputs[item.spec], log, request.verbose);
+      finish(item, error, std::chrono::duration<double>(Clock::now() - start).count());
+    }
+  } else {
+    // Worker w renders items w, w + N, ...; each reports one line per figure on its pipe:
+    // "<index>\t<seconds>\t<error or empty>".
+    std::vector<pid_t> pids;
+    std::vector<int> pipes;
+    for (int w = 0; w < workers; ++w) {
+      int fds[2];
+      if (pipe(fds) != 0) throw Error(ExitCode::internal, "cannot create a pipe for a worker");
+      const pid_t pid = fork();
+      if (pid == 0) {
+        close(fds[0]);
+        for (std::size_t i = w; i < ready.size(); i += workers) {
+          const auto start = Clock::now();
+          std::ostringstream quiet;
+          std::string error =
+              render_item(ready[i], specs[ready[i].spec], *inputs[ready[i].spec], quiet, false);
+          for (char& c : error) {
+            if (c == '\n' || c == '\t') c = ' ';
+          }
+          const std::string line =
+              std::to_string(i) + "\t" +
+              std::to_string(std::chrono::duration<double>(Clock::now() - start).count()) + "\t" +
+              error + "\n";
+          if (write(fds[1], line.data(), line.size()) < 0) break;
+        }
+        close(fds[1]);
+        _exit(0);
+      }
+      close(fds[1]);
+      if (pid < 0) throw Error(ExitCode::internal, "cannot start a worker process");
+      pids.push_back(pid);
+      pipes.push_back(fds[0]);
+    }
+    std::vector<bool> reported(ready.size(), false);
+    std::vector<std::string> buffers(workers);
+    std::size_t open = workers;
+    while (open > 0) {
+      std::vector<pollfd> polls;
+      for (int w = 0; w < workers; ++w) {
+        if (pipes[w] >= 0) polls.push_back({pipes[w], POLLIN, 0});
+      }
+      if (poll(polls.data(), polls.size(), -1) < 0) continue;
+      for (int w = 0; w < workers; ++w) {
+        if (pipes[w] < 0) continue;
+        char chunk[4096];
+        pollfd probe{pipes[w], POLLIN, 0};
+        if (poll(&probe, 1, 0) <= 0) continue;
+        const ssize_t n = read(pipes[w], chunk, sizeof chunk);
+        if (n <= 0) {
+          close(pipes[w]);
+          pipes[w] = -1;
+          --open;
+          continue;
+        }
+        buffers[w].append(chunk, static_cast<std::size_t>(n));
+        std::size_t end;
+        while ((end = buffers[w].find('\n')) != std::string::npos) {
+          const std::string line = buffers[w].substr(0, end);
+          buffers[w].erase(0, end + 1);
+          const auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+          const std::size_t i = std::stoul(line.substr(0, t1));
+          const double seconds = std::stod(line.substr(t1 + 1, t2 - t1 - 1));
+          reported[i] = true;
+          finish(ready[i], line.substr(t2 + 1), seconds);
+        }
+      }
+    }
+    for (const pid_t pid : pids) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+      if (!reported[i]) {
+        outcome.failures.push_back(ready[i].name + ": its worker ended before rendering it");
+      }
+    }
+  }
+
+  manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
+  write_file_atomically((out / "manifest.json").string(), manifest.dump(2) + "\n", true);
+  return outcome;
+}
+
+}  // namespace foci

@@ -1,0 +1,36 @@
+#pragma once
+// Figure specs: files that name findings files and atlases and list figures, each with an
+// output name, size, style and panels (title, filter, views). Documented with an example in
+// findings/README.md.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/figure_inputs.hpp"
+
+namespace foci {
+
+struct FigureSpec {
+  std::string name;  ///< output file stem: DIR/<name>.png
+  std::string title;
+  int width = 1600, height = 1200, dpi = 300;
+  BrainStyle style = BrainStyle::glass;
+  SceneOptions scene;
+  std::vector<PanelRequest> panels;
+  std::string canonical;             ///< the figure's JSON, as read, for the input hash
+  std::optional<std::string> error;  ///< what is wrong with this entry; the rest still render
+};
+
+struct SpecFile {
+  std::string path;
+  std::vector<std::string> findings;  ///< resolved against the spec's folder
+  std::vector<std::string> atlases{"aal", "jhu-wm"};
+  std::vector<FigureSpec> figures;
+};
+
+/// Reads a spec. Problems of the file as a whole (not JSON, unknown top-level key, no
+/// findings) throw Error (input) with the file and JSON pointer; a bad figure entry is kept
+/// with its `error`, so the other figures still render.
+SpecFile read_spec_file(const std::string& path);
+
+}  // namespace foci

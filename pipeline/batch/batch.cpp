@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -260,8 +261,28 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       finish(item, error, std::chrono::duration<double>(Clock::now() - start).count());
     }
   } else {
-    // Worker w renders items w, w + N, ...; each reports one line per figure on its pipe:
-    // "<index>\t<seconds>\t<error or empty>".
+    // Figures are dealt to workers largest first, each to the least loaded worker (cost:
+    // pixels times views), so one large figure does not leave a worker idle. Each worker
+    // reports one line per figure on its pipe: "<index>\t<seconds>\t<error or empty>".
+    std::vector<std::vector<std::size_t>> assigned(workers);
+    {
+      std::vector<std::pair<double, std::size_t>> costs;
+      for (std::size_t i = 0; i < ready.size(); ++i) {
+        const auto& f = specs[ready[i].spec].figures[ready[i].figure];
+        std::size_t views = 0;
+        for (const auto& p : f.panels) views += p.views.size();
+        costs.emplace_back(static_cast<double>(f.width) * f.height * (1 + views), i);
+      }
+      std::stable_sort(costs.begin(), costs.end(),
+                       [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<double> load(workers, 0);
+      for (const auto& [cost, i] : costs) {
+        const auto w =
+            static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+        load[w] += cost;
+        assigned[w].push_back(i);
+      }
+    }
     std::vector<pid_t> pids;
     std::vector<int> pipes;
     for (int w = 0; w < workers; ++w) {
@@ -270,7 +291,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       const pid_t pid = fork();
       if (pid == 0) {
         close(fds[0]);
-        for (std::size_t i = w; i < ready.size(); i += workers) {
+        for (const std::size_t i : assigned[w]) {
           const auto start = Clock::now();
           std::ostringstream quiet;
           std::string error =

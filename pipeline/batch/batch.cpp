@@ -141,16 +141,26 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   if (ec || !fs::is_directory(out, ec)) {
     throw output_error("cannot create output folder '" + request.out + "'");
   }
-  json manifest;
-  if (std::ifstream in(out / "manifest.json"); in) {
+  // Shards run at the same time write a manifest each, so none overwrites another's record;
+  // a run reads them all to know what is up to date.
+  const std::string manifest_name =
+      request.shard_count == 1 ? "manifest.json"
+                               : "manifest.shard-" + std::to_string(request.shard_index) + "-of-" +
+                                     std::to_string(request.shard_count) + ".json";
+  json manifest = {{"foci_batch", 1}, {"figures", json::object()}};
+  json known = json::object();  // every figure any manifest in DIR records
+  for (const auto& entry : fs::directory_iterator(out, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("manifest", 0) != 0 || entry.path().extension() != ".json") continue;
     try {
-      manifest = json::parse(in);
+      std::ifstream in(entry.path());
+      const json m = json::parse(in);
+      if (!m.contains("figures") || !m["figures"].is_object()) continue;
+      for (const auto& [figure, record] : m["figures"].items()) known[figure] = record;
+      if (name == manifest_name) manifest["figures"] = m["figures"];
     } catch (const json::exception&) {
-      manifest = json();  // a damaged manifest only means nothing counts as up to date
+      // a damaged manifest only means its figures do not count as up to date
     }
-  }
-  if (!manifest.is_object() || !manifest.contains("figures") || !manifest["figures"].is_object()) {
-    manifest = {{"foci_batch", 1}, {"figures", json::object()}};
   }
 
   // Every figure of every spec, in spec order; this shard keeps every shard_count-th.
@@ -184,7 +194,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
         continue;
       }
       const bool exists = fs::exists(item.output, ec);
-      const auto& recorded = manifest["figures"].value(figure.name, json::object());
+      const auto& recorded = known.value(figure.name, json::object());
       if (request.resume && exists && recorded.value("input_hash", "") == item.input_hash) {
         outcome.skipped.push_back(item.output);
         continue;
@@ -359,7 +369,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   }
 
   manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
-  write_file_atomically((out / "manifest.json").string(), manifest.dump(2) + "\n", true);
+  write_file_atomically((out / manifest_name).string(), manifest.dump(2) + "\n", true);
   return outcome;
 }
 

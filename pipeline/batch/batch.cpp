@@ -18,6 +18,7 @@
 
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/output_file.hpp"
 #include "render/figure_inputs.hpp"
 #include "render/render.hpp"
@@ -37,17 +38,6 @@ struct Item {
   std::size_t spec = 0, figure = 0;
   std::string name, output, input_hash;
 };
-
-std::string fnv(const std::string& text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (const unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
-  return out;
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -188,7 +178,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       std::string inputs = figure.canonical + "|" + FOCI_VERSION;
       for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
       for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
-      item.input_hash = fnv(inputs);
+      item.input_hash = content_hash(inputs);
       if (figure.error) {
         outcome.failures.push_back(figure.name + ": " + *figure.error);
         continue;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "render/render.hpp"
 
 namespace foci {
@@ -68,34 +69,27 @@ HeadlessDisplay::~HeadlessDisplay() {
 std::string file_content_key(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error("cannot read '" + path + "'");
-  std::uint64_t hash = 1469598103934665603ULL;
+  ContentHash hash;
   char buffer[1 << 16];
   while (in) {
     in.read(buffer, sizeof buffer);
-    for (std::streamsize n = 0; n < in.gcount(); ++n) {
-      hash ^= static_cast<unsigned char>(buffer[n]);
-      hash *= 1099511628211ULL;
-    }
+    hash.add(std::string_view(buffer, static_cast<std::size_t>(in.gcount())));
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
+  return hash.hex();
 }
 
 std::string volume_cache_key(const std::string& path, const LabelVolume& volume) {
-  std::uint64_t hash = 1469598103934665603ULL;
+  ContentHash hash;
   for (const auto& row : volume.voxel_to_world.m) {
     for (const double v : row) {
       const long long fixed = std::llround(v * 1000);
       for (int b = 0; b < 8; ++b) {
-        hash ^= static_cast<unsigned char>(fixed >> (8 * b));
-        hash *= 1099511628211ULL;
+        const char byte = static_cast<char>(fixed >> (8 * b));
+        hash.add(std::string_view(&byte, 1));
       }
     }
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return file_content_key(path) + "-" + text;
+  return file_content_key(path) + "-" + hash.hex();
 }
 
 std::string default_cache_directory() {

@@ -530,7 +530,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
   window->AddRenderer(canvas);
   const auto before_render = std::chrono::steady_clock::now();
   window->Render();
-  if (settings.log && std::getenv("FOCI_RENDER_TIMING")) {
+  if (settings.log) {
     *settings.log
         << "foci: scene built in "
         << std::chrono::duration<double>(before_render - scene_start).count() << " s, drawn in "

@@ -10,25 +10,16 @@
 #include <thread>
 
 #include "nifti_fixture.hpp"
+#include "process.hpp"
 
 namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProcessResult;
+using testing::slurp;
 using testing::TempDir;
 using testing::write_text;
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class CliBatch : public ::testing::Test {
  protected:
@@ -49,11 +40,9 @@ class CliBatch : public ::testing::Test {
                           figures + "]}");
   }
   ProcessResult batch(const std::string& args) {
-    const std::string out = dir_.path("stdout"), err = dir_.path("stderr");
-    const std::string command = std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
-                                FOCI_BINARY + "' batch " + args + " >'" + out + "' 2>'" + err + "'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    return testing::run_shell(
+        std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" + FOCI_BINARY + "' batch " + args,
+        dir_.root());
   }
   std::map<std::string, std::string> pngs(const std::string& folder) {
     std::map<std::string, std::string> out;

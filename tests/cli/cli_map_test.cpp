@@ -8,25 +8,16 @@
 #include <sstream>
 
 #include "nifti_fixture.hpp"
+#include "process.hpp"
 
 namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProcessResult;
+using testing::slurp;
 using testing::TempDir;
 using testing::write_text;
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class CliMap : public ::testing::Test {
  protected:
@@ -36,15 +27,7 @@ class CliMap : public ::testing::Test {
     }
   }
   ProcessResult run_foci(const std::string& args) {
-    const std::string out = dir_.path("stdout"), err = dir_.path("stderr");
-    const std::string command =
-        std::string("'") + FOCI_BINARY + "' " + args + " >'" + out + "' 2>'" + err + "'";
-    const int status = std::system(command.c_str());
-    ProcessResult run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out);
-    run.err = slurp(err);
-    return run;
+    return testing::run_shell(std::string("'") + FOCI_BINARY + "' " + args, dir_.root());
   }
   std::string q(const std::string& name) { return "'" + dir_.path(name) + "'"; }
   TempDir dir_;

@@ -11,18 +11,16 @@
 #include <sstream>
 
 #include "nifti_fixture.hpp"
+#include "process.hpp"
 
 namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProcessResult;
+using testing::slurp;
 using testing::TempDir;
 using testing::write_text;
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string err;
-};
 
 struct Image {
   int width = 0, height = 0;
@@ -86,13 +84,6 @@ double non_white_fraction(const Image& image) {
   return static_cast<double>(n) / (image.width * image.height);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class Render : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -101,11 +92,9 @@ class Render : public ::testing::Test {
     }
   }
   ProcessResult render(const std::string& args) {
-    const std::string err = dir_.path("stderr");
-    const std::string command = std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
-                                FOCI_BINARY + "' render " + args + " 2>'" + err + "' >/dev/null";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(err)};
+    return testing::run_shell(std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
+                                  FOCI_BINARY + "' render " + args,
+                              dir_.root());
   }
   std::string findings(const std::string& body) {
     const auto path = dir_.path("findings.json");

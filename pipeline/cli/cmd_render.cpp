@@ -125,6 +125,7 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   settings.brain_key = inputs->brain_key;
   settings.cache_directory = default_cache_directory();
   settings.log = context.log;
+  settings.verbose = context.verbose;
   render_figure(figure, settings, options.out);
   if (context.verbose) {
     *context.log << "foci: wrote " << options.out << " after " << seconds_since(start) << " s\n";

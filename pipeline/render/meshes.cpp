@@ -26,7 +26,7 @@ namespace foci {
 namespace fs = std::filesystem;
 
 // Bump when the way meshes are built changes, so old cached meshes are not reused.
-constexpr const char* kMeshVersion = "m3";
+constexpr const char* kMeshVersion = "m4";
 
 MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
@@ -190,7 +190,7 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
     return static_cast<unsigned char>(inside(i, j, k) ? 100 : 0);
   });
   const double voxel = v.voxel_to_world.column_norm(0);
-  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.0);
+  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.6);
   cache.store(key, mesh);
   return mesh;
 }

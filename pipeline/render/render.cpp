@@ -45,6 +45,7 @@
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "render/meshes.hpp"
+#include "render/scene_actors.hpp"
 
 namespace foci {
 
@@ -80,6 +81,10 @@ struct ScopedOutputWindow {
 struct Box {
   double x0, y0, x1, y1;  ///< normalised window coordinates, origin bottom-left
 };
+
+}  // namespace
+
+namespace scene_parts {
 
 /// Camera direction (from focal point to camera) and view-up of each view.
 void view_geometry(View view, double direction[3], double up[3]) {
@@ -130,8 +135,7 @@ Hemisphere left_of_image(View view) {
 }
 
 vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
-                                   bool bold, double x, double y, int justification,
-                                   int vertical = 0) {
+                                   bool bold, double x, double y, int justification, int vertical) {
   auto actor = vtkSmartPointer<vtkTextActor>::New();
   actor->SetInput(content.c_str());
   auto* p = actor->GetTextProperty();
@@ -143,21 +147,6 @@ vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, R
   p->SetVerticalJustification(vertical);  // 0 bottom, 1 centre, 2 top
   actor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
   actor->SetPosition(x, y);
-  return actor;
-}
-
-vtkSmartPointer<vtkActor2D> disk(double x, double y, double radius_px, Rgb colour) {
-  vtkNew<vtkRegularPolygonSource> source;
-  source->SetCenter(x, y, 0);
-  source->SetRadius(radius_px);
-  source->SetNumberOfSides(48);
-  source->GeneratePolygonOn();
-  source->GeneratePolylineOff();
-  vtkNew<vtkPolyDataMapper2D> mapper;
-  mapper->SetInputConnection(source->GetOutputPort());
-  auto actor = vtkSmartPointer<vtkActor2D>::New();
-  actor->SetMapper(mapper);
-  actor->GetProperty()->SetColor(colour.r, colour.g, colour.b);
   return actor;
 }
 
@@ -174,6 +163,65 @@ vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opaci
   p->SetDiffuse(0.8);
   p->SetSpecular(0.15);
   p->SetSpecularPower(20);
+  return actor;
+}
+
+PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
+  PanelActors actors;
+  for (const auto& n : panel.nodes) {
+    vtkNew<vtkSphereSource> sphere;
+    sphere->SetCenter(n.mni.x, n.mni.y, n.mni.z);
+    sphere->SetRadius(n.radius_mm);
+    sphere->SetThetaResolution(24);
+    sphere->SetPhiResolution(16);
+    sphere->Update();
+    auto actor = mesh_actor(sphere->GetOutput(), n.colour, 1.0);
+    actor->GetProperty()->SetSpecular(0.35);
+    actors.nodes.emplace_back(n.mni, actor);
+  }
+  for (const auto& e : panel.edges) {
+    vtkNew<vtkLineSource> line;
+    line->SetPoint1(e.from.x, e.from.y, e.from.z);
+    line->SetPoint2(e.to.x, e.to.y, e.to.z);
+    vtkNew<vtkTubeFilter> tube;
+    tube->SetInputConnection(line->GetOutputPort());
+    tube->SetRadius(e.radius_mm);
+    tube->SetNumberOfSides(12);
+    tube->CappingOn();
+    tube->Update();
+    actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(tube->GetOutput(), e.colour, 1));
+  }
+  for (const auto& r : panel.regions) {
+    auto mesh = region_surface(r, cache);
+    actors.regions.emplace_back(
+        r.side, mesh->GetNumberOfPoints() == 0 ? nullptr : mesh_actor(mesh, r.colour, 1.0));
+  }
+  return actors;
+}
+
+bool on_view_side(std::optional<Hemisphere> view, double x) {
+  if (!view) return true;
+  return *view == Hemisphere::left ? x <= 0 : x >= 0;
+}
+
+}  // namespace scene_parts
+
+using namespace scene_parts;
+
+namespace {
+
+vtkSmartPointer<vtkActor2D> disk(double x, double y, double radius_px, Rgb colour) {
+  vtkNew<vtkRegularPolygonSource> source;
+  source->SetCenter(x, y, 0);
+  source->SetRadius(radius_px);
+  source->SetNumberOfSides(48);
+  source->GeneratePolygonOn();
+  source->GeneratePolylineOff();
+  vtkNew<vtkPolyDataMapper2D> mapper;
+  mapper->SetInputConnection(source->GetOutputPort());
+  auto actor = vtkSmartPointer<vtkActor2D>::New();
+  actor->SetMapper(mapper);
+  actor->GetProperty()->SetColor(colour.r, colour.g, colour.b);
   return actor;
 }
 
@@ -211,51 +259,6 @@ std::string with_dpi(const unsigned char* png, std::size_t size, int dpi) {
   out.append(reinterpret_cast<const char*>(chunk), sizeof chunk);
   out.append(reinterpret_cast<const char*>(png) + ihdr_end, size - ihdr_end);
   return out;
-}
-
-/// The actors of one panel, built once and shared by its views.
-struct PanelActors {
-  std::vector<std::pair<Vec3, vtkSmartPointer<vtkActor>>> nodes;  ///< with their position
-  std::vector<std::pair<std::optional<Hemisphere>, vtkSmartPointer<vtkActor>>> regions;
-  std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
-};
-
-PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
-  PanelActors actors;
-  for (const auto& n : panel.nodes) {
-    vtkNew<vtkSphereSource> sphere;
-    sphere->SetCenter(n.mni.x, n.mni.y, n.mni.z);
-    sphere->SetRadius(n.radius_mm);
-    sphere->SetThetaResolution(24);
-    sphere->SetPhiResolution(16);
-    sphere->Update();
-    auto actor = mesh_actor(sphere->GetOutput(), n.colour, 1.0);
-    actor->GetProperty()->SetSpecular(0.35);
-    actors.nodes.emplace_back(n.mni, actor);
-  }
-  for (const auto& e : panel.edges) {
-    vtkNew<vtkLineSource> line;
-    line->SetPoint1(e.from.x, e.from.y, e.from.z);
-    line->SetPoint2(e.to.x, e.to.y, e.to.z);
-    vtkNew<vtkTubeFilter> tube;
-    tube->SetInputConnection(line->GetOutputPort());
-    tube->SetRadius(e.radius_mm);
-    tube->SetNumberOfSides(12);
-    tube->CappingOn();
-    tube->Update();
-    actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(tube->GetOutput(), e.colour, 1));
-  }
-  for (const auto& r : panel.regions) {
-    auto mesh = region_surface(r, cache);
-    if (mesh->GetNumberOfPoints() == 0) continue;
-    actors.regions.emplace_back(r.side, mesh_actor(mesh, r.colour, 1.0));
-  }
-  return actors;
-}
-
-bool on_view_side(std::optional<Hemisphere> view, double x) {
-  if (!view) return true;
-  return *view == Hemisphere::left ? x <= 0 : x >= 0;
 }
 
 /// Node labels of one view, placed right of their nodes, larger nodes first; a label that
@@ -508,7 +511,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
         if (on_view_side(side, mean_x)) findings_layer->AddActor(actor);
       }
       for (const auto& [region_side, actor] : actors.regions) {
-        if (!side || !region_side || *region_side == *side) findings_layer->AddActor(actor);
+        if (actor && (!side || !region_side || *region_side == *side)) {
+          findings_layer->AddActor(actor);
+        }
       }
       if (panel.show_labels) {
         place_labels(panel, side, brain_layer, box, W, H, unit * 0.8, ink, canvas);

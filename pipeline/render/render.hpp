@@ -13,7 +13,8 @@ struct RenderSettings {
   const LabelVolume* brain = nullptr;  ///< the Colin27 brain (ch2bet), intensities
   std::string brain_key;               ///< content hash of the brain file, for the cache
   std::string cache_directory;         ///< where meshes are kept between runs
-  std::ostream* log = nullptr;         ///< notes in verbose mode; may be null
+  std::ostream* log = nullptr;         ///< warnings (e.g. the cache cannot be written); may be null
+  bool verbose = false;                ///< also say how long building and drawing took
 };
 
 /// Renders the figure and writes it as PNG (size and DPI recorded) to `png_path`, through a

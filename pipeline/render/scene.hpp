@@ -34,12 +34,14 @@ struct SceneNode {
   double radius_mm = 4;
   Rgb colour;
   std::string label;
+  std::vector<std::size_t> sources;  ///< the mapped findings drawn here (MappingResult index)
 };
 
 struct SceneEdge {
   Vec3 from, to;
   double radius_mm = 1;
   Rgb colour;
+  std::vector<std::size_t> sources;
 };
 
 /// A region drawn as a surface: the voxels of `labels` in `volume`, on `side` (left: x < 0,
@@ -51,6 +53,9 @@ struct SceneRegion {
   std::optional<Hemisphere> side;
   Rgb colour;
   std::string name;
+  std::string atlas;                    ///< the atlas whose labels these are
+  std::vector<std::string> region_ids;  ///< lexicon regions drawn with these labels
+  std::vector<std::size_t> sources;
 };
 
 struct LegendEntry {

@@ -225,7 +225,8 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
   };
   struct LabelFindings {
     std::vector<const Finding*> findings;
-    std::set<std::string> regions;
+    std::set<std::string> regions, region_ids;
+    std::vector<std::size_t> sources;
   };
   std::map<LabelKey, LabelFindings> labels;
   std::set<Direction> seen;
@@ -245,6 +246,7 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
 
   for (const auto* m : shown) {
     const Finding& f = *m->input.finding;
+    const std::size_t source = static_cast<std::size_t>(m - mapped.mapped.data());
     if (f.direction) {
       seen.insert(*f.direction);
     } else {
@@ -258,23 +260,26 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
         if (a.endpoint != 1) continue;
         for (const auto& b : m->placements) {
           if (b.endpoint != 2) continue;
-          panel.edges.push_back({a.mni, b.mni, radius, colour});
+          panel.edges.push_back({a.mni, b.mni, radius, colour, {source}});
         }
       }
       // The endpoints themselves, as small dark nodes: the edge carries the colour.
       for (const auto& p : m->placements) {
-        panel.nodes.push_back(
-            {p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, label_of(f.endpoints[p.endpoint - 1], p)});
+        panel.nodes.push_back({p.mni,
+                               2.5,
+                               Rgb{0.25, 0.25, 0.25},
+                               label_of(f.endpoints[p.endpoint - 1], p),
+                               {source}});
       }
       continue;
     }
     for (const auto& p : m->placements) {
       if (p.source == Placement::Source::reported) {
         any_reported = true;
-        panel.nodes.push_back({p.mni, radius_of(f), colour, label_of(*f.location, p)});
+        panel.nodes.push_back({p.mni, radius_of(f), colour, label_of(*f.location, p), {source}});
       } else if (options.regions == RegionStyle::node) {
         panel.nodes.push_back(
-            {p.mni, options.default_node_radius_mm, colour, label_of(*f.location, p)});
+            {p.mni, options.default_node_radius_mm, colour, label_of(*f.location, p), {source}});
       } else {
         const Atlas* atlas = atlas_named(atlases, p.placing_atlas);
         const LexiconRegion* region = region_by_id(lexicon, *p.region_id);
@@ -285,6 +290,9 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
           auto& entry = labels[{atlas->name(), l.label, side}];
           entry.findings.push_back(&f);
           entry.regions.insert(region->en);
+          entry.region_ids.insert(region->id);
+          if (entry.sources.empty() || entry.sources.back() != source)
+            entry.sources.push_back(source);
         }
       }
     }
@@ -307,6 +315,9 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     any_mixed = any_mixed ||
                 (directions.count(Direction::increase) && directions.count(Direction::decrease));
     for (const auto& name : found.regions) r.name += (r.name.empty() ? "" : ", ") + name;
+    r.atlas = key.atlas;
+    r.region_ids.assign(found.region_ids.begin(), found.region_ids.end());
+    r.sources = found.sources;
     panel.regions.push_back(std::move(r));
   }
   // Deterministic order, so the same inputs draw the same picture.

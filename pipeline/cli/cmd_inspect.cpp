@@ -1,0 +1,95 @@
+// foci inspect: turn the brain around, click a region, read what the literature says.
+#include <iostream>
+#include <set>
+
+#include "atlas/lexicon.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "render/figure_inputs.hpp"
+#include "render/inspector.hpp"
+#include "render/render.hpp"
+
+namespace foci {
+
+namespace {
+
+struct InspectOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> atlases{"aal", "jhu-wm"};
+  std::string focus;
+  std::vector<std::string> filters;
+  int frames = 0;
+};
+
+void run_inspect(const InspectOptions& options, CommandContext& context) {
+  FindingFilter filter;
+  for (const auto& f : options.filters) add_filter_conditions(filter, f);
+  // An unknown --focus name fails here, before anything is read or any window opens.
+  std::optional<ResolvedRegion> focus;
+  const RegionLexicon lexicon = RegionLexicon::load_default();
+  if (!options.focus.empty()) {
+    focus = lexicon.resolve(options.focus);
+    if (!focus) {
+      std::string message = "cannot resolve --focus '" + options.focus + "'";
+      const auto near = lexicon.suggest(options.focus);
+      if (!near.empty()) {
+        message += "; closest names:";
+        for (std::size_t n = 0; n < near.size(); ++n) message += (n ? ", '" : " '") + near[n] + "'";
+      }
+      throw usage_error(message);
+    }
+  }
+  const char* display = std::getenv("DISPLAY");
+  if (!display || !*display) {
+    throw usage_error(
+        "foci inspect needs a display and $DISPLAY is unset; run it on a desktop, with X "
+        "forwarding (ssh -X), or under a virtual display: xvfb-run -a foci inspect ...");
+  }
+  const auto inputs = load_figure_inputs(options.files, options.atlases);
+  InspectRequest request;
+  request.inputs = inputs.get();
+  request.measure_panels.push_back({"all findings", filter, {}});
+  std::set<std::string> measures;
+  for (const auto& m : inputs->mapped.mapped) {
+    if (filter.matches(m.input) && m.input.finding->measure)
+      measures.insert(*m.input.finding->measure);
+  }
+  for (const auto& measure : measures) {
+    FindingFilter only = filter;
+    only.conditions["measure"] = {measure};
+    request.measure_panels.push_back({measure, only, {}});
+  }
+  if (focus) {
+    request.focus_region = focus->region->id;
+    request.focus_side = focus->hemisphere;
+  }
+  request.cache_directory = default_cache_directory();
+  request.benchmark_frames = options.frames;
+  request.out = context.out;
+  request.log = context.log;
+  run_inspector(request);
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect",
+      "Open a window with the scene foci render draws. Hover names what is under the cursor;\n"
+      "a click lists every finding there (and prints one JSON line on stdout, as do empty\n"
+      "clicks and --focus). Keys: 1-8 views, g glass/opaque, m next measure, l labels,\n"
+      "s screenshot, r reset, h help, q quit. Needs a display (or xvfb-run).");
+  cmd->add_option("files", options->files, "Findings JSON files")->required();
+  cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--focus", options->focus, "Start with this region selected, e.g. \"左侧海马\"");
+  cmd->add_option("--filter", options->filters, "Only findings matching key=value[,key=value]");
+  cmd->add_option("--benchmark-frames", options->frames,
+                  "Benchmark: draw this many frames turning a full circle, print the mean frame "
+                  "time as JSON, and exit");
+  cmd->callback([options, &context] { run_inspect(*options, context); });
+}
+
+}  // namespace foci

@@ -1,0 +1,41 @@
+#pragma once
+// The pieces of a VTK scene that `foci render` and `foci inspect` share, so the window
+// shows exactly what the figures show. Internal to the render stage.
+#include <vtkActor.h>
+#include <vtkSmartPointer.h>
+#include <vtkTextActor.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "render/meshes.hpp"
+#include "render/scene.hpp"
+
+namespace foci::scene_parts {
+
+/// Camera direction (from focal point to camera) and view-up of each view.
+void view_geometry(View view, double direction[3], double up[3]);
+/// The hemisphere a medial view shows; none for the other views.
+std::optional<Hemisphere> view_side(View view);
+/// Which hemisphere is on the image's left in a view that shows both.
+Hemisphere left_of_image(View view);
+/// Whether something at x (mm) belongs in a view of `view_side`.
+bool on_view_side(std::optional<Hemisphere> view_side, double x);
+
+vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
+                                   bool bold, double x, double y, int justification,
+                                   int vertical = 0);
+vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opacity);
+
+/// The actors of one panel, built once and shared by its views; each list is parallel to
+/// the panel's nodes, edges and regions (an empty region mesh gives a null actor).
+struct PanelActors {
+  std::vector<std::pair<Vec3, vtkSmartPointer<vtkActor>>> nodes;  ///< with their position
+  std::vector<std::pair<std::optional<Hemisphere>, vtkSmartPointer<vtkActor>>> regions;
+  std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
+};
+PanelActors build_actors(const Panel& panel, const MeshCache& cache);
+
+}  // namespace foci::scene_parts

@@ -1,0 +1,244 @@
+// foci inspect driven like a user: a real window on Xvfb, real pointer and key events
+// (xdotool), and the JSON lines it prints.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vtkImageData.h>
+#include <vtkNew.h>
+#include <vtkPNGReader.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "nifti_fixture.hpp"
+#include "process.hpp"
+
+namespace foci {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using testing::slurp;
+using testing::TempDir;
+using testing::write_text;
+
+struct Blob {
+  std::size_t pixels = 0;
+  double x = 0, y = 0;  ///< centroid, from the top-left
+};
+
+/// Pixels of one kind in a screenshot: `red` finds the increase colour, otherwise dark text.
+Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+                 int y1 = 1 << 20) {
+  vtkNew<vtkPNGReader> reader;
+  reader->SetFileName(path.c_str());
+  reader->Update();
+  int dims[3];
+  reader->GetOutput()->GetDimensions(dims);
+  Blob b;
+  for (int y = std::max(0, y0); y < std::min(dims[1], y1); ++y) {
+    for (int x = std::max(0, x0); x < std::min(dims[0], x1); ++x) {
+      const auto* p =
+          static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
+      const bool hit =
+          red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[0] < 80 && p[1] < 80 && p[2] < 80);
+      if (!hit) continue;
+      ++b.pixels;
+      b.x += x;
+      b.y += y;
+    }
+  }
+  if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
+  return b;
+}
+
+bool have_tools() {
+  return fs::exists("/usr/share/mricron/templates/ch2bet.nii.gz") &&
+         std::system("command -v Xvfb >/dev/null && command -v xdotool >/dev/null") == 0;
+}
+
+class Inspect : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_tools()) GTEST_SKIP() << "needs mricron-data, Xvfb and xdotool";
+    // A private X server for the window.
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    xvfb_ = fork();
+    if (xvfb_ == 0) {
+      close(fds[0]);
+      const std::string fd = std::to_string(fds[1]);
+      execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1280x1024x24", "-nolisten",
+             "tcp", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    std::string number;
+    char c;
+    while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;
+    close(fds[0]);
+    ASSERT_FALSE(number.empty());
+    display_ = ":" + number;
+    write_text(dir_.path("hip.json"),
+               R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
+      "studies": [{"id": "s", "citation": "Smith 2020", "reference": "[12]"}],
+      "findings": [
+        {"id": "h", "study": "s", "measure": "grey-matter volume", "direction": "increase",
+         "location": {"region": "左侧海马"}, "source_anchor": "Table 1, ref [12]",
+         "associations": [{"with": "delayed recall", "category": "cognition", "sign": "negative"}]},
+        {"id": "n", "study": "s", "measure": "ReHo", "direction": "decrease",
+         "location": {"coordinate": {"x": 40, "y": 20, "z": 30, "space": "MNI"}},
+         "source_anchor": "Table 2"}]})");
+  }
+  void TearDown() override {
+    if (foci_ > 0) {
+      kill(foci_, SIGKILL);
+      waitpid(foci_, nullptr, 0);
+    }
+    if (xvfb_ > 0) {
+      kill(xvfb_, SIGTERM);
+      waitpid(xvfb_, nullptr, 0);
+    }
+  }
+  void start(const std::string& args) {
+    foci_ = fork();
+    if (foci_ == 0) {
+      if (chdir(dir_.root().c_str()) != 0) _exit(126);
+      setenv("DISPLAY", display_.c_str(), 1);
+      setenv("FOCI_CACHE_DIR", FOCI_MESH_CACHE, 1);
+      const std::string command = std::string("exec '") + FOCI_BINARY + "' inspect " + args +
+                                  " >'" + dir_.path("events") + "' 2>'" + dir_.path("log") + "'";
+      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    xdo("search --sync --name 'foci inspect'");
+    window_ = xdo_output("search --name 'foci inspect'");
+    window_ = window_.substr(0, window_.find('\n'));
+    ASSERT_EQ(event(0)["event"], "ready") << "the first line says the window takes input";
+  }
+  int xdo(const std::string& args) {
+    return std::system(
+        ("DISPLAY=" + display_ + " timeout 20 xdotool " + args + " >/dev/null").c_str());
+  }
+  std::string xdo_output(const std::string& args) {
+    const auto r = testing::run_shell("DISPLAY=" + display_ + " xdotool " + args, dir_.root());
+    return r.out;
+  }
+  /// The n-th JSON line foci printed (0-based), waiting for it.
+  json event(std::size_t n) {
+    for (int wait = 0; wait < 200; ++wait) {
+      std::istringstream lines(slurp(dir_.path("events")));
+      std::string line;
+      for (std::size_t i = 0; std::getline(lines, line); ++i) {
+        if (i == n) return json::parse(line);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "no event " << n << "; log: " << slurp(dir_.path("log"));
+    return json();
+  }
+  void key(const std::string& k) { xdo("key --window " + window_ + " " + k); }
+  void click_at(double x, double y) {
+    xdo("mousemove --window " + window_ + " " + std::to_string(static_cast<int>(x)) + " " +
+        std::to_string(static_cast<int>(y)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    xdo("click 1");
+  }
+  int wait_exit() {
+    for (int wait = 0; wait < 100; ++wait) {
+      int status = 0;
+      if (waitpid(foci_, &status, WNOHANG) == foci_) {
+        foci_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return -2;
+  }
+  TempDir dir_;
+  pid_t xvfb_ = -1, foci_ = -1;
+  std::string display_, window_;
+};
+
+TEST_F(Inspect, AClickOnTheLeftHippocampusListsItsFindingsAndTheScreenshotShowsThem) {
+  start("'" + dir_.path("hip.json") + "'");
+  key("s");
+  const auto first = event(1);
+  ASSERT_EQ(first["event"], "screenshot");
+  const std::string before = first["path"];
+  const Blob region = find_in_png(before, true);
+  ASSERT_GT(region.pixels, 100u) << "the region is drawn";
+  EXPECT_LT(region.x, 600) << "left hippocampus in the left half of the dorsal view";
+  EXPECT_LT(find_in_png(before, false, 0, 0, 500, 60).pixels, 20u) << "no info panel yet";
+
+  click_at(region.x, region.y);
+  const auto click = event(2);
+  ASSERT_EQ(click["event"], "click");
+  ASSERT_TRUE(click["picked"].is_object()) << click.dump();
+  EXPECT_EQ(click["picked"]["kind"], "region");
+  EXPECT_EQ(click["picked"]["labels"][0]["name"], "Hippocampus_L");
+  EXPECT_EQ(click["picked"]["findings"][0]["id"], "h");
+  EXPECT_EQ(click["picked"]["findings"][0]["study_citation"], "Smith 2020");
+  EXPECT_EQ(click["picked"]["findings"][0]["associations"][0]["with"], "delayed recall");
+
+  key("s");
+  const std::string after = event(3)["path"];
+  EXPECT_GT(find_in_png(after, false, 0, 0, 500, 60).pixels, 50u) << "the info panel lists it";
+
+  click_at(80, 700);  // empty space clears the selection, and says so
+  const auto empty = event(4);
+  EXPECT_EQ(empty["event"], "click");
+  EXPECT_TRUE(empty["picked"].is_null());
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+TEST_F(Inspect, HoverHighlightsAViewKeyTurnsTheBrainAndQQuits) {
+  start("'" + dir_.path("hip.json") + "'");
+  key("s");
+  const Blob region = find_in_png(event(1)["path"], true);
+  ASSERT_GT(region.pixels, 100u);
+  xdo("mousemove --window " + window_ + " " + std::to_string(static_cast<int>(region.x)) + " " +
+      std::to_string(static_cast<int>(region.y)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  key("s");
+  const std::string hovered = event(2)["path"];
+  EXPECT_LT(find_in_png(hovered, true).pixels, region.pixels / 2) << "highlighted, no longer red";
+  EXPECT_GT(find_in_png(hovered, false, 0, 860, 600, 900).pixels, 30u)
+      << "named on the status line";
+  xdo("mousemove --window " + window_ + " 5 5");
+  key("5");  // anterior: the left hemisphere appears on the right
+  key("s");
+  const Blob front = find_in_png(event(3)["path"], true);
+  ASSERT_GT(front.pixels, 50u);
+  EXPECT_GT(front.x, 600);
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+TEST(InspectRefusals, UnknownFocusAndNoDisplay) {
+  TempDir dir;
+  write_text(dir.path("f.json"), R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
+      "studies": [{"id": "s", "citation": "s"}], "findings": []})");
+  auto r = testing::run_shell(std::string("env -u DISPLAY '") + FOCI_BINARY + "' inspect '" +
+                                  dir.path("f.json") + "' --focus hipocampus",
+                              dir.root());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot resolve --focus 'hipocampus'; closest names: 'hippocampus'"),
+            std::string::npos)
+      << r.err;
+  r = testing::run_shell(
+      std::string("env -u DISPLAY '") + FOCI_BINARY + "' inspect '" + dir.path("f.json") + "'",
+      dir.root());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("needs a display"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("xvfb-run"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace foci

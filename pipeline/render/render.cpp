@@ -40,6 +40,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
@@ -85,6 +86,9 @@ struct Box {
 }  // namespace
 
 namespace scene_parts {
+
+// Debian's fonts-wqy-microhei: a CJK font the set-up installs.
+constexpr const char* kCjkFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 /// Camera direction (from focal point to camera) and view-up of each view.
 void view_geometry(View view, double direction[3], double up[3]) {
@@ -140,6 +144,14 @@ vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, R
   actor->SetInput(content.c_str());
   auto* p = actor->GetTextProperty();
   p->SetFontFamilyToArial();
+  // VTK's own fonts have no Chinese: text that is not plain ASCII (region names as papers
+  // write them, titles in Chinese) is drawn with a CJK font when the system has one.
+  const bool ascii = std::all_of(content.begin(), content.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 128; });
+  if (!ascii && std::filesystem::exists(kCjkFont)) {
+    p->SetFontFamily(VTK_FONT_FILE);
+    p->SetFontFile(kCjkFont);
+  }
   p->SetFontSize(static_cast<int>(std::lround(size_px)));
   p->SetColor(colour.r, colour.g, colour.b);
   p->SetBold(bold);
@@ -535,7 +547,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
   window->AddRenderer(canvas);
   const auto before_render = std::chrono::steady_clock::now();
   window->Render();
-  if (settings.log) {
+  if (settings.log && settings.verbose) {
     *settings.log
         << "foci: scene built in "
         << std::chrono::duration<double>(before_render - scene_start).count() << " s, drawn in "

@@ -2,14 +2,15 @@
 # Sourced, not run.
 
 # Debian 12 packages foci builds, tests and runs with. libvtk9-dev and xvfb/xauth are for
-# rendering (VTK through Xvfb on machines without a display); python3-jsonschema checks the
+# rendering (VTK through Xvfb on machines without a display; fonts-wqy-microhei for Chinese
+# text); python3-jsonschema checks the
 # findings JSON Schema in the tests; slurm-wlm and munge run the Slurm job-array test;
 # xdotool drives the foci inspect window in its tests.
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-  mricron-data xvfb xauth python3-jsonschema slurm-wlm munge xdotool
+  mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
 )
 
 foci_missing_packages() {

@@ -32,9 +32,11 @@ struct Blob {
   double x = 0, y = 0;  ///< centroid, from the top-left
 };
 
-/// Pixels of one kind in a screenshot: `red` finds the increase colour, otherwise dark text.
-Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
-                 int y1 = 1 << 20) {
+enum class Kind { red, blue, text };
+
+/// Pixels of one kind in a screenshot: the increase or decrease colour, or dark text.
+Blob find_kind(const std::string& path, Kind kind, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+               int y1 = 1 << 20) {
   vtkNew<vtkPNGReader> reader;
   reader->SetFileName(path.c_str());
   reader->Update();
@@ -45,8 +47,9 @@ Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int 
     for (int x = std::max(0, x0); x < std::min(dims[0], x1); ++x) {
       const auto* p =
           static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
-      const bool hit =
-          red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[0] < 80 && p[1] < 80 && p[2] < 80);
+      const bool hit = kind == Kind::red    ? (p[0] > 150 && p[1] < 90 && p[2] < 90)
+                       : kind == Kind::blue ? (p[2] > 150 && p[0] < 90 && p[1] < 140)
+                                            : (p[0] < 80 && p[1] < 80 && p[2] < 80);
       if (!hit) continue;
       ++b.pixels;
       b.x += x;
@@ -55,6 +58,11 @@ Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int 
   }
   if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
   return b;
+}
+
+Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+                 int y1 = 1 << 20) {
+  return find_kind(path, red ? Kind::red : Kind::text, x0, y0, x1, y1);
 }
 
 bool have_tools() {
@@ -194,6 +202,15 @@ TEST_F(Inspect, AClickOnTheLeftHippocampusListsItsFindingsAndTheScreenshotShowsT
   const auto empty = event(4);
   EXPECT_EQ(empty["event"], "click");
   EXPECT_TRUE(empty["picked"].is_null());
+
+  // A small node is picked too, through the translucent brain.
+  const Blob node = find_kind(before, Kind::blue, 0, 0, 1200, 840);
+  ASSERT_GT(node.pixels, 20u);
+  click_at(node.x, node.y);
+  const auto on_node = event(5);
+  ASSERT_TRUE(on_node["picked"].is_object()) << on_node.dump();
+  EXPECT_EQ(on_node["picked"]["kind"], "node");
+  EXPECT_EQ(on_node["picked"]["findings"][0]["id"], "n");
   key("q");
   EXPECT_EQ(wait_exit(), 0);
 }

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "findings/findings_json.hpp"
 
 namespace foci {
 
@@ -153,16 +154,7 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
 }  // namespace
 
 SpecFile read_spec_file(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    throw input_error("cannot read spec '" + path + "': no such file");
-  json doc;
-  try {
-    std::ifstream in(path);
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
+  const json doc = read_json_file(path);
   const auto fail = [&](const std::string& pointer, const std::string& message) {
     throw input_error(path + ": " + pointer + ": " + message);
   };

@@ -400,10 +400,7 @@ FindingsParse parse_findings(const json& document) {
   return out;
 }
 
-namespace {
-
-/// Parses a file's JSON; a syntax error becomes FILE:LINE:COLUMN.
-json read_json(const std::string& path) {
+json read_json_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw input_error("cannot read '" + path + "': no such file");
@@ -433,17 +430,15 @@ json read_json(const std::string& path) {
   }
 }
 
-}  // namespace
-
 std::vector<std::string> validate_findings_file(const std::string& path) {
-  const auto parsed = parse_findings(read_json(path));
+  const auto parsed = parse_findings(read_json_file(path));
   std::vector<std::string> lines;
   for (const auto& p : parsed.problems) lines.push_back(path + ": " + p.pointer + ": " + p.message);
   return lines;
 }
 
 FindingsFile read_findings_file(const std::string& path) {
-  auto parsed = parse_findings(read_json(path));
+  auto parsed = parse_findings(read_json_file(path));
   if (parsed.problems.empty()) return std::move(parsed.file);
   std::vector<std::string> lines;
   for (const auto& p : parsed.problems) lines.push_back(path + ": " + p.pointer + ": " + p.message);

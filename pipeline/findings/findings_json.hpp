@@ -31,6 +31,10 @@ FindingsFile read_findings_file(const std::string& path);
 /// Throws Error (input) only when the file cannot be read at all.
 std::vector<std::string> validate_findings_file(const std::string& path);
 
+/// Parses a JSON file. Throws Error (input): no such file, or "FILE:LINE:COLUMN: not valid
+/// JSON (...)" for a syntax error.
+nlohmann::json read_json_file(const std::string& path);
+
 nlohmann::json to_json(const FindingsFile& file);
 nlohmann::json to_json(const Finding& finding);
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "findings/findings_json.hpp"
 #include "findings/importers.hpp"
 
 namespace foci {
@@ -26,17 +27,7 @@ std::optional<CoordinateSpace> nimare_space(const json& value) {
 }  // namespace
 
 FindingsFile import_nimare(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw input_error("cannot read '" + path + "': no such file");
-  }
-  json doc;
-  try {
-    std::ifstream in(path);
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
-  }
+  const json doc = read_json_file(path);
   if (!doc.is_object()) throw input_error(path + ": expected an object of studies");
   const std::string file_name = std::filesystem::path(path).filename().string();
   FindingsFile out;

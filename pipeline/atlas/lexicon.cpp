@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/text.hpp"
 
 namespace foci {
@@ -186,13 +187,11 @@ std::string RegionLexicon::key_of(std::string_view name) {
 }
 
 RegionLexicon RegionLexicon::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error("cannot read region lexicon '" + path + "'");
   json doc;
   try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+    doc = read_json_file(path);
+  } catch (Error& e) {
+    throw e.with_context("cannot read region lexicon '" + path + "'");
   }
   const auto fail = [&](const std::string& pointer, const std::string& message) {
     throw input_error(path + ": " + pointer + ": " + message);
@@ -209,9 +208,7 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
     const std::string at = "/regions/" + std::to_string(n);
     const auto& r = regions[n];
     if (!r.is_object()) fail(at, "expected an object");
-    for (const auto& [key, value] : r.items()) {
-      if (!known.count(key)) fail(at + "/" + key, "unknown key");
-    }
+    if (const auto unknown = find_unknown_key(r, known, at)) throw_json_problem(path, *unknown);
     LexiconRegion region;
     try {
       region.id = r.at("id").get<std::string>();
@@ -222,10 +219,9 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
       region.networks = r.value("networks", std::vector<std::string>{});
       if (r.contains("atlases")) {
         for (const auto& [atlas, mapping] : r["atlases"].items()) {
-          for (const auto& [key, value] : mapping.items()) {
-            if (key != "labels" && key != "approximate" && key != "why") {
-              fail(at + "/atlases/" + atlas + "/" + key, "unknown key");
-            }
+          if (const auto unknown = find_unknown_key(mapping, {"labels", "approximate", "why"},
+                                                    at + "/atlases/" + atlas)) {
+            throw_json_problem(path, *unknown);
           }
           LexiconAtlasMapping m;
           m.labels = mapping.value("labels", std::vector<std::string>{});
@@ -249,6 +245,9 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
                      lexicon.regions_[it->second].id + "'");
       }
       lexicon.display_names_.push_back(name);
+    }
+    if (!lexicon.by_id_.emplace(region.id, lexicon.regions_.size()).second) {
+      fail(at + "/id", "id '" + region.id + "' is used by two regions");
     }
     lexicon.regions_.push_back(std::move(region));
   }
@@ -365,6 +364,17 @@ std::vector<RegionLabel> RegionLexicon::labels_in(const Atlas& atlas, const Lexi
     out.push_back(std::move(label));
   }
   return out;
+}
+
+const LexiconRegion* RegionLexicon::find(const std::string& id) const {
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &regions_[it->second];
+}
+
+std::string RegionLexicon::display_name(const std::string& id) const {
+  const LexiconRegion* r = find(id);
+  if (!r) return id;
+  return r->zh.empty() ? r->en : r->en + " (" + r->zh + ")";
 }
 
 }  // namespace foci

@@ -62,6 +62,11 @@ class RegionLexicon {
   static RegionLexicon load_default();
 
   const std::vector<LexiconRegion>& regions() const { return regions_; }
+  /// The region with this id; nullptr when there is none.
+  const LexiconRegion* find(const std::string& id) const;
+  /// "English (中文)" for a region id, the English name alone when it has no Chinese one,
+  /// and the id itself when the lexicon has no such region.
+  std::string display_name(const std::string& id) const;
 
   /// nullopt when the name (after its side words are removed) is not in the lexicon. Never
   /// guesses: only exact matches of a name or alias, ignoring case, spacing, `_`, `-` and
@@ -83,6 +88,7 @@ class RegionLexicon {
  private:
   std::vector<LexiconRegion> regions_;
   std::unordered_map<std::string, std::size_t> by_key_;
+  std::unordered_map<std::string, std::size_t> by_id_;
   std::vector<std::string> display_names_;  ///< every name and alias, for suggestions
 };
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/text.hpp"
 
 #ifndef FOCI_DEFAULT_MANIFEST_DIR
@@ -57,28 +58,19 @@ Affine read_affine(const json& value, const std::string& path, const std::string
 
 void reject_unknown_keys(const json& object, const std::set<std::string>& known,
                          const std::string& path, const std::string& pointer) {
-  for (const auto& [key, value] : object.items()) {
-    if (!known.count(key)) {
-      fail(
-          path, pointer + "/" + key, "unknown key (known: " + [&] {
-            std::string list;
-            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-            return list;
-          }() + ")");
-    }
+  if (const auto unknown = find_unknown_key(object, known, pointer)) {
+    throw_json_problem(path, *unknown);
   }
 }
 
 }  // namespace
 
 AtlasManifest read_atlas_manifest(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error("cannot read atlas manifest '" + path + "'");
   json doc;
   try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+    doc = read_json_file(path);
+  } catch (Error& e) {
+    throw e.with_context("cannot read atlas manifest '" + path + "'");
   }
   if (!doc.is_object()) fail(path, "", "expected a JSON object");
   reject_unknown_keys(doc,
@@ -192,9 +184,7 @@ AtlasManifest find_atlas_manifest(const std::string& name_or_path) {
     }
     message += "?";
   }
-  std::string all;
-  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-  message += " (known: " + all + ")";
+  message += " (known: " + join(names, ", ") + ")";
   throw usage_error(message);
 }
 

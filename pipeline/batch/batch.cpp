@@ -20,7 +20,9 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/output_file.hpp"
-#include "render/figure_inputs.hpp"
+#include "app/cache.hpp"
+#include "app/display.hpp"
+#include "app/figure_inputs.hpp"
 #include "render/render.hpp"
 
 #ifndef FOCI_VERSION
@@ -83,34 +85,47 @@ class Progress {
 
 Figure figure_for(const FigureSpec& spec, const FigureInputs& inputs,
                   std::vector<std::string>& warnings) {
-  Figure figure;
-  figure.width = spec.width;
-  figure.height = spec.height;
-  figure.dpi = spec.dpi;
-  figure.style = spec.style;
-  figure.title = spec.title;
-  warnings = add_panels(figure, inputs, spec.panels, spec.scene);
+  Figure figure = empty_figure(spec.options, spec.title);
+  warnings = add_panels(figure, inputs, spec.panels, spec.options.scene);
   return figure;
 }
 
-/// Renders one figure; returns an error text, or empty on success.
-std::string render_item(const Item& item, const SpecFile& spec, const FigureInputs& inputs,
-                        std::ostream& log, bool verbose) {
+/// What became of one figure: written (perhaps with warnings, such as a panel whose filter
+/// matches nothing), or not, with the error.
+struct ItemResult {
+  bool written = false;
+  std::vector<std::string> warnings;
+  std::string error;
+  double seconds = 0;
+};
+
+json to_json(const ItemResult& r) {
+  return {{"written", r.written}, {"warnings", r.warnings}, {"error", r.error},
+          {"seconds", r.seconds}};
+}
+
+ItemResult item_result_of(const json& j) {
+  ItemResult r;
+  r.written = j.at("written").get<bool>();
+  r.warnings = j.at("warnings").get<std::vector<std::string>>();
+  r.error = j.at("error").get<std::string>();
+  r.seconds = j.at("seconds").get<double>();
+  return r;
+}
+
+ItemResult render_item(const Item& item, const SpecFile& spec, const FigureInputs& inputs,
+                       std::ostream& log, bool verbose) {
+  const auto start = Clock::now();
+  ItemResult result;
   try {
-    std::vector<std::string> warnings;
-    const Figure figure = figure_for(spec.figures[item.figure], inputs, warnings);
-    RenderSettings settings;
-    settings.brain = &inputs.brain;
-    settings.brain_key = inputs.brain_key;
-    settings.cache_directory = default_cache_directory();
-    settings.log = verbose ? &log : nullptr;
-    render_figure(figure, settings, item.output);
-    std::string joined;
-    for (const auto& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
-    return joined;
+    const Figure figure = figure_for(spec.figures[item.figure], inputs, result.warnings);
+    render_figure(figure, render_settings(inputs, verbose ? &log : nullptr, verbose), item.output);
+    result.written = true;
   } catch (const std::exception& e) {
-    return std::string("not rendered: ") + e.what();
+    result.error = std::string("not rendered: ") + e.what();
   }
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
 }
 
 }  // namespace
@@ -219,11 +234,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     std::vector<std::string> warnings;
     const Figure figure =
         figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], warnings);
-    RenderSettings settings;
-    settings.brain = &inputs[item.spec]->brain;
-    settings.brain_key = inputs[item.spec]->brain_key;
-    settings.cache_directory = default_cache_directory();
-    prepare_meshes(figure, settings);
+    prepare_meshes(figure, render_settings(*inputs[item.spec], nullptr, false));
     ready.push_back(item);
   }
 
@@ -244,26 +255,25 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   std::unique_ptr<HeadlessDisplay> display;
   if (!ready.empty()) display = std::make_unique<HeadlessDisplay>(request.verbose ? &log : nullptr);
   const int workers = std::min<int>(request.jobs, static_cast<int>(ready.size()));
-  const auto finish = [&](const Item& item, const std::string& error, double seconds) {
-    if (error.empty() || error.rfind("not rendered", 0) != 0) {
+  const auto finish = [&](const Item& item, const ItemResult& result) {
+    if (result.written) {
       outcome.written.push_back(item.output);
-      record(item, seconds);
+      record(item, result.seconds);
+    } else {
+      outcome.failures.push_back(item.name + ": " + result.error);
     }
-    if (!error.empty()) outcome.failures.push_back(item.name + ": " + error);
+    for (const auto& w : result.warnings) outcome.warnings.push_back(item.name + ": " + w);
     progress.done(item.output);
   };
 
   if (workers <= 1) {
     for (const auto& item : ready) {
-      const auto start = Clock::now();
-      const std::string error =
-          render_item(item, specs[item.spec], *inputs[item.spec], log, request.verbose);
-      finish(item, error, std::chrono::duration<double>(Clock::now() - start).count());
+      finish(item, render_item(item, specs[item.spec], *inputs[item.spec], log, request.verbose));
     }
   } else {
     // Figures are dealt to workers largest first, each to the least loaded worker (cost:
     // pixels times views), so one large figure does not leave a worker idle. Each worker
-    // reports one line per figure on its pipe: "<index>\t<seconds>\t<error or empty>".
+    // reports one JSON line per figure on its pipe: {"index": I, "result": {...}}.
     std::vector<std::vector<std::size_t>> assigned(workers);
     {
       std::vector<std::pair<double, std::size_t>> costs;
@@ -271,7 +281,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
         const auto& f = specs[ready[i].spec].figures[ready[i].figure];
         std::size_t views = 0;
         for (const auto& p : f.panels) views += p.views.size();
-        costs.emplace_back(static_cast<double>(f.width) * f.height * (1 + views), i);
+        costs.emplace_back(static_cast<double>(f.options.width) * f.options.height * (1 + views), i);
       }
       std::stable_sort(costs.begin(), costs.end(),
                        [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -292,17 +302,10 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       if (pid == 0) {
         close(fds[0]);
         for (const std::size_t i : assigned[w]) {
-          const auto start = Clock::now();
           std::ostringstream quiet;
-          std::string error =
+          const ItemResult result =
               render_item(ready[i], specs[ready[i].spec], *inputs[ready[i].spec], quiet, false);
-          for (char& c : error) {
-            if (c == '\n' || c == '\t') c = ' ';
-          }
-          const std::string line =
-              std::to_string(i) + "\t" +
-              std::to_string(std::chrono::duration<double>(Clock::now() - start).count()) + "\t" +
-              error + "\n";
+          const std::string line = json{{"index", i}, {"result", to_json(result)}}.dump() + "\n";
           if (write(fds[1], line.data(), line.size()) < 0) break;
         }
         close(fds[1]);
@@ -339,11 +342,10 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
         while ((end = buffers[w].find('\n')) != std::string::npos) {
           const std::string line = buffers[w].substr(0, end);
           buffers[w].erase(0, end + 1);
-          const auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-          const std::size_t i = std::stoul(line.substr(0, t1));
-          const double seconds = std::stod(line.substr(t1 + 1, t2 - t1 - 1));
-          reported[i] = true;
-          finish(ready[i], line.substr(t2 + 1), seconds);
+          const json report = json::parse(line);
+          const std::size_t i = report.at("index").get<std::size_t>();
+          reported.at(i) = true;
+          finish(ready[i], item_result_of(report.at("result")));
         }
       }
     }

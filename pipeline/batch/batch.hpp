@@ -21,7 +21,8 @@ struct BatchRequest {
 struct BatchOutcome {
   std::vector<std::string> written;   ///< PNG paths rendered in this run
   std::vector<std::string> skipped;   ///< up to date (--resume)
-  std::vector<std::string> failures;  ///< "NAME: reason"
+  std::vector<std::string> failures;  ///< "NAME: reason": not written
+  std::vector<std::string> warnings;  ///< "NAME: what": written, with something to say
 };
 
 /// Renders every figure of the specs that falls in this shard. A figure that fails is

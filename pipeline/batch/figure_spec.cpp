@@ -4,12 +4,14 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <set>
 
+#include "app/figure_options.hpp"
 #include "core/error.hpp"
+#include "core/json_file.hpp"
 #include "core/text.hpp"
-#include "findings/findings_json.hpp"
 
 namespace foci {
 
@@ -28,90 +30,71 @@ struct EntryError {
 }
 
 void only_keys(const json& object, const std::set<std::string>& known, const std::string& at) {
-  for (const auto& [key, value] : object.items()) {
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      entry_fail(at + "/" + key, "unknown key (expected one of " + list + ")");
-    }
+  if (const auto unknown = find_unknown_key(object, known, at)) {
+    entry_fail(unknown->pointer, unknown->message);
   }
 }
 
-std::vector<View> views_of(const json& value, const std::string& at) {
-  if (!value.is_array() || value.empty()) entry_fail(at, "expected a list of views");
-  std::vector<View> views;
-  for (std::size_t n = 0; n < value.size(); ++n) {
-    const auto v = value[n].is_string() ? parse_view(value[n].get<std::string>()) : std::nullopt;
-    if (!v) {
-      std::string all;
-      for (const auto& name : view_names()) all += (all.empty() ? "" : ", ") + name;
-      entry_fail(at + "/" + std::to_string(n),
-                 "expected one of " + all + "; got " + value[n].dump());
-    }
-    views.push_back(*v);
+/// A figure option's JSON value as the text set_figure_option reads; the JSON types a spec
+/// must use are checked here, the words themselves by the shared parser.
+std::string option_text(const std::string& key, const json& value, const std::string& at) {
+  if (key == "dpi") {
+    if (!value.is_number_integer()) entry_fail(at, "expected a whole number");
+    return std::to_string(value.get<long long>());
   }
-  return views;
+  if (key == "labels") {
+    if (!value.is_boolean()) entry_fail(at, "expected true or false");
+    return value.get<bool>() ? "true" : "false";
+  }
+  if (key == "views") {
+    if (!value.is_array() || value.empty()) entry_fail(at, "expected a list of views");
+    std::vector<std::string> words;
+    for (std::size_t n = 0; n < value.size(); ++n) {
+      if (!value[n].is_string() || !parse_view(value[n].get<std::string>())) {
+        entry_fail(at + "/" + std::to_string(n),
+                   "expected one of " + join(view_names(), ", ") + "; got " + value[n].dump());
+      }
+      words.push_back(value[n].get<std::string>());
+    }
+    return join(words, ",");
+  }
+  if (!value.is_string()) entry_fail(at, "expected a string");
+  return value.get<std::string>();
+}
+
+/// A figure or file name: letters, digits, '_', '.' and '-', and not "." or "..".
+bool is_plain_name(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.size() > kMaximumNameLength) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
 }
 
 FigureSpec figure_of(const json& entry, const std::string& at) {
   FigureSpec figure;
   if (!entry.is_object()) entry_fail(at, "expected an object");
-  only_keys(entry,
-            {"name", "title", "size", "style", "dpi", "views", "colour_by", "regions", "labels",
-             "panels"},
-            at);
+  std::set<std::string> known{"name", "title", "panels"};
+  for (const auto& key : figure_option_keys()) known.insert(key);
+  only_keys(entry, known, at);
   if (!entry.contains("name") || !entry["name"].is_string() ||
-      !std::regex_match(entry["name"].get<std::string>(), std::regex("[A-Za-z0-9_.-]+"))) {
-    entry_fail(at + "/name", "required: a file name of letters, digits, '_', '.' and '-'");
+      !is_plain_name(entry["name"].get<std::string>())) {
+    entry_fail(at + "/name", "required: a file name of at most " +
+                                 std::to_string(kMaximumNameLength) +
+                                 " letters, digits, '_', '.' and '-'");
   }
   figure.name = entry["name"].get<std::string>();
+  if (entry.contains("title") && !entry["title"].is_string()) {
+    entry_fail(at + "/title", "expected a string");
+  }
   figure.title = entry.value("title", std::string());
-  if (entry.contains("size")) {
-    const std::string size = entry["size"].is_string() ? entry["size"].get<std::string>() : "";
-    const auto x = size.find('x');
-    const auto w = x == std::string::npos ? std::nullopt : parse_integer(size.substr(0, x));
-    const auto h = x == std::string::npos ? std::nullopt : parse_integer(size.substr(x + 1));
-    if (!w || !h || *w < 64 || *h < 64 || *w > 8192 || *h > 8192) {
-      entry_fail(at + "/size", "expected \"WIDTHxHEIGHT\", each from 64 to 8192 pixels");
+  for (const auto& key : figure_option_keys()) {
+    if (!entry.contains(key)) continue;
+    try {
+      set_figure_option(figure.options, key, option_text(key, entry[key], at + "/" + key));
+    } catch (const Error& e) {
+      entry_fail(at + "/" + key, e.lines().back());
     }
-    figure.width = static_cast<int>(*w);
-    figure.height = static_cast<int>(*h);
   }
-  if (entry.contains("style")) {
-    const std::string style = entry["style"].is_string() ? entry["style"].get<std::string>() : "";
-    if (style != "glass" && style != "opaque")
-      entry_fail(at + "/style", "expected glass or opaque");
-    figure.style = style == "opaque" ? BrainStyle::opaque : BrainStyle::glass;
-  }
-  if (entry.contains("dpi")) {
-    if (!entry["dpi"].is_number_integer() || entry["dpi"] < 30 || entry["dpi"] > 2400) {
-      entry_fail(at + "/dpi", "expected a whole number from 30 to 2400");
-    }
-    figure.dpi = entry["dpi"].get<int>();
-  }
-  if (entry.contains("colour_by")) {
-    const std::string c =
-        entry["colour_by"].is_string() ? entry["colour_by"].get<std::string>() : "";
-    if (c != "direction" && c != "measure" && c != "value") {
-      entry_fail(at + "/colour_by", "expected direction, measure or value");
-    }
-    figure.scene.colour_by = c == "measure" ? ColourBy::measure
-                             : c == "value" ? ColourBy::value
-                                            : ColourBy::direction;
-  }
-  if (entry.contains("regions")) {
-    const std::string r = entry["regions"].is_string() ? entry["regions"].get<std::string>() : "";
-    if (r != "surface" && r != "node") entry_fail(at + "/regions", "expected surface or node");
-    figure.scene.regions = r == "node" ? RegionStyle::node : RegionStyle::surface;
-  }
-  if (entry.contains("labels")) {
-    if (!entry["labels"].is_boolean()) entry_fail(at + "/labels", "expected true or false");
-    figure.scene.labels = entry["labels"].get<bool>();
-  }
-  const std::vector<View> views =
-      entry.contains("views") ? views_of(entry["views"], at + "/views")
-                              : std::vector<View>{View::left,     View::dorsal,    View::right,
-                                                  View::anterior, View::posterior, View::ventral};
   if (!entry.contains("panels") || !entry["panels"].is_array() || entry["panels"].empty()) {
     entry_fail(at + "/panels", "required: a list of panels");
   }
@@ -122,7 +105,9 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     only_keys(p, {"title", "filter", "views"}, here);
     PanelRequest panel;
     panel.title = p.value("title", std::string());
-    panel.views = p.contains("views") ? views_of(p["views"], here + "/views") : views;
+    panel.views = p.contains("views") ? parse_view_list(option_text("views", p["views"],
+                                                                    here + "/views"))
+                                      : figure.options.views;
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {
@@ -138,9 +123,7 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
           entry_fail(here + "/filter/" + key, "expected a string or a list of strings");
         }
         try {
-          std::string text = key + "=";
-          for (std::size_t v = 0; v < values.size(); ++v) text += (v ? "|" : "") + values[v];
-          add_filter_conditions(panel.filter, text);
+          add_filter_conditions(panel.filter, key + "=" + join(values, "|"));
         } catch (const Error& e) {
           entry_fail(here + "/filter/" + key, e.lines().back());
         }
@@ -159,11 +142,9 @@ SpecFile read_spec_file(const std::string& path) {
     throw input_error(path + ": " + pointer + ": " + message);
   };
   if (!doc.is_object()) fail("", "expected an object");
-  for (const auto& [key, value] : doc.items()) {
-    if (key != "foci_figures" && key != "findings" && key != "atlases" && key != "figures" &&
-        key != "notes") {
-      fail("/" + key, "unknown key (expected foci_figures, findings, atlases, figures, notes)");
-    }
+  if (const auto unknown =
+          find_unknown_key(doc, {"foci_figures", "findings", "atlases", "figures", "notes"}, "")) {
+    fail(unknown->pointer, unknown->message);
   }
   if (doc.value("foci_figures", 0) != 1) fail("/foci_figures", "required: the format version, 1");
   SpecFile spec;

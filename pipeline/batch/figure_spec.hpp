@@ -6,16 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "render/figure_inputs.hpp"
+#include "app/figure_inputs.hpp"
+#include "app/figure_options.hpp"
 
 namespace foci {
+
+/// The longest figure name a spec may use (the PNG's file name is the name and ".png").
+constexpr std::size_t kMaximumNameLength = 200;
 
 struct FigureSpec {
   std::string name;  ///< output file stem: DIR/<name>.png
   std::string title;
-  int width = 1600, height = 1200, dpi = 300;
-  BrainStyle style = BrainStyle::glass;
-  SceneOptions scene;
+  FigureOptions options;
   std::vector<PanelRequest> panels;
   std::string canonical;             ///< the figure's JSON, as read, for the input hash
   std::optional<std::string> error;  ///< what is wrong with this entry; the rest still render
@@ -24,7 +26,7 @@ struct FigureSpec {
 struct SpecFile {
   std::string path;
   std::vector<std::string> findings;  ///< resolved against the spec's folder
-  std::vector<std::string> atlases{"aal", "jhu-wm"};
+  std::vector<std::string> atlases = default_atlases();
   std::vector<FigureSpec> figures;
 };
 

@@ -1,12 +1,12 @@
 // foci atlas query: which atlas label is at each coordinate.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <iterator>
 
 #include "atlas/atlas.hpp"
-#include "atlas/coordinate_space.hpp"
 #include "cli/commands.hpp"
-#include "cli/format.hpp"
+#include "core/coordinate_space.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "findings/coordinate_table.hpp"

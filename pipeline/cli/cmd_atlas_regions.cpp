@@ -1,9 +1,10 @@
 // foci atlas regions: every label of an atlas with its side, centroid and volume.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "atlas/atlas.hpp"
 #include "cli/commands.hpp"
-#include "cli/format.hpp"
+#include "core/text.hpp"
 
 namespace foci {
 

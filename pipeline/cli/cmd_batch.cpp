@@ -40,6 +40,7 @@ void run_batch_command(const BatchOptions& options, CommandContext& context) {
   request.verbose = context.verbose;
   const BatchOutcome outcome = run_batch(request, *context.log);
   for (const auto& path : outcome.written) *context.out << path << "\n";
+  for (const auto& warning : outcome.warnings) *context.log << "foci: [WARNING] " << warning << "\n";
   if (!options.quiet) {
     *context.log << "foci: " << outcome.written.size() << " figure(s) written, "
                  << outcome.skipped.size() << " up to date, " << outcome.failures.size()
@@ -64,7 +65,9 @@ void add_batch_command(CLI::App& app, CommandContext& context) {
       "Render every figure of figure specs (findings/README.md) into DIR/<name>.png, with a\n"
       "manifest of inputs and hashes. A figure that fails is reported, the rest still render,\n"
       "and the exit code is 5 (partial). Prints the files it wrote on stdout.");
-  cmd->add_option("specs", options->specs, "Figure spec JSON files")->required();
+  cmd->add_option("specs", options->specs, "Figure spec JSON files")
+      ->required()
+      ->type_name("SPEC...");
   cmd->add_option("--out", options->out, "Output folder")->required();
   cmd->add_option("--jobs", options->jobs, "Worker processes (default: the number of cores)");
   cmd->add_option("--shard", options->shard,

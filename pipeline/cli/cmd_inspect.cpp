@@ -1,13 +1,12 @@
 // foci inspect: turn the brain around, click a region, read what the literature says.
-#include <iostream>
-#include <set>
-
+#include "app/cache.hpp"
+#include "app/display.hpp"
+#include "app/figure_inputs.hpp"
+#include "app/figure_options.hpp"
+#include "app/inspect_content.hpp"
 #include "atlas/lexicon.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "render/figure_inputs.hpp"
-#include "render/inspector.hpp"
-#include "render/render.hpp"
 
 namespace foci {
 
@@ -15,7 +14,7 @@ namespace {
 
 struct InspectOptions {
   std::vector<std::string> files;
-  std::vector<std::string> atlases{"aal", "jhu-wm"};
+  std::vector<std::string> atlases = default_atlases();
   std::string focus;
   std::vector<std::string> filters;
   int frames = 0;
@@ -39,26 +38,17 @@ void run_inspect(const InspectOptions& options, CommandContext& context) {
       throw usage_error(message);
     }
   }
-  const char* display = std::getenv("DISPLAY");
-  if (!display || !*display) {
+  if (!have_display()) {
     throw usage_error(
         "foci inspect needs a display and $DISPLAY is unset; run it on a desktop, with X "
         "forwarding (ssh -X), or under a virtual display: xvfb-run -a foci inspect ...");
   }
   const auto inputs = load_figure_inputs(options.files, options.atlases);
+  const FigureInspectContent content(*inputs, filter, SceneOptions{});
   InspectRequest request;
-  request.inputs = inputs.get();
-  request.measure_panels.push_back({"all findings", filter, {}});
-  std::set<std::string> measures;
-  for (const auto& m : inputs->mapped.mapped) {
-    if (filter.matches(m.input) && m.input.finding->measure)
-      measures.insert(*m.input.finding->measure);
-  }
-  for (const auto& measure : measures) {
-    FindingFilter only = filter;
-    only.conditions["measure"] = {measure};
-    request.measure_panels.push_back({measure, only, {}});
-  }
+  request.content = &content;
+  request.brain = &inputs->brain;
+  request.brain_key = inputs->brain_key;
   if (focus) {
     request.focus_region = focus->region->id;
     request.focus_side = focus->hemisphere;
@@ -80,7 +70,7 @@ void add_inspect_command(CLI::App& app, CommandContext& context) {
       "a click lists every finding there (and prints one JSON line on stdout, as do empty\n"
       "clicks and --focus). Keys: 1-8 views, g glass/opaque, m next measure, l labels,\n"
       "s screenshot, r reset, h help, q quit. Needs a display (or xvfb-run).");
-  cmd->add_option("files", options->files, "Findings JSON files")->required();
+  cmd->add_option("files", options->files, "Findings JSON files")->required()->type_name("FILE...");
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
       ->delimiter(',')
       ->capture_default_str();

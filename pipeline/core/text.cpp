@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace foci {
@@ -106,6 +107,31 @@ std::vector<std::string> closest_matches(std::string_view word,
   for (const auto& [d, c] : scored) {
     if (out.size() == limit) break;
     out.push_back(c);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t n = 0; n < items.size(); ++n) {
+    if (n) out += separator;
+    out += items[n];
+  }
+  return out;
+}
+
+std::string format_mm(double mm) {
+  if (std::isnan(mm)) return "";
+  if (std::abs(mm) < 0.005) mm = 0;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f", mm);
+  return text;
+}
+
+std::string tsv_cell(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
   }
   return out;
 }

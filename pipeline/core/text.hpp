@@ -19,6 +19,13 @@ std::optional<double> parse_finite_double(std::string_view field);
 std::optional<long long> parse_integer(std::string_view field);
 /// The candidates closest to `word` by edit distance (case-insensitive), best first, at most
 /// `limit`, and only those within a distance that makes a suggestion useful.
+/// The items with `separator` between them.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+/// Millimetres with two decimals, as every table foci writes prints them; no "-0.00", and
+/// empty for NaN (a region with no voxels has no centroid).
+std::string format_mm(double mm);
+/// A text cell of a TSV row: tabs and line breaks, which would break the row, become spaces.
+std::string tsv_cell(std::string_view text);
 std::vector<std::string> closest_matches(std::string_view word,
                                          const std::vector<std::string>& candidates,
                                          std::size_t limit = 3);

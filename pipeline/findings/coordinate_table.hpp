@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "atlas/coordinate_space.hpp"
+#include "core/coordinate_space.hpp"
 #include "core/geometry.hpp"
 
 namespace foci {

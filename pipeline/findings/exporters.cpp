@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace foci {
 
@@ -19,10 +20,6 @@ std::optional<ExportFormat> parse_export_format(const std::string& word) {
 
 namespace {
 
-std::string mm(double v) {
-  if (std::abs(v) < 0.005) v = 0;
-  return fmt::format("{:.2f}", v);
-}
 
 std::string imported_or(const Finding& f, const std::string& key, const std::string& fallback) {
   const auto it = f.imported.find(key);
@@ -59,14 +56,6 @@ std::string node_label(const Location& l) {
   return label;
 }
 
-/// A text cell of a TSV row: tabs and line breaks would break the row.
-std::string tsv_cell(const std::string& text) {
-  std::string out = text;
-  for (char& c : out) {
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -121,7 +110,7 @@ ExportResult export_brainnet(const FindingsFile& file, TalairachTransform transf
   }
   std::ostringstream out;
   for (const auto& n : nodes) {
-    out << mm(n.mni.x) << '\t' << mm(n.mni.y) << '\t' << mm(n.mni.z) << '\t' << n.colour << '\t'
+    out << format_mm(n.mni.x) << '\t' << format_mm(n.mni.y) << '\t' << format_mm(n.mni.z) << '\t' << n.colour << '\t'
         << n.size << '\t' << n.label << '\n';
   }
   result.main = out.str();
@@ -182,7 +171,7 @@ ExportResult export_sleuth(const FindingsFile& file, TalairachTransform transfor
     for (const Finding* f : list) {
       const Vec3 mni =
           to_mni(f->location->coordinate->point, f->location->coordinate->space, transform);
-      out << mm(mni.x) << '\t' << mm(mni.y) << '\t' << mm(mni.z) << '\n';
+      out << format_mm(mni.x) << '\t' << format_mm(mni.y) << '\t' << format_mm(mni.z) << '\n';
     }
   }
   result.main = out.str();

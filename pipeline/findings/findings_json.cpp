@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/json_file.hpp"
+#include "core/text.hpp"
 #include "findings/coordinate_table.hpp"
 
 namespace foci {
@@ -49,11 +51,10 @@ class Checker {
   }
 
   void only_keys(const json& object, const std::set<std::string>& known, const std::string& at) {
+    // Every unknown key is a problem of its own: validation lists them all.
     for (const auto& [key, value] : object.items()) {
-      if (!known.count(key)) {
-        std::string list;
-        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        problem(at + "/" + key, "unknown key (expected one of " + list + ")");
+      if (const auto unknown = find_unknown_key(json{{key, nullptr}}, known, at)) {
+        problems_.push_back({unknown->pointer, unknown->message});
       }
     }
   }
@@ -398,36 +399,6 @@ FindingsParse parse_findings(const json& document) {
     }
   }
   return out;
-}
-
-json read_json_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw input_error("cannot read '" + path + "': no such file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (!in && !in.eof()) throw input_error("cannot read '" + path + "'");
-  const std::string text = buffer.str();
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    const auto cut = what.find("syntax error");
-    throw input_error(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                      ": not valid JSON" +
-                      (cut == std::string::npos ? "" : " (" + what.substr(cut) + ")"));
-  }
 }
 
 std::vector<std::string> validate_findings_file(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_file.hpp"
 #include "findings/model.hpp"
 
 namespace foci {
@@ -30,10 +31,6 @@ FindingsFile read_findings_file(const std::string& path);
 /// Like read_findings_file, but returns the problems instead of throwing for bad content.
 /// Throws Error (input) only when the file cannot be read at all.
 std::vector<std::string> validate_findings_file(const std::string& path);
-
-/// Parses a JSON file. Throws Error (input): no such file, or "FILE:LINE:COLUMN: not valid
-/// JSON (...)" for a syntax error.
-nlohmann::json read_json_file(const std::string& path);
 
 nlohmann::json to_json(const FindingsFile& file);
 nlohmann::json to_json(const Finding& finding);

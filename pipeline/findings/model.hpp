@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "atlas/coordinate_space.hpp"
+#include "core/coordinate_space.hpp"
 #include "core/geometry.hpp"
 #include "core/hemisphere.hpp"
 

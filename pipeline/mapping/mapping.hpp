@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "atlas/atlas.hpp"
-#include "atlas/coordinate_space.hpp"
+#include "core/coordinate_space.hpp"
 #include "atlas/lexicon.hpp"
 #include "findings/model.hpp"
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "findings/findings_json.hpp"
 #include "mapping/label_voxels.hpp"
 
@@ -17,31 +18,10 @@ using json = nlohmann::json;
 namespace {
 
 const std::string& region_label_of(const RegionLexicon& lexicon, const std::string& id) {
-  for (const auto& r : lexicon.regions()) {
-    if (r.id == id) return r.en;
-  }
-  return id;
+  const LexiconRegion* r = lexicon.find(id);
+  return r ? r->en : id;
 }
 
-std::string region_display(const RegionLexicon& lexicon, const std::string& id) {
-  for (const auto& r : lexicon.regions()) {
-    if (r.id == id) return r.zh.empty() ? r.en : r.en + " (" + r.zh + ")";
-  }
-  return id;
-}
-
-std::string cell(const std::string& text) {
-  std::string out = text;
-  for (char& c : out) {
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  }
-  return out;
-}
-
-std::string mm(double v) {
-  if (std::abs(v) < 0.005) v = 0;
-  return fmt::format("{:.2f}", v);
-}
 
 std::string side_text(const std::optional<Hemisphere>& side) {
   return side ? to_string(*side) : std::string();
@@ -145,8 +125,8 @@ std::string mapped_tsv(const MappingResult& result, const MappingRecord& record)
     std::string warnings;
     for (const auto& w : m.warnings) warnings += (warnings.empty() ? "" : ";") + w.code;
     for (const auto& p : m.placements) {
-      out << cell(m.input.file) << '\t' << cell(f.id) << '\t' << cell(f.study) << '\t'
-          << cell(f.measure.value_or("")) << '\t' << (f.direction ? to_string(*f.direction) : "")
+      out << tsv_cell(m.input.file) << '\t' << tsv_cell(f.id) << '\t' << tsv_cell(f.study) << '\t'
+          << tsv_cell(f.measure.value_or("")) << '\t' << (f.direction ? to_string(*f.direction) : "")
           << '\t' << (p.endpoint ? std::to_string(p.endpoint) : "") << '\t' << side_text(p.side)
           << '\t';
       if (p.reported) {
@@ -154,14 +134,14 @@ std::string mapped_tsv(const MappingResult& result, const MappingRecord& record)
                            p.reported->point.z)
             << to_string(p.reported->space);
       } else {
-        out << mm(p.mni.x) << '\t' << mm(p.mni.y) << '\t' << mm(p.mni.z) << "\tMNI";
+        out << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z) << "\tMNI";
       }
-      out << '\t' << mm(p.mni.x) << '\t' << mm(p.mni.y) << '\t' << mm(p.mni.z) << '\t'
+      out << '\t' << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z) << '\t'
           << to_string(p.source) << '\t' << p.region_id.value_or("") << '\t'
           << (p.source == Placement::Source::atlas ? (p.approximate ? "yes" : "no") : "");
       for (const auto& a : p.answers) {
-        out << '\t' << a.label << '\t' << cell(a.name) << '\t'
-            << (a.distance_mm ? mm(*a.distance_mm) : "");
+        out << '\t' << a.label << '\t' << tsv_cell(a.name) << '\t'
+            << (a.distance_mm ? format_mm(*a.distance_mm) : "");
       }
       out << '\t' << warnings << '\n';
     }
@@ -193,7 +173,7 @@ std::string where_of(const MappedFinding& m, int endpoint, const RegionLexicon& 
         if (const auto r = lexicon.resolve(*l.region)) stated = r->hemisphere;
       }
       side = stated ? to_string(*stated) : "not stated";
-      return region_display(lexicon, *p.region_id);
+      return lexicon.display_name(*p.region_id);
     }
     const auto& a = p.answers.front();
     side = a.hemisphere ? to_string(*a.hemisphere) : "";
@@ -243,9 +223,7 @@ std::string joined(const std::set<std::string>& items) {
     if (na >= 0 && na != nb) return na < nb;
     return a < b;
   });
-  std::string out;
-  for (const auto& i : sorted) out += (out.empty() ? "" : ", ") + i;
-  return out;
+  return join(sorted, ", ");
 }
 
 std::string md(const std::string& text) {
@@ -316,14 +294,14 @@ std::string summary_tsv(const MappingResult& result, const RegionLexicon& lexico
   out << "kind\tregion\tside\ttarget\ttarget_side\tmeasure\tdirection\tfindings\tstudies\n";
   for (const auto& [key, c] : regions) {
     const auto& [where, side, measure, direction] = key;
-    out << "region\t" << cell(where) << '\t' << side << "\t\t\t" << cell(measure) << '\t'
-        << direction << '\t' << c.findings << '\t' << cell(joined(c.studies)) << '\n';
+    out << "region\t" << tsv_cell(where) << '\t' << side << "\t\t\t" << tsv_cell(measure) << '\t'
+        << direction << '\t' << c.findings << '\t' << tsv_cell(joined(c.studies)) << '\n';
   }
   for (const auto& [key, c] : connections) {
     const auto& [a, side1, b, side2, measure, direction] = key;
-    out << "connection\t" << cell(a) << '\t' << side1 << '\t' << cell(b) << '\t' << side2 << '\t'
-        << cell(measure) << '\t' << direction << '\t' << c.findings << '\t'
-        << cell(joined(c.studies)) << '\n';
+    out << "connection\t" << tsv_cell(a) << '\t' << side1 << '\t' << tsv_cell(b) << '\t' << side2 << '\t'
+        << tsv_cell(measure) << '\t' << direction << '\t' << c.findings << '\t'
+        << tsv_cell(joined(c.studies)) << '\n';
   }
   return out.str();
 }
@@ -368,10 +346,7 @@ std::map<std::string, LabelVolume> mapping_maps(const MappingResult& result,
         if (!maps.count(name)) maps.emplace(name, blank());
         LabelVolume& signed_map = maps.at(name);
         LabelVoxels* source = voxels_of(p.placing_atlas);
-        const LexiconRegion* region = nullptr;
-        for (const auto& r : lexicon.regions()) {
-          if (r.id == *p.region_id) region = &r;
-        }
+        const LexiconRegion* region = lexicon.find(*p.region_id);
         if (!source || !region) continue;
         // Paint the region's voxels of its placing atlas onto the grid, on this side.
         for (const auto& l : lexicon.labels_in(source->atlas(), *region, p.side)) {

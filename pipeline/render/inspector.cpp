@@ -1,3 +1,6 @@
+// The `foci inspect` window. Its view geometry, camera fit, brain look, actors and PNG
+// writing are the figures' own (scene_actors.hpp, png_output.hpp), so the window shows what
+// `foci render` draws.
 #include "render/inspector.hpp"
 
 #include <vtkCallbackCommand.h>
@@ -6,14 +9,12 @@
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkNew.h>
 #include <vtkObjectFactory.h>
-#include <vtkPNGWriter.h>
 #include <vtkPropCollection.h>
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderWindowInteractor.h>
 #include <vtkRenderer.h>
 #include <vtkTextProperty.h>
-#include <vtkWindowToImageFilter.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,8 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "findings/findings_json.hpp"
+#include "core/output_file.hpp"
+#include "render/png_output.hpp"
 #include "render/scene_actors.hpp"
 
 namespace foci {
@@ -65,7 +67,8 @@ vtkStandardNewMacro(InspectStyle);
 
 class Inspector {
  public:
-  explicit Inspector(const InspectRequest& request) : request_(request) {}
+  explicit Inspector(const InspectRequest& request)
+      : request_(request), style_kind_(request.style) {}
 
   void run() {
     window_->SetSize(request_.width, request_.height);
@@ -110,10 +113,12 @@ class Inspector {
     if (key.size() == 1 && key[0] >= '1' && key[0] <= '8') {
       set_view(static_cast<View>(key[0] - '1'));
     } else if (key == "g") {
-      glass_ = !glass_;
-      brain_->GetProperty()->SetOpacity(glass_ ? 0.16 : 1.0);
+      style_kind_ = style_kind_ == BrainStyle::glass ? BrainStyle::opaque : BrainStyle::glass;
+      const SurfaceLook look = brain_look(style_kind_);
+      brain_->GetProperty()->SetColor(look.colour.r, look.colour.g, look.colour.b);
+      brain_->GetProperty()->SetOpacity(look.opacity);
     } else if (key == "m") {
-      measure_ = (measure_ + 1) % request_.measure_panels.size();
+      measure_ = (measure_ + 1) % request_.content->scene_count();
       build_scene();
     } else if (key == "l") {
       labels_ = !labels_;
@@ -162,21 +167,18 @@ class Inspector {
     actors_.clear();
     hovered_ = selected_ = nullptr;
     info_->SetInput("");
-    Panel panel;
-    SceneOptions scene = request_.scene;
-    scene.labels = labels_;
-    scene.volume_keys = request_.inputs->volume_keys;
-    fill_panel(panel, request_.inputs->mapped, request_.measure_panels[measure_].filter,
-               request_.inputs->atlas_pointers(), request_.inputs->lexicon, scene);
+    const Panel panel = request_.content->scene(measure_, labels_);
     const MeshCache cache(request_.cache_directory, nullptr);
     if (!brain_) {
-      brain_ = mesh_actor(
-          brain_surface(request_.inputs->brain, request_.inputs->brain_key, std::nullopt, cache),
-          {0.62, 0.64, 0.68}, glass_ ? 0.16 : 1.0);
+      const auto mesh = brain_surface(*request_.brain, request_.brain_key, std::nullopt, cache);
+      mesh->GetBounds(brain_bounds_);
+      const SurfaceLook look = brain_look(style_kind_);
+      brain_ = mesh_actor(mesh, look.colour, look.opacity);
       brain_->PickableOff();  // the surface must never swallow a pick meant for a region
       renderer_->AddActor(brain_);
     }
-    const PanelActors actors = build_actors(panel, cache);
+    actors_by_view_ = build_actors(panel, cache);
+    const PanelActors& actors = actors_by_view_;
     for (std::size_t n = 0; n < panel.regions.size(); ++n) {
       if (!actors.regions[n].second) continue;
       const auto& r = panel.regions[n];
@@ -205,7 +207,8 @@ class Inspector {
            e.sources,
            e.colour});
     }
-    const std::string& title = request_.measure_panels[measure_].title;
+    show_view_side();
+    const std::string title = request_.content->scene_title(measure_);
     window_->SetWindowName(("foci inspect: " + title).c_str());
     status_->SetInput(("showing " + title + "; h for help").c_str());
   }
@@ -239,67 +242,22 @@ class Inspector {
     if (auto* a = actor_of(p)) a->GetProperty()->SetColor(p->colour.r, p->colour.g, p->colour.b);
   }
 
-  std::string region_names(const Pickable& p) const {
-    std::string out;
-    for (const auto& id : p.region_ids) {
-      for (const auto& r : request_.inputs->lexicon.regions()) {
-        if (r.id != id) continue;
-        out += (out.empty() ? "" : "; ") + r.en + (r.zh.empty() ? "" : " " + r.zh);
-      }
-    }
-    return out;
-  }
-
-  std::string label_names(const Pickable& p) const {
-    std::string out;
-    for (const auto& a : request_.inputs->atlases) {
-      if (a.name() != p.atlas) continue;
-      for (const auto label : p.labels) out += (out.empty() ? "" : ", ") + a.label_name(label);
-    }
-    return out;
-  }
-
   std::string describe_short(const Pickable& p) const {
     if (p.kind == "region") {
-      return label_names(p) + " (" + p.atlas + ")  " + region_names(p);
+      return request_.content->label_names(p.atlas, p.labels) + " (" + p.atlas + ")  " +
+             request_.content->region_names(p.region_ids);
     }
     return p.kind + (p.name.empty() ? "" : ": " + p.name) + "  (" +
            std::to_string(p.sources.size()) + " finding" + (p.sources.size() == 1 ? "" : "s") + ")";
   }
 
-  json findings_json(const Pickable& p) const {
-    json list = json::array();
-    for (const auto s : p.sources) {
-      const auto& m = request_.inputs->mapped.mapped[s];
-      const Finding& f = *m.input.finding;
-      json j = to_json(f);
-      const Study* study = m.input.findings_file->find_study(f.study);
-      if (study) j["study_citation"] = study->citation;
-      j["file"] = m.input.file;
-      list.push_back(j);
-    }
-    return list;
-  }
-
   json pick_json(const Pickable& p) const {
-    json j = {{"kind", p.kind}, {"findings", findings_json(p)}};
+    json j = {{"kind", p.kind}, {"findings", request_.content->findings_json(p.sources)}};
     if (p.kind == "region") {
       j["atlas"] = p.atlas;
-      j["labels"] = json::array();
-      for (const auto& a : request_.inputs->atlases) {
-        if (a.name() != p.atlas) continue;
-        for (const auto& stats : a.region_stats()) {
-          if (!p.labels.count(stats.label)) continue;
-          j["labels"].push_back(
-              {{"label", stats.label},
-               {"name", stats.name},
-               {"side", to_string(stats.hemisphere)},
-               {"centroid_mm", {stats.centroid.x, stats.centroid.y, stats.centroid.z}},
-               {"volume_mm3", stats.volume_mm3}});
-        }
-      }
+      j["labels"] = request_.content->label_details(p.atlas, p.labels);
       j["regions"] = p.region_ids;
-      j["names"] = region_names(p);
+      j["names"] = request_.content->region_names(p.region_ids);
     } else {
       j["mni"] = {p.where.x, p.where.y, p.where.z};
       if (!p.name.empty()) j["name"] = p.name;
@@ -308,22 +266,7 @@ class Inspector {
   }
 
   std::string info_text(const Pickable& p) const {
-    std::ostringstream s;
-    s << describe_short(p) << "\n";
-    for (const auto src : p.sources) {
-      const auto& m = request_.inputs->mapped.mapped[src];
-      const Finding& f = *m.input.finding;
-      const Study* study = m.input.findings_file->find_study(f.study);
-      s << "- " << (study && study->reference ? *study->reference + " " : "") << f.study << ": "
-        << f.measure.value_or("?") << " " << (f.direction ? to_string(*f.direction) : "") << "  ["
-        << f.source_anchor << "]";
-      for (const auto& a : f.associations) {
-        s << "\n    with " << a.with << " (" << to_string(a.category)
-          << (a.sign ? ", " + to_string(*a.sign) : "") << ")";
-      }
-      s << "\n";
-    }
-    return s.str();
+    return describe_short(p) + "\n" + request_.content->findings_text(p.sources);
   }
 
   void select(const Pickable* p, json event) {
@@ -358,15 +301,17 @@ class Inspector {
 
   void set_view(View view) {
     view_ = view;
-    double direction[3] = {0, 0, 1}, up[3] = {0, 1, 0};
-    view_geometry(view, direction, up);
-    auto* camera = renderer_->GetActiveCamera();
-    camera->SetFocalPoint(0, -18, 10);
-    camera->SetPosition(500 * direction[0], -18 + 500 * direction[1], 10 + 500 * direction[2]);
-    camera->SetViewUp(up);
-    camera->ParallelProjectionOn();
-    camera->SetParallelScale(105);
-    renderer_->ResetCameraClippingRange();
+    fit_camera(renderer_->GetActiveCamera(), view, brain_bounds_,
+               static_cast<double>(request_.width) / request_.height);
+    show_view_side();
+  }
+
+  /// A medial view shows one hemisphere's findings, as in a figure.
+  void show_view_side() {
+    for (auto& [actor, info] : actors_) actor->SetVisibility(false);
+    for (vtkActor* actor : actors_in_view(actors_by_view_, view_side(view_))) {
+      actor->SetVisibility(true);
+    }
   }
 
   void benchmark(int frames) {
@@ -392,15 +337,7 @@ class Inspector {
       path = "foci-inspect-" + std::to_string(n++) + ".png";
     } while (std::filesystem::exists(path));
     window_->Render();
-    vtkNew<vtkWindowToImageFilter> grab;
-    grab->SetInput(window_);
-    grab->SetInputBufferTypeToRGB();
-    grab->ReadFrontBufferOff();
-    grab->Update();
-    vtkNew<vtkPNGWriter> writer;
-    writer->SetFileName(path.c_str());
-    writer->SetInputConnection(grab->GetOutputPort());
-    writer->Write();
+    write_file_atomically(path, window_png(window_, false, 96), false);
     *request_.out
         << json{{"event", "screenshot"}, {"path", std::filesystem::absolute(path).string()}}.dump()
         << std::endl;
@@ -417,8 +354,11 @@ class Inspector {
   std::map<vtkActor*, Pickable> actors_;
   const Pickable* hovered_ = nullptr;
   const Pickable* selected_ = nullptr;
+  PanelActors actors_by_view_;
+  double brain_bounds_[6] = {-90, 90, -126, 90, -72, 108};
   std::size_t measure_ = 0;
-  bool glass_ = true, labels_ = false;
+  BrainStyle style_kind_ = BrainStyle::glass;
+  bool labels_ = false;
   View view_ = View::dorsal;
 
   friend class InspectStyle;
@@ -450,10 +390,9 @@ void InspectStyle::OnLeftButtonUp() {
 
 void run_inspector(const InspectRequest& request) {
   const char* display = std::getenv("DISPLAY");
-  if (!display || !*display) {
-    throw usage_error(
-        "foci inspect needs a display and $DISPLAY is unset; run it on a desktop, with X "
-        "forwarding (ssh -X), or under a virtual display: xvfb-run -a foci inspect ...");
+  if (!display || !*display) throw usage_error("foci inspect needs a display; $DISPLAY is unset");
+  if (!request.content || !request.brain) {
+    throw Error(ExitCode::internal, "run_inspector needs content and the brain template");
   }
   Inspector inspector(request);
   inspector.run();

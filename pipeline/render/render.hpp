@@ -30,27 +30,4 @@ void prepare_meshes(const Figure& figure, const RenderSettings& settings);
 /// "VTK 9.1.0": what draws the figures, for records of how they were made.
 std::string renderer_version();
 
-/// Where meshes are cached: $FOCI_CACHE_DIR, else $XDG_CACHE_HOME/foci, else ~/.cache/foci.
-std::string default_cache_directory();
-
-/// A display for VTK: the current $DISPLAY, or a private Xvfb started here and stopped when
-/// this object goes. Throws Error (usage) when there is neither.
-class HeadlessDisplay {
- public:
-  explicit HeadlessDisplay(std::ostream* log);
-  ~HeadlessDisplay();
-  HeadlessDisplay(const HeadlessDisplay&) = delete;
-  HeadlessDisplay& operator=(const HeadlessDisplay&) = delete;
-  bool started_xvfb() const { return pid_ > 0; }
-
- private:
-  int pid_ = -1;
-};
-
-/// 64-bit FNV-1a hash of a file's bytes, as hex.
-std::string file_content_key(const std::string& path);
-/// The cache key of meshes built from a volume: its file's content and the voxel-to-world
-/// map it was read with (a manifest correction changes the second, not the first).
-std::string volume_cache_key(const std::string& path, const LabelVolume& volume);
-
 }  // namespace foci

@@ -1,7 +1,9 @@
 #pragma once
 // The pieces of a VTK scene that `foci render` and `foci inspect` share, so the window
-// shows exactly what the figures show. Internal to the render stage.
+// shows exactly what the figures show: view geometry and camera fit, the brain's look, text,
+// mesh actors, and which actors a view shows. Internal to the render stage.
 #include <vtkActor.h>
+#include <vtkCamera.h>
 #include <vtkSmartPointer.h>
 #include <vtkTextActor.h>
 
@@ -37,5 +39,21 @@ struct PanelActors {
   std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
+
+/// What the brain surface looks like in each style.
+struct SurfaceLook {
+  Rgb colour;
+  double opacity = 1;
+};
+SurfaceLook brain_look(BrainStyle style);
+
+/// Points the camera at the brain (its mesh bounds, mm) from the view's direction with
+/// parallel projection, zoomed so the brain fills a viewport of `aspect` (width / height)
+/// with a margin.
+void fit_camera(vtkCamera* camera, View view, const double bounds[6], double aspect);
+
+/// The actors a view of `side` shows (a medial view: only that hemisphere's nodes, edges and
+/// regions; other views: all).
+std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side);
 
 }  // namespace foci::scene_parts

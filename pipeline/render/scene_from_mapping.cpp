@@ -42,13 +42,6 @@ const Atlas* atlas_named(const std::vector<const Atlas*>& atlases, const std::st
   return nullptr;
 }
 
-const LexiconRegion* region_by_id(const RegionLexicon& lexicon, const std::string& id) {
-  for (const auto& r : lexicon.regions()) {
-    if (r.id == id) return &r;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 bool FindingFilter::matches(const FindingInput& input) const {
@@ -282,7 +275,7 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
             {p.mni, options.default_node_radius_mm, colour, label_of(*f.location, p), {source}});
       } else {
         const Atlas* atlas = atlas_named(atlases, p.placing_atlas);
-        const LexiconRegion* region = region_by_id(lexicon, *p.region_id);
+        const LexiconRegion* region = lexicon.find(*p.region_id);
         if (!atlas || !region) continue;
         // A bilateral atlas's label covers both sides: the side keeps them apart.
         const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;

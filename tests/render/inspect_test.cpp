@@ -12,9 +12,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
+#include "app/display.hpp"
 #include "nifti_fixture.hpp"
 #include "process.hpp"
 
@@ -74,24 +76,9 @@ class Inspect : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have_tools()) GTEST_SKIP() << "needs mricron-data, Xvfb and xdotool";
-    // A private X server for the window.
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    xvfb_ = fork();
-    if (xvfb_ == 0) {
-      close(fds[0]);
-      const std::string fd = std::to_string(fds[1]);
-      execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1280x1024x24", "-nolisten",
-             "tcp", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    std::string number;
-    char c;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;
-    close(fds[0]);
-    ASSERT_FALSE(number.empty());
-    display_ = ":" + number;
+    // A private X server for the window, started as foci starts its own.
+    xserver_ = std::make_unique<PrivateXServer>(1280, 1024);
+    display_ = xserver_->display();
     write_text(dir_.path("hip.json"),
                R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
       "studies": [{"id": "s", "citation": "Smith 2020", "reference": "[12]"}],
@@ -108,10 +95,7 @@ class Inspect : public ::testing::Test {
       kill(foci_, SIGKILL);
       waitpid(foci_, nullptr, 0);
     }
-    if (xvfb_ > 0) {
-      kill(xvfb_, SIGTERM);
-      waitpid(xvfb_, nullptr, 0);
-    }
+    xserver_.reset();
   }
   void start(const std::string& args) {
     foci_ = fork();
@@ -169,7 +153,8 @@ class Inspect : public ::testing::Test {
     return -2;
   }
   TempDir dir_;
-  pid_t xvfb_ = -1, foci_ = -1;
+  std::unique_ptr<PrivateXServer> xserver_;
+  pid_t foci_ = -1;
   std::string display_, window_;
 };
 

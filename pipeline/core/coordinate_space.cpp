@@ -1,4 +1,4 @@
-#include "atlas/coordinate_space.hpp"
+#include "core/coordinate_space.hpp"
 
 #include <cmath>
 #include <stdexcept>

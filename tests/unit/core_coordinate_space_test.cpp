@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "atlas/coordinate_space.hpp"
+#include "core/coordinate_space.hpp"
 
 namespace foci {
 namespace {
@@ -16,7 +16,7 @@ void expect_near(Vec3 got, Vec3 want, double tolerance) {
 
 // NiMARE's test suite (nimare/tests/test_transforms.py) publishes these pairs for its
 // tal2mni / mni2tal, which implement Lancaster's icbm_other transform.
-TEST(AtlasCoordinateSpace, IcbmOtherMatchesNimarePublishedValues) {
+TEST(CoreCoordinateSpace, IcbmOtherMatchesNimarePublishedValues) {
   const Vec3 points[] = {{-44, 31, 27}, {20, -32, 14}, {28, -76, 28}};
   const Vec3 tal_to_mni[] = {{-45.83997568, 35.97904559, 23.55194326},
                              {22.69248975, -31.34145016, 13.91284087},
@@ -30,7 +30,7 @@ TEST(AtlasCoordinateSpace, IcbmOtherMatchesNimarePublishedValues) {
   EXPECT_EQ(kDefaultTalairachTransform, TalairachTransform::icbm_other);
 }
 
-TEST(AtlasCoordinateSpace, LancasterMatricesAreThePublishedOnes) {
+TEST(CoreCoordinateSpace, LancasterMatricesAreThePublishedOnes) {
   // Lancaster et al. 2007, icbm_spm2tal.m and icbm_fsl2tal.m: spot-check entries.
   const Affine spm = lancaster_icbm2tal(TalairachTransform::icbm_spm);
   EXPECT_DOUBLE_EQ(spm.m[0][0], 0.9254);
@@ -45,7 +45,7 @@ TEST(AtlasCoordinateSpace, LancasterMatricesAreThePublishedOnes) {
               1e-12);
 }
 
-TEST(AtlasCoordinateSpace, TalairachToMniInvertsEachLancasterTransform) {
+TEST(CoreCoordinateSpace, TalairachToMniInvertsEachLancasterTransform) {
   for (auto t : {TalairachTransform::icbm_other, TalairachTransform::icbm_spm,
                  TalairachTransform::icbm_fsl}) {
     for (const Vec3 p : {Vec3{-44, 31, 27}, Vec3{60, -80, -40}, Vec3{0, 0, 0}}) {
@@ -56,7 +56,7 @@ TEST(AtlasCoordinateSpace, TalairachToMniInvertsEachLancasterTransform) {
   EXPECT_GT(std::abs(talairach_to_mni({-60, 0, 0}, TalairachTransform::icbm_spm).x), 60);
 }
 
-TEST(AtlasCoordinateSpace, BrettMatricesAreThePublishedOnes) {
+TEST(CoreCoordinateSpace, BrettMatricesAreThePublishedOnes) {
   // Brett's "The MNI brain and the Talairach atlas" gives mni2tal as
   //   above AC (z >= 0): [0.9900 0 0; 0 0.9688 0.0460; 0 -0.0485 0.9189]
   //   below AC (z <  0): [0.9900 0 0; 0 0.9688 0.0420; 0 -0.0485 0.8390]
@@ -71,7 +71,7 @@ TEST(AtlasCoordinateSpace, BrettMatricesAreThePublishedOnes) {
   EXPECT_NEAR(brett({0, 0, -1}).z, -0.8390, 5e-5);
 }
 
-TEST(AtlasCoordinateSpace, BrettRoundTripAwayFromTheAcPlane) {
+TEST(CoreCoordinateSpace, BrettRoundTripAwayFromTheAcPlane) {
   for (const Vec3 p : {Vec3{-40, 20, 40}, Vec3{30, -60, -30}}) {
     expect_near(
         talairach_to_mni(mni_to_talairach(p, TalairachTransform::brett), TalairachTransform::brett),
@@ -79,7 +79,7 @@ TEST(AtlasCoordinateSpace, BrettRoundTripAwayFromTheAcPlane) {
   }
 }
 
-TEST(AtlasCoordinateSpace, ParsesSpaceAndTransformNames) {
+TEST(CoreCoordinateSpace, ParsesSpaceAndTransformNames) {
   EXPECT_EQ(parse_coordinate_space("Talairach"), CoordinateSpace::talairach);
   EXPECT_EQ(parse_coordinate_space(" TAL "), CoordinateSpace::talairach);
   EXPECT_EQ(parse_coordinate_space("mni"), CoordinateSpace::mni);

@@ -1,7 +1,8 @@
-#include "render/figure_inputs.hpp"
+#include "app/figure_inputs.hpp"
 
 #include <future>
 
+#include "app/cache.hpp"
 #include "atlas/nifti_io.hpp"
 #include "findings/findings_json.hpp"
 #include "render/render.hpp"
@@ -48,6 +49,16 @@ std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>&
   in->finding_count = findings.size();
   in->mapped = map_findings(findings, request);
   return in;
+}
+
+RenderSettings render_settings(const FigureInputs& inputs, std::ostream* log, bool verbose) {
+  RenderSettings settings;
+  settings.brain = &inputs.brain;
+  settings.brain_key = inputs.brain_key;
+  settings.cache_directory = default_cache_directory();
+  settings.log = log;
+  settings.verbose = verbose;
+  return settings;
 }
 
 std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,

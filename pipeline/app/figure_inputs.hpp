@@ -1,6 +1,7 @@
 #pragma once
 // What figures are drawn from, read once: findings files (mapped), atlases, lexicon and the
-// brain template; and the panels built from them. Shared by `foci render` and `foci batch`.
+// brain template; and the panels built from them. Shared by `foci render`, `foci batch` and
+// `foci inspect`: the drawing code gets plain scenes and never reads a file.
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "atlas/lexicon.hpp"
 #include "findings/model.hpp"
 #include "mapping/mapping.hpp"
+#include "render/render.hpp"
 #include "render/scene.hpp"
 #include "render/scene_from_mapping.hpp"
 
@@ -38,6 +40,9 @@ struct PanelRequest {
   FindingFilter filter;
   std::vector<View> views;
 };
+
+/// How render_figure should draw scenes of these inputs: their brain, the mesh cache folder.
+RenderSettings render_settings(const FigureInputs& inputs, std::ostream* log, bool verbose);
 
 /// Appends one panel per request (lettered a, b, ... when there are several). Returns a
 /// warning line for each panel whose filter matches nothing (it still draws the brain).

@@ -1,0 +1,76 @@
+#include "app/display.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/error.hpp"
+
+namespace foci {
+
+PrivateXServer::PrivateXServer(int width, int height) {
+  int fds[2];
+  if (pipe(fds) != 0) throw usage_error("no display, and no pipe to start Xvfb");
+  const std::string screen =
+      std::to_string(width) + "x" + std::to_string(height) + "x24";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    // Xvfb writes the display number it chose to this descriptor once it takes clients.
+    const std::string fd = std::to_string(fds[1]);
+    const int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+      dup2(null, 1);
+      dup2(null, 2);
+    }
+    execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", screen.c_str(), "-nolisten",
+           "tcp", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    throw usage_error("no display, and Xvfb could not be started");
+  }
+  std::string number;
+  char c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;
+  close(fds[0]);
+  if (number.empty()) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    throw usage_error(
+        "no display ($DISPLAY is unset) and Xvfb could not start; install xvfb "
+        "(apt-get install xvfb xauth), or run under xvfb-run or with X forwarding");
+  }
+  pid_ = pid;
+  display_ = ":" + number;
+}
+
+PrivateXServer::~PrivateXServer() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+bool have_display() {
+  const char* display = std::getenv("DISPLAY");
+  return display && *display;
+}
+
+HeadlessDisplay::HeadlessDisplay(std::ostream* log) {
+  if (have_display()) return;
+  server_ = std::make_unique<PrivateXServer>(1920, 1200);
+  setenv("DISPLAY", server_->display().c_str(), 1);
+  if (log) *log << "foci: no display; rendering on a private Xvfb at " << server_->display() << "\n";
+}
+
+HeadlessDisplay::~HeadlessDisplay() {
+  if (server_) unsetenv("DISPLAY");
+}
+
+}  // namespace foci

@@ -1,0 +1,157 @@
+#include "app/figure_options.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace foci {
+
+namespace {
+
+constexpr int kMinimumSide = 64, kMaximumSide = 8192;
+constexpr int kMinimumDpi = 30, kMaximumDpi = 2400;
+
+/// One of `words`, or a usage error that lists them and suggests the nearest.
+std::string one_of(const std::string& text, const std::vector<std::string>& words) {
+  if (std::find(words.begin(), words.end(), text) != words.end()) return text;
+  std::string message = "expected " + join(words, ", ") + "; got '" + text + "'";
+  const auto near = closest_matches(text, words, 1);
+  if (!near.empty()) message += "; did you mean '" + near.front() + "'?";
+  throw usage_error(message);
+}
+
+std::vector<std::string> style_words() {
+  const std::vector<std::string> words{"glass", "opaque"};
+  return words;
+}
+std::vector<std::string> region_words() {
+  const std::vector<std::string> words{"surface", "node"};
+  return words;
+}
+std::vector<std::string> colour_words() {
+  const std::vector<std::string> words{"direction", "measure", "value"};
+  return words;
+}
+
+std::string views_text(const std::vector<View>& views) {
+  std::vector<std::string> names;
+  for (const View v : views) names.push_back(to_string(v));
+  return join(names, ",");
+}
+
+}  // namespace
+
+std::vector<std::string> default_atlases() { return {"aal", "jhu-wm"}; }
+
+std::vector<View> default_views() {
+  return {View::left, View::dorsal, View::right, View::anterior, View::posterior, View::ventral};
+}
+
+std::vector<std::string> figure_option_keys() {
+  return {"size", "dpi", "style", "regions", "colour_by", "labels", "views"};
+}
+
+std::string figure_option_help(const std::string& key) {
+  if (key == "size") {
+    return "WIDTHxHEIGHT pixels of the whole image, each from " + std::to_string(kMinimumSide) +
+           " to " + std::to_string(kMaximumSide);
+  }
+  if (key == "dpi") {
+    return "resolution recorded in the PNG, " + std::to_string(kMinimumDpi) + " to " +
+           std::to_string(kMaximumDpi);
+  }
+  if (key == "style") return "brain: glass (translucent) or opaque";
+  if (key == "regions") return "named regions as atlas surfaces, or as nodes at their placement";
+  if (key == "colour_by") {
+    return "colour by direction (rises red, falls blue), measure (one colour each), or value "
+           "(value, else t, z or r, through a colour scale with a colour bar)";
+  }
+  if (key == "labels") return "label nodes (true or false)";
+  if (key == "views") return "views, comma-separated: " + join(view_names(), ", ");
+  return "";
+}
+
+std::string figure_option_default(const std::string& key) {
+  const FigureOptions defaults;
+  if (key == "size") {
+    return std::to_string(defaults.width) + "x" + std::to_string(defaults.height);
+  }
+  if (key == "dpi") return std::to_string(defaults.dpi);
+  if (key == "style") return style_words()[defaults.style == BrainStyle::glass ? 0 : 1];
+  if (key == "regions") return region_words()[static_cast<int>(defaults.scene.regions)];
+  if (key == "colour_by") return colour_words()[static_cast<int>(defaults.scene.colour_by)];
+  if (key == "labels") return defaults.scene.labels ? "true" : "false";
+  if (key == "views") return views_text(defaults.views);
+  return "";
+}
+
+std::vector<View> parse_view_list(const std::string& text) {
+  std::string spaced = text;
+  std::replace(spaced.begin(), spaced.end(), ',', ' ');
+  std::vector<View> views;
+  for (const auto& word : split_whitespace(spaced)) {
+    const auto v = parse_view(word);
+    if (!v) {
+      std::string message = "unknown view '" + word + "'";
+      const auto near = closest_matches(word, view_names(), 1);
+      if (!near.empty()) message += "; did you mean '" + near.front() + "'?";
+      throw usage_error(message + " (views: " + join(view_names(), ", ") + ")");
+    }
+    views.push_back(*v);
+  }
+  if (views.empty()) throw usage_error("names no view (views: " + join(view_names(), ", ") + ")");
+  return views;
+}
+
+void set_figure_option(FigureOptions& options, const std::string& key, const std::string& text) {
+  if (key == "size") {
+    const auto x = text.find('x');
+    const auto w = x == std::string::npos ? std::nullopt : parse_integer(text.substr(0, x));
+    const auto h = x == std::string::npos ? std::nullopt : parse_integer(text.substr(x + 1));
+    if (!w || !h || *w < kMinimumSide || *h < kMinimumSide || *w > kMaximumSide ||
+        *h > kMaximumSide) {
+      throw usage_error("expected " + figure_option_help("size") + "; got '" + text + "'");
+    }
+    options.width = static_cast<int>(*w);
+    options.height = static_cast<int>(*h);
+  } else if (key == "dpi") {
+    const auto dpi = parse_integer(text);
+    if (!dpi || *dpi < kMinimumDpi || *dpi > kMaximumDpi) {
+      throw usage_error("expected a whole number from " + std::to_string(kMinimumDpi) + " to " +
+                        std::to_string(kMaximumDpi) + "; got '" + text + "'");
+    }
+    options.dpi = static_cast<int>(*dpi);
+  } else if (key == "style") {
+    options.style = one_of(text, style_words()) == "opaque" ? BrainStyle::opaque : BrainStyle::glass;
+  } else if (key == "regions") {
+    options.scene.regions =
+        one_of(text, region_words()) == "node" ? RegionStyle::node : RegionStyle::surface;
+  } else if (key == "colour_by") {
+    const std::string c = one_of(text, colour_words());
+    options.scene.colour_by = c == "measure" ? ColourBy::measure
+                              : c == "value" ? ColourBy::value
+                                             : ColourBy::direction;
+  } else if (key == "labels") {
+    options.scene.labels = one_of(text, {"true", "false"}) == "true";
+  } else if (key == "views") {
+    options.views = parse_view_list(text);
+  } else {
+    throw usage_error("unknown figure option '" + key + "' (options: " +
+                      join(figure_option_keys(), ", ") + ")");
+  }
+}
+
+Figure empty_figure(const FigureOptions& options, const std::string& title) {
+  Figure figure;
+  figure.width = options.width;
+  figure.height = options.height;
+  figure.dpi = options.dpi;
+  figure.style = options.style;
+  figure.transparent_background = options.transparent_background;
+  figure.title = title;
+  return figure;
+}
+
+}  // namespace foci

@@ -1,0 +1,48 @@
+#pragma once
+// The options of a figure — size, resolution, brain style, how regions and colours are
+// drawn, labels, views, atlases — parsed in one place, from the words a user writes on the
+// `foci render` command line or in a figure spec, with one set of defaults.
+#include <string>
+#include <vector>
+
+#include "render/scene.hpp"
+#include "render/scene_from_mapping.hpp"
+
+namespace foci {
+
+/// Atlases that place named regions when none are given.
+std::vector<std::string> default_atlases();
+/// Views of a figure when none are given: the six outer views.
+std::vector<View> default_views();
+
+struct FigureOptions {
+  int width = 1600, height = 1200;  ///< pixels of the whole image
+  int dpi = 300;                    ///< recorded in the PNG
+  BrainStyle style = BrainStyle::glass;
+  bool transparent_background = false;
+  SceneOptions scene;  ///< regions, colour_by, labels
+  std::vector<View> views = default_views();
+};
+
+/// The keys set_figure_option takes, with the words each accepts, for help texts:
+/// size, dpi, style, regions, colour_by, labels, views.
+std::vector<std::string> figure_option_keys();
+/// One line describing what `key` accepts ("WIDTHxHEIGHT pixels, each from 64 to 8192").
+std::string figure_option_help(const std::string& key);
+/// The default of `key` as a user would write it ("1600x1200").
+std::string figure_option_default(const std::string& key);
+
+/// Sets one option from its text: size "1600x1200", dpi "300", style "glass|opaque", regions
+/// "surface|node", colour_by "direction|measure|value", labels "true|false", views
+/// "left,dorsal,..." (commas or spaces). Throws Error (usage) saying what the key expects
+/// and what it got (with "did you mean" for a misspelt word); the caller adds where the text
+/// came from (an option name, a JSON pointer).
+void set_figure_option(FigureOptions& options, const std::string& key, const std::string& text);
+
+/// A list of views from "left,dorsal" (commas or spaces). Throws Error (usage).
+std::vector<View> parse_view_list(const std::string& text);
+
+/// A Figure with the options' size, dpi, style and background; no panels yet.
+Figure empty_figure(const FigureOptions& options, const std::string& title);
+
+}  // namespace foci

@@ -1,0 +1,32 @@
+#pragma once
+// The one way foci reads a JSON file (findings, atlas manifests, the region lexicon, figure
+// specs, batch manifests), so every syntax error reads "FILE:LINE:COLUMN: ..." and every
+// unknown key is reported in the same words.
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace foci {
+
+/// Parses a JSON file. Throws Error (input): no such file, or "FILE:LINE:COLUMN: not valid
+/// JSON (...)" for a syntax error.
+nlohmann::json read_json_file(const std::string& path);
+
+/// A problem at a JSON pointer ("/figures/2/size") inside a document.
+struct JsonProblem {
+  std::string pointer;
+  std::string message;
+};
+
+/// The first key of `object` that is not in `known`, as a problem at "<pointer>/<key>" saying
+/// "unknown key (expected one of a, b, c)"; nullopt when every key is known.
+std::optional<JsonProblem> find_unknown_key(const nlohmann::json& object,
+                                            const std::set<std::string>& known,
+                                            const std::string& pointer);
+
+/// Throws Error (input) "FILE: POINTER: MESSAGE".
+[[noreturn]] void throw_json_problem(const std::string& path, const JsonProblem& problem);
+
+}  // namespace foci

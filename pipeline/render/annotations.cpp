@@ -1,0 +1,160 @@
+#include "render/annotations.hpp"
+
+#include <vtkActor2D.h>
+#include <vtkCoordinate.h>
+#include <vtkLookupTable.h>
+#include <vtkNew.h>
+#include <vtkPolyDataMapper2D.h>
+#include <vtkProperty2D.h>
+#include <vtkRegularPolygonSource.h>
+#include <vtkScalarBarActor.h>
+#include <vtkTextProperty.h>
+
+#include <algorithm>
+
+#include "render/scene_actors.hpp"
+
+namespace foci::annotations {
+
+using scene_parts::on_view_side;
+using scene_parts::text;
+
+namespace {
+
+const Rgb kInk{0.1, 0.1, 0.1}, kFaint{0.45, 0.45, 0.45};
+
+vtkSmartPointer<vtkActor2D> disk(double x, double y, double radius_px, Rgb colour) {
+  vtkNew<vtkRegularPolygonSource> source;
+  source->SetCenter(x, y, 0);
+  source->SetRadius(radius_px);
+  source->SetNumberOfSides(48);
+  source->GeneratePolygonOn();
+  source->GeneratePolylineOff();
+  vtkNew<vtkPolyDataMapper2D> mapper;
+  mapper->SetInputConnection(source->GetOutputPort());
+  auto actor = vtkSmartPointer<vtkActor2D>::New();
+  actor->SetMapper(mapper);
+  actor->GetProperty()->SetColor(colour.r, colour.g, colour.b);
+  return actor;
+}
+
+void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBox& footer,
+                    const FigureLayout& layout) {
+  const double unit = layout.unit, W = layout.width, H = layout.height;
+  vtkNew<vtkLookupTable> table;
+  table->SetNumberOfTableValues(256);
+  table->SetRange(scale.minimum, scale.maximum);
+  for (int n = 0; n < 256; ++n) {
+    const Rgb c = scale.colour_of(scale.minimum + (scale.maximum - scale.minimum) * n / 255.0);
+    table->SetTableValue(n, c.r, c.g, c.b, 1.0);
+  }
+  vtkNew<vtkScalarBarActor> bar;
+  bar->SetLookupTable(table);
+  bar->SetOrientationToHorizontal();
+  bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar
+  // The title goes left of the bar, where it cannot collide with the numbers.
+  canvas->AddActor2D(
+      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, footer.y0 + unit * 1.8, 2, 1));
+  bar->SetNumberOfLabels(5);
+  bar->SetLabelFormat("%.3g");
+  bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+  bar->SetPosition(0.6, (footer.y0 + unit * 0.2) / H);
+  bar->SetWidth(0.38);
+  bar->SetHeight(unit * 3.2 / H);
+  for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty()}) {
+    property->SetColor(kInk.r, kInk.g, kInk.b);
+    property->SetFontFamilyToArial();
+    property->ItalicOff();
+    property->ShadowOff();
+    property->BoldOff();
+  }
+  bar->UnconstrainedFontSizeOn();
+  bar->GetTitleTextProperty()->SetFontSize(static_cast<int>(unit * 0.85));
+  bar->GetLabelTextProperty()->SetFontSize(static_cast<int>(unit * 0.8));
+  canvas->AddActor2D(bar);
+}
+
+}  // namespace
+
+void add_figure_title(vtkRenderer* canvas, const std::string& title, const FigureLayout& layout) {
+  if (title.empty()) return;
+  canvas->AddActor2D(text(title, layout.unit * 1.5, kInk, true, layout.width / 2,
+                          layout.title.y1 - layout.unit * 0.6, 1, 2));
+}
+
+void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
+                      double unit) {
+  if (panel.title.empty() && panel.letter.empty()) return;
+  const double top = box.header.y1;
+  double x = unit * 0.8;
+  if (!panel.letter.empty()) {
+    canvas->AddActor2D(text("(" + panel.letter + ")", unit * 1.4, kInk, true, x, top - unit * 0.4, 0, 2));
+    x += unit * (1.6 + 0.8 * panel.letter.size());
+  }
+  canvas->AddActor2D(text(panel.title, unit * 1.25, kInk, true, x, top - unit * 0.5, 0, 2));
+}
+
+void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
+                      const FigureLayout& layout) {
+  if (box.footer.height() <= 0) return;
+  const double unit = layout.unit;
+  double x = unit * 1.2;
+  const double y = box.footer.y0 + unit * 0.9;
+  for (const auto& entry : panel.legend) {
+    canvas->AddActor2D(disk(x, y, unit * 0.45, entry.colour));
+    canvas->AddActor2D(text(entry.text, unit, kInk, false, x + unit * 0.8, y, 0, 1));
+    x += unit * (2.2 + 0.62 * entry.text.size());
+  }
+  if (!panel.size_legend.empty()) {
+    canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));
+  }
+  if (!panel.note.empty()) {
+    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, layout.width - unit, y, 2, 1));
+  }
+  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout);
+}
+
+void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {
+  canvas->AddActor2D(
+      text(to_string(view), unit * 0.85, kFaint, false, box.x0 + unit * 0.5, box.y1 - unit * 0.3, 0, 2));
+  if (!shows_both_sides(view)) return;
+  // In the cell's lower corners, clear of the brain and of the neighbouring cell.
+  const bool left_first = scene_parts::left_of_image(view) == Hemisphere::left;
+  canvas->AddActor2D(
+      text(left_first ? "L" : "R", unit * 1.1, kInk, true, box.x0 + unit * 0.6, box.y0 + unit * 0.4, 0, 0));
+  canvas->AddActor2D(
+      text(left_first ? "R" : "L", unit * 1.1, kInk, true, box.x1 - unit * 0.6, box.y0 + unit * 0.4, 2, 0));
+}
+
+void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
+                  const PixelBox& box, double size_px, vtkRenderer* canvas) {
+  std::vector<const SceneNode*> order;
+  for (const auto& n : panel.nodes) {
+    if (!n.label.empty() && on_view_side(side, n.mni.x)) order.push_back(&n);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const SceneNode* a, const SceneNode* b) {
+    return a->radius_mm > b->radius_mm;
+  });
+  std::vector<PixelBox> placed;
+  vtkNew<vtkCoordinate> coordinate;
+  coordinate->SetCoordinateSystemToWorld();
+  for (const SceneNode* n : order) {
+    coordinate->SetValue(n->mni.x, n->mni.y, n->mni.z);
+    const double* at = coordinate->GetComputedDoubleDisplayValue(renderer);
+    const double x0 = at[0] + size_px * 0.6, y0 = at[1] - size_px * 0.5;
+    const PixelBox r{x0, y0, x0 + size_px * 0.58 * n->label.size(), y0 + size_px * 1.1};
+    if (r.x0 < box.x0 || r.x1 > box.x1 || r.y0 < box.y0 || r.y1 > box.y1) continue;
+    const bool clash = std::any_of(placed.begin(), placed.end(), [&](const PixelBox& p) {
+      return r.x0 < p.x1 && p.x0 < r.x1 && r.y0 < p.y1 && p.y0 < r.y1;
+    });
+    if (clash) continue;
+    placed.push_back(r);
+    auto label = text(n->label, size_px, kInk, false, r.x0, r.y0, 0, 0);
+    // A pale backing keeps dark text readable over spheres and surfaces.
+    label->GetTextProperty()->SetBackgroundColor(1, 1, 1);
+    label->GetTextProperty()->SetBackgroundOpacity(0.75);
+    canvas->AddActor2D(label);
+  }
+}
+
+}  // namespace foci::annotations

@@ -1,0 +1,30 @@
+#pragma once
+// The 2D text and marks of a figure — title, panel letters and titles, legends, colour bars,
+// node labels, view names and L/R marks — placed in the boxes the layout gives. Internal to
+// the render stage.
+#include <vtkRenderer.h>
+
+#include <optional>
+
+#include "render/layout.hpp"
+#include "render/scene.hpp"
+
+namespace foci::annotations {
+
+void add_figure_title(vtkRenderer* canvas, const std::string& title, const FigureLayout& layout);
+/// "(a) Title" in the panel's header box.
+void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
+                      double unit);
+/// Colour legend, size legend, note and colour bar in the panel's footer box.
+void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
+                      const FigureLayout& layout);
+/// The view's name in its top-left corner and, where both hemispheres show, L and R in the
+/// lower corners on the sides where they are.
+void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit);
+/// Node labels of one view, placed right of their nodes, larger nodes first; a label that
+/// would overlap one already placed, or leave the view, is left out rather than piled up.
+/// `renderer` is the view's (for projecting nodes), `canvas` the one that draws text.
+void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
+                  const PixelBox& box, double size_px, vtkRenderer* canvas);
+
+}  // namespace foci::annotations

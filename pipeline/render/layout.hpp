@@ -1,0 +1,44 @@
+#pragma once
+// Where everything of a figure goes: the figure title, each panel's header (letter and
+// title), its footer (legend, size legend, note, colour bar) and the grid of its views.
+// Plain arithmetic on the Figure's values, so it is tested without VTK or a display; the
+// drawing code only places things in the boxes it gets from here.
+#include <vector>
+
+#include "render/scene.hpp"
+
+namespace foci {
+
+/// A rectangle in pixels, origin at the image's bottom-left (as VTK's display coordinates).
+struct PixelBox {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  double width() const { return x1 - x0; }
+  double height() const { return y1 - y0; }
+};
+
+struct PanelLayout {
+  PixelBox area;    ///< the whole panel
+  PixelBox header;  ///< letter and title; zero height when the panel has neither
+  PixelBox footer;  ///< legends, note, colour bar; zero height when it has none
+  std::vector<PixelBox> views;  ///< one per Panel::views, in order
+};
+
+struct FigureLayout {
+  double width = 0, height = 0;
+  double unit = 11;        ///< base text size in pixels; every text and margin scales with it
+  PixelBox title;          ///< zero height when the figure has no title
+  std::vector<PanelLayout> panels;
+};
+
+/// Lays out a figure: the title on top, panels stacked top to bottom with equal heights,
+/// and each panel's views in the grid that makes them largest (a short last row centred).
+FigureLayout lay_out_figure(const Figure& figure);
+
+/// Columns for n views in a w x h area so each view is as large as possible; a view is about
+/// 1.25 times as wide as it is high.
+int best_columns(int n, double w, double h);
+
+/// Whether a panel has a footer (a colour legend, a size legend, a note or a colour bar).
+bool has_footer(const Panel& panel);
+
+}  // namespace foci

@@ -1,0 +1,58 @@
+#include "render/png_output.hpp"
+
+#include <vtkNew.h>
+#include <vtkPNGWriter.h>
+#include <vtkUnsignedCharArray.h>
+#include <vtkWindowToImageFilter.h>
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace foci {
+
+namespace {
+
+/// Inserts a pHYs chunk (pixels per metre from DPI) after the IHDR chunk of a PNG.
+std::string with_dpi(const unsigned char* png, std::size_t size, int dpi) {
+  const std::size_t ihdr_end = 8 + 8 + 13 + 4;  // signature, IHDR length+type, data, CRC
+  const auto ppm = static_cast<std::uint32_t>(std::lround(dpi / 0.0254));
+  unsigned char chunk[21];
+  const auto put32 = [](unsigned char* at, std::uint32_t v) {
+    at[0] = v >> 24, at[1] = (v >> 16) & 255, at[2] = (v >> 8) & 255, at[3] = v & 255;
+  };
+  put32(chunk, 9);
+  std::memcpy(chunk + 4, "pHYs", 4);
+  put32(chunk + 8, ppm);
+  put32(chunk + 12, ppm);
+  chunk[16] = 1;  // unit: metre
+  put32(chunk + 17, static_cast<std::uint32_t>(crc32(0, chunk + 4, 13)));
+  std::string out(reinterpret_cast<const char*>(png), ihdr_end);
+  out.append(reinterpret_cast<const char*>(chunk), sizeof chunk);
+  out.append(reinterpret_cast<const char*>(png) + ihdr_end, size - ihdr_end);
+  return out;
+}
+
+}  // namespace
+
+std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
+  vtkNew<vtkWindowToImageFilter> grab;
+  grab->SetInput(window);
+  if (with_alpha) {
+    grab->SetInputBufferTypeToRGBA();
+  } else {
+    grab->SetInputBufferTypeToRGB();
+  }
+  grab->ReadFrontBufferOff();
+  grab->Update();
+  vtkNew<vtkPNGWriter> writer;
+  writer->SetInputConnection(grab->GetOutputPort());
+  writer->WriteToMemoryOn();
+  writer->SetCompressionLevel(4);  // the same bytes every time, and quicker than the default
+  writer->Write();
+  vtkUnsignedCharArray* png = writer->GetResult();
+  return with_dpi(png->GetPointer(0), static_cast<std::size_t>(png->GetNumberOfTuples()), dpi);
+}
+
+}  // namespace foci

@@ -1,0 +1,14 @@
+#pragma once
+// A render window's pixels as PNG bytes, with the resolution recorded, for figures and the
+// inspector's screenshots alike. Internal to the render stage.
+#include <vtkRenderWindow.h>
+
+#include <string>
+
+namespace foci {
+
+/// The window's back buffer as PNG bytes (RGBA when `with_alpha`), with a pHYs chunk saying
+/// `dpi`. The same pixels give the same bytes.
+std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi);
+
+}  // namespace foci

@@ -1,0 +1,194 @@
+// The pieces of a VTK scene that figures and the inspector window share: view geometry and
+// camera fit, the brain's look, text, mesh actors, and which actors a view shows.
+#include "render/scene_actors.hpp"
+
+#include <vtkCamera.h>
+#include <vtkLineSource.h>
+#include <vtkNew.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkSphereSource.h>
+#include <vtkTextProperty.h>
+#include <vtkTubeFilter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace foci::scene_parts {
+
+
+// Debian's fonts-wqy-microhei: a CJK font the set-up installs.
+constexpr const char* kCjkFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Camera direction (from focal point to camera) and view-up of each view.
+void view_geometry(View view, double direction[3], double up[3]) {
+  const auto set = [&](double dx, double dy, double dz, double ux, double uy, double uz) {
+    direction[0] = dx, direction[1] = dy, direction[2] = dz;
+    up[0] = ux, up[1] = uy, up[2] = uz;
+  };
+  switch (view) {
+    case View::left:
+      set(-1, 0, 0, 0, 0, 1);
+      break;
+    case View::right:
+      set(1, 0, 0, 0, 0, 1);
+      break;
+    // From above with anterior up: the left hemisphere is on the image's left.
+    case View::dorsal:
+      set(0, 0, 1, 0, 1, 0);
+      break;
+    // From below with anterior down, so left stays on the left (neurological).
+    case View::ventral:
+      set(0, 0, -1, 0, -1, 0);
+      break;
+    case View::anterior:
+      set(0, 1, 0, 0, 0, 1);
+      break;
+    case View::posterior:
+      set(0, -1, 0, 0, 0, 1);
+      break;
+    // A hemisphere seen from the midline: the left one from the right, and vice versa.
+    case View::medial_left:
+      set(1, 0, 0, 0, 0, 1);
+      break;
+    case View::medial_right:
+      set(-1, 0, 0, 0, 0, 1);
+      break;
+  }
+}
+
+std::optional<Hemisphere> view_side(View view) {
+  if (view == View::medial_left) return Hemisphere::left;
+  if (view == View::medial_right) return Hemisphere::right;
+  return std::nullopt;
+}
+
+/// Which hemisphere is on the image's left in a view that shows both.
+Hemisphere left_of_image(View view) {
+  return view == View::anterior ? Hemisphere::right : Hemisphere::left;
+}
+
+vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
+                                   bool bold, double x, double y, int justification, int vertical) {
+  auto actor = vtkSmartPointer<vtkTextActor>::New();
+  actor->SetInput(content.c_str());
+  auto* p = actor->GetTextProperty();
+  p->SetFontFamilyToArial();
+  // VTK's own fonts have no Chinese: text that is not plain ASCII (region names as papers
+  // write them, titles in Chinese) is drawn with a CJK font when the system has one.
+  const bool ascii = std::all_of(content.begin(), content.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 128; });
+  if (!ascii && std::filesystem::exists(kCjkFont)) {
+    p->SetFontFamily(VTK_FONT_FILE);
+    p->SetFontFile(kCjkFont);
+  }
+  p->SetFontSize(static_cast<int>(std::lround(size_px)));
+  p->SetColor(colour.r, colour.g, colour.b);
+  p->SetBold(bold);
+  p->SetJustification(justification);     // 0 left, 1 centre, 2 right
+  p->SetVerticalJustification(vertical);  // 0 bottom, 1 centre, 2 top
+  actor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
+  actor->SetPosition(x, y);
+  return actor;
+}
+
+vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opacity) {
+  vtkNew<vtkPolyDataMapper> mapper;
+  mapper->SetInputData(mesh);
+  mapper->ScalarVisibilityOff();
+  auto actor = vtkSmartPointer<vtkActor>::New();
+  actor->SetMapper(mapper);
+  auto* p = actor->GetProperty();
+  p->SetColor(colour.r, colour.g, colour.b);
+  p->SetOpacity(opacity);
+  p->SetAmbient(0.15);
+  p->SetDiffuse(0.8);
+  p->SetSpecular(0.15);
+  p->SetSpecularPower(20);
+  return actor;
+}
+
+PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
+  PanelActors actors;
+  for (const auto& n : panel.nodes) {
+    vtkNew<vtkSphereSource> sphere;
+    sphere->SetCenter(n.mni.x, n.mni.y, n.mni.z);
+    sphere->SetRadius(n.radius_mm);
+    sphere->SetThetaResolution(24);
+    sphere->SetPhiResolution(16);
+    sphere->Update();
+    auto actor = mesh_actor(sphere->GetOutput(), n.colour, 1.0);
+    actor->GetProperty()->SetSpecular(0.35);
+    actors.nodes.emplace_back(n.mni, actor);
+  }
+  for (const auto& e : panel.edges) {
+    vtkNew<vtkLineSource> line;
+    line->SetPoint1(e.from.x, e.from.y, e.from.z);
+    line->SetPoint2(e.to.x, e.to.y, e.to.z);
+    vtkNew<vtkTubeFilter> tube;
+    tube->SetInputConnection(line->GetOutputPort());
+    tube->SetRadius(e.radius_mm);
+    tube->SetNumberOfSides(12);
+    tube->CappingOn();
+    tube->Update();
+    actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(tube->GetOutput(), e.colour, 1));
+  }
+  for (const auto& r : panel.regions) {
+    auto mesh = region_surface(r, cache);
+    actors.regions.emplace_back(
+        r.side, mesh->GetNumberOfPoints() == 0 ? nullptr : mesh_actor(mesh, r.colour, 1.0));
+  }
+  return actors;
+}
+
+bool on_view_side(std::optional<Hemisphere> view, double x) {
+  if (!view) return true;
+  return *view == Hemisphere::left ? x <= 0 : x >= 0;
+}
+
+
+SurfaceLook brain_look(BrainStyle style) {
+  return style == BrainStyle::glass ? SurfaceLook{{0.62, 0.64, 0.68}, 0.16}
+                                    : SurfaceLook{{0.9, 0.88, 0.85}, 1.0};
+}
+
+void fit_camera(vtkCamera* camera, View view, const double bounds[6], double aspect) {
+  const double centre[3] = {(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2,
+                            (bounds[4] + bounds[5]) / 2};
+  const double extent[3] = {bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]};
+  double direction[3] = {0, 0, 1}, up[3] = {0, 1, 0};
+  view_geometry(view, direction, up);
+  camera->SetFocalPoint(centre);
+  camera->SetPosition(centre[0] + 500 * direction[0], centre[1] + 500 * direction[1],
+                      centre[2] + 500 * direction[2]);
+  camera->SetViewUp(up);
+  camera->ParallelProjectionOn();
+  // Fit the brain's projected extent into the viewport with a margin.
+  double across = 0, along = 0;  // image-horizontal and image-vertical extents, mm
+  for (int a = 0; a < 3; ++a) {
+    if (std::abs(up[a]) > 0.5) {
+      along = extent[a];
+    } else if (std::abs(direction[a]) < 0.5) {
+      across = extent[a];
+    }
+  }
+  camera->SetParallelScale(0.54 * std::max(along, across / aspect));
+  camera->SetClippingRange(1, 2000);
+}
+
+std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side) {
+  std::vector<vtkActor*> shown;
+  for (const auto& [where, actor] : actors.nodes) {
+    if (on_view_side(side, where.x)) shown.push_back(actor);
+  }
+  for (const auto& [mean_x, actor] : actors.edges) {
+    if (on_view_side(side, mean_x)) shown.push_back(actor);
+  }
+  for (const auto& [region_side, actor] : actors.regions) {
+    if (actor && (!side || !region_side || *region_side == *side)) shown.push_back(actor);
+  }
+  return shown;
+}
+
+}  // namespace foci::scene_parts

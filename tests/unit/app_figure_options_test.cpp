@@ -1,0 +1,82 @@
+// One parser for figure options, shared by `foci render` and figure specs: its defaults,
+// the words it takes and the exact messages it gives.
+#include <gtest/gtest.h>
+
+#include "app/figure_options.hpp"
+#include "core/error.hpp"
+
+namespace foci {
+namespace {
+
+std::string error_of(const std::string& key, const std::string& text) {
+  FigureOptions options;
+  try {
+    set_figure_option(options, key, text);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    return e.lines().back();
+  }
+  return "";
+}
+
+TEST(AppFigureOptions, DefaultsAreWrittenOnceAndSaidInHelp) {
+  const FigureOptions defaults;
+  EXPECT_EQ(figure_option_default("size"),
+            std::to_string(defaults.width) + "x" + std::to_string(defaults.height));
+  EXPECT_EQ(figure_option_default("views"), "left,dorsal,right,anterior,posterior,ventral");
+  EXPECT_EQ(figure_option_default("style"), "glass");
+  EXPECT_EQ(figure_option_default("colour_by"), "direction");
+  EXPECT_EQ(figure_option_default("regions"), "surface");
+  EXPECT_EQ(defaults.views, default_views());
+  for (const auto& key : figure_option_keys()) {
+    EXPECT_FALSE(figure_option_help(key).empty()) << key;
+    EXPECT_FALSE(figure_option_default(key).empty()) << key;
+  }
+}
+
+TEST(AppFigureOptions, ParsesEveryKey) {
+  FigureOptions o;
+  set_figure_option(o, "size", "800x600");
+  set_figure_option(o, "dpi", "600");
+  set_figure_option(o, "style", "opaque");
+  set_figure_option(o, "regions", "node");
+  set_figure_option(o, "colour_by", "value");
+  set_figure_option(o, "labels", "true");
+  set_figure_option(o, "views", "medial-left, dorsal");
+  EXPECT_EQ(o.width, 800);
+  EXPECT_EQ(o.height, 600);
+  EXPECT_EQ(o.dpi, 600);
+  EXPECT_EQ(o.style, BrainStyle::opaque);
+  EXPECT_EQ(o.scene.regions, RegionStyle::node);
+  EXPECT_EQ(o.scene.colour_by, ColourBy::value);
+  EXPECT_TRUE(o.scene.labels);
+  EXPECT_EQ(o.views, (std::vector<View>{View::medial_left, View::dorsal}));
+  const Figure f = empty_figure(o, "t");
+  EXPECT_EQ(f.width, 800);
+  EXPECT_EQ(f.dpi, 600);
+  EXPECT_EQ(f.style, BrainStyle::opaque);
+  EXPECT_EQ(f.title, "t");
+  EXPECT_TRUE(f.panels.empty());
+}
+
+TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
+  EXPECT_EQ(error_of("size", "10x10"),
+            "expected WIDTHxHEIGHT pixels of the whole image, each from 64 to 8192; got '10x10'");
+  EXPECT_EQ(error_of("size", "big"),
+            "expected WIDTHxHEIGHT pixels of the whole image, each from 64 to 8192; got 'big'");
+  EXPECT_EQ(error_of("dpi", "20"), "expected a whole number from 30 to 2400; got '20'");
+  EXPECT_EQ(error_of("style", "glas"),
+            "expected glass, opaque; got 'glas'; did you mean 'glass'?");
+  EXPECT_EQ(error_of("views", "dorsl"),
+            "unknown view 'dorsl'; did you mean 'dorsal'? (views: left, right, dorsal, ventral, "
+            "anterior, posterior, medial-left, medial-right)");
+  EXPECT_EQ(error_of("views", " , "),
+            "names no view (views: left, right, dorsal, ventral, anterior, posterior, "
+            "medial-left, medial-right)");
+  EXPECT_EQ(error_of("colour", "x"),
+            "unknown figure option 'colour' (options: size, dpi, style, regions, colour_by, "
+            "labels, views)");
+}
+
+}  // namespace
+}  // namespace foci

@@ -1,0 +1,107 @@
+// The figure layout is plain arithmetic: checked here without VTK or a display.
+#include <gtest/gtest.h>
+
+#include "render/layout.hpp"
+
+namespace foci {
+namespace {
+
+Panel panel_with(std::size_t views, const std::string& title = "", bool legend = false) {
+  Panel p;
+  p.title = title;
+  for (std::size_t n = 0; n < views; ++n) p.views.push_back(static_cast<View>(n % 8));
+  if (legend) p.legend.push_back({increase_colour(), "increase"});
+  return p;
+}
+
+bool inside(const PixelBox& inner, const PixelBox& outer) {
+  const double e = 1e-9;
+  return inner.x0 >= outer.x0 - e && inner.x1 <= outer.x1 + e && inner.y0 >= outer.y0 - e &&
+         inner.y1 <= outer.y1 + e;
+}
+
+bool overlap(const PixelBox& a, const PixelBox& b) {
+  const double e = 1e-9;
+  return a.x0 < b.x1 - e && b.x0 < a.x1 - e && a.y0 < b.y1 - e && b.y0 < a.y1 - e;
+}
+
+TEST(RenderLayout, SixViewsOfALandscapeFigureMakeThreeColumnsOfTwoRows) {
+  Figure f;
+  f.width = 1600;
+  f.height = 1200;
+  f.panels.push_back(panel_with(6));
+  const FigureLayout layout = lay_out_figure(f);
+  ASSERT_EQ(layout.panels.size(), 1u);
+  const auto& views = layout.panels[0].views;
+  ASSERT_EQ(views.size(), 6u);
+  EXPECT_DOUBLE_EQ(views[0].width(), 1600.0 / 3);
+  EXPECT_DOUBLE_EQ(views[0].height(), 600.0);
+  EXPECT_DOUBLE_EQ(views[0].y1, 1200.0) << "the first row starts at the top";
+  EXPECT_LT(views[3].y1, views[0].y1) << "the fourth view starts the second row";
+  EXPECT_DOUBLE_EQ(views[3].x0, 0.0);
+}
+
+TEST(RenderLayout, ViewsStayInsideTheirPanelAndNeverOverlap) {
+  Figure f;
+  f.width = 1800;
+  f.height = 2000;
+  f.title = "Fig. 2";
+  f.panels.push_back(panel_with(6, "ReHo", true));
+  f.panels.push_back(panel_with(5, "ALFF", true));
+  f.panels.push_back(panel_with(3));
+  f.panels.back().colour_bar = ColourScale{};
+  const FigureLayout layout = lay_out_figure(f);
+  ASSERT_EQ(layout.panels.size(), 3u);
+  std::vector<PixelBox> all;
+  for (std::size_t p = 0; p < layout.panels.size(); ++p) {
+    const auto& panel = layout.panels[p];
+    ASSERT_EQ(panel.views.size(), f.panels[p].views.size());
+    for (const auto& v : panel.views) {
+      EXPECT_TRUE(inside(v, panel.area));
+      EXPECT_FALSE(overlap(v, panel.header)) << "panel " << p;
+      EXPECT_FALSE(overlap(v, panel.footer)) << "panel " << p;
+      EXPECT_FALSE(overlap(v, layout.title));
+      for (const auto& other : all) EXPECT_FALSE(overlap(v, other));
+      all.push_back(v);
+    }
+    if (p > 0) {
+      EXPECT_DOUBLE_EQ(panel.area.y1, layout.panels[p - 1].area.y0);
+    }
+  }
+  EXPECT_GT(layout.title.height(), 0);
+  EXPECT_DOUBLE_EQ(layout.panels[0].area.y1, layout.title.y0) << "panels start under the title";
+  EXPECT_GT(layout.panels[2].footer.height(), layout.panels[0].footer.height())
+      << "a colour bar needs a taller footer than a legend";
+  EXPECT_DOUBLE_EQ(layout.panels[2].header.height(), 0) << "no title, no letter: no header";
+}
+
+TEST(RenderLayout, AShortLastRowIsCentred) {
+  Figure f;
+  f.width = 1500;
+  f.height = 800;
+  f.panels.push_back(panel_with(5));
+  const auto& views = lay_out_figure(f).panels[0].views;
+  ASSERT_EQ(views.size(), 5u);
+  const double left_gap = views[3].x0, right_gap = 1500 - views[4].x1;
+  EXPECT_GT(left_gap, 0) << "the last row does not start at the left edge";
+  EXPECT_NEAR(left_gap, right_gap, 1e-9);
+}
+
+TEST(RenderLayout, BestColumnsMakesEachViewLargest) {
+  EXPECT_EQ(best_columns(1, 800, 600), 1);
+  EXPECT_EQ(best_columns(2, 1600, 600), 2) << "wide: side by side";
+  EXPECT_EQ(best_columns(2, 600, 1600), 1) << "tall: stacked";
+  EXPECT_EQ(best_columns(8, 1600, 1200), 3);
+}
+
+TEST(RenderLayout, TextGrowsWithTheFigureButNeverBelowElevenPixels) {
+  Figure small, large;
+  small.width = small.height = 100;
+  large.width = 5500;
+  large.height = 5500;
+  EXPECT_DOUBLE_EQ(lay_out_figure(small).unit, 11.0);
+  EXPECT_DOUBLE_EQ(lay_out_figure(large).unit, 100.0);
+}
+
+}  // namespace
+}  // namespace foci

@@ -14,8 +14,7 @@ namespace foci {
 PrivateXServer::PrivateXServer(int width, int height) {
   int fds[2];
   if (pipe(fds) != 0) throw usage_error("no display, and no pipe to start Xvfb");
-  const std::string screen =
-      std::to_string(width) + "x" + std::to_string(height) + "x24";
+  const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
   const pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
@@ -66,7 +65,8 @@ HeadlessDisplay::HeadlessDisplay(std::ostream* log) {
   if (have_display()) return;
   server_ = std::make_unique<PrivateXServer>(1920, 1200);
   setenv("DISPLAY", server_->display().c_str(), 1);
-  if (log) *log << "foci: no display; rendering on a private Xvfb at " << server_->display() << "\n";
+  if (log)
+    *log << "foci: no display; rendering on a private Xvfb at " << server_->display() << "\n";
 }
 
 HeadlessDisplay::~HeadlessDisplay() {

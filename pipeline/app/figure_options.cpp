@@ -124,7 +124,8 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
     }
     options.dpi = static_cast<int>(*dpi);
   } else if (key == "style") {
-    options.style = one_of(text, style_words()) == "opaque" ? BrainStyle::opaque : BrainStyle::glass;
+    options.style =
+        one_of(text, style_words()) == "opaque" ? BrainStyle::opaque : BrainStyle::glass;
   } else if (key == "regions") {
     options.scene.regions =
         one_of(text, region_words()) == "node" ? RegionStyle::node : RegionStyle::surface;
@@ -138,8 +139,8 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
   } else if (key == "views") {
     options.views = parse_view_list(text);
   } else {
-    throw usage_error("unknown figure option '" + key + "' (options: " +
-                      join(figure_option_keys(), ", ") + ")");
+    throw usage_error("unknown figure option '" + key +
+                      "' (options: " + join(figure_option_keys(), ", ") + ")");
   }
 }
 

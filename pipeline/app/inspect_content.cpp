@@ -12,8 +12,8 @@ namespace foci {
 
 using json = nlohmann::json;
 
-FigureInspectContent::FigureInspectContent(const FigureInputs& inputs,
-                                           const FindingFilter& filter, SceneOptions options)
+FigureInspectContent::FigureInspectContent(const FigureInputs& inputs, const FindingFilter& filter,
+                                           SceneOptions options)
     : inputs_(inputs), options_(std::move(options)) {
   options_.volume_keys = inputs.volume_keys;
   scenes_.push_back({"all findings", filter, {}});
@@ -34,8 +34,8 @@ Panel FigureInspectContent::scene(std::size_t n, bool labels) const {
   Panel panel;
   SceneOptions options = options_;
   options.labels = labels;
-  fill_panel(panel, inputs_.mapped, scenes_.at(n).filter, inputs_.atlas_pointers(),
-             inputs_.lexicon, options);
+  fill_panel(panel, inputs_.mapped, scenes_.at(n).filter, inputs_.atlas_pointers(), inputs_.lexicon,
+             options);
   return panel;
 }
 

@@ -20,6 +20,7 @@
 #include <system_error>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "core/error.hpp"
 
 namespace foci {
@@ -32,15 +33,10 @@ void set_voxel_to_world(LabelVolume& volume, const Affine& voxel_to_world) {
 }
 
 std::string to_string(OrientationSource source) {
-  switch (source) {
-    case OrientationSource::sform:
-      return "sform";
-    case OrientationSource::qform:
-      return "qform";
-    case OrientationSource::pixdim:
-      return "pixdim";
-  }
-  return "?";
+  constexpr NameTable<OrientationSource, 3> names{{{OrientationSource::sform, "sform"},
+                                                   {OrientationSource::qform, "qform"},
+                                                   {OrientationSource::pixdim, "pixdim"}}};
+  return name_in(names, source);
 }
 
 namespace {

@@ -16,13 +16,13 @@
 #include <memory>
 #include <sstream>
 
+#include "app/cache.hpp"
+#include "app/display.hpp"
+#include "app/figure_inputs.hpp"
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/output_file.hpp"
-#include "app/cache.hpp"
-#include "app/display.hpp"
-#include "app/figure_inputs.hpp"
 #include "render/render.hpp"
 
 #ifndef FOCI_VERSION
@@ -100,8 +100,8 @@ struct ItemResult {
 };
 
 json to_json(const ItemResult& r) {
-  return {{"written", r.written}, {"warnings", r.warnings}, {"error", r.error},
-          {"seconds", r.seconds}};
+  return {
+      {"written", r.written}, {"warnings", r.warnings}, {"error", r.error}, {"seconds", r.seconds}};
 }
 
 ItemResult item_result_of(const json& j) {
@@ -281,7 +281,8 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
         const auto& f = specs[ready[i].spec].figures[ready[i].figure];
         std::size_t views = 0;
         for (const auto& p : f.panels) views += p.views.size();
-        costs.emplace_back(static_cast<double>(f.options.width) * f.options.height * (1 + views), i);
+        costs.emplace_back(static_cast<double>(f.options.width) * f.options.height * (1 + views),
+                           i);
       }
       std::stable_sort(costs.begin(), costs.end(),
                        [](const auto& a, const auto& b) { return a.first > b.first; });

@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "app/figure_options.hpp"
@@ -105,9 +105,9 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     only_keys(p, {"title", "filter", "views"}, here);
     PanelRequest panel;
     panel.title = p.value("title", std::string());
-    panel.views = p.contains("views") ? parse_view_list(option_text("views", p["views"],
-                                                                    here + "/views"))
-                                      : figure.options.views;
+    panel.views = p.contains("views")
+                      ? parse_view_list(option_text("views", p["views"], here + "/views"))
+                      : figure.options.views;
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {

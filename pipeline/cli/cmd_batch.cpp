@@ -40,7 +40,8 @@ void run_batch_command(const BatchOptions& options, CommandContext& context) {
   request.verbose = context.verbose;
   const BatchOutcome outcome = run_batch(request, *context.log);
   for (const auto& path : outcome.written) *context.out << path << "\n";
-  for (const auto& warning : outcome.warnings) *context.log << "foci: [WARNING] " << warning << "\n";
+  for (const auto& warning : outcome.warnings)
+    *context.log << "foci: [WARNING] " << warning << "\n";
   if (!options.quiet) {
     *context.log << "foci: " << outcome.written.size() << " figure(s) written, "
                  << outcome.skipped.size() << " up to date, " << outcome.failures.size()

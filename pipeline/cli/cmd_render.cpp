@@ -55,7 +55,8 @@ void run_render(const RenderOptions& options, CommandContext& context) {
     if (bar != std::string::npos) add_filter_conditions(request.filter, text.substr(bar + 1));
     panel_requests.push_back(std::move(request));
   }
-  if (panel_requests.empty()) panel_requests.push_back({options.title, filter, figure_options.views});
+  if (panel_requests.empty())
+    panel_requests.push_back({options.title, filter, figure_options.views});
 
   const auto inputs = load_figure_inputs(options.files, options.atlases);
   if (context.verbose) {

@@ -3,9 +3,24 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/enum_names.hpp"
 #include "core/text.hpp"
 
 namespace foci {
+
+namespace {
+constexpr NameTable<TalairachTransform, 4> kTransformNames{
+    {{TalairachTransform::icbm_other, "icbm_other"},
+     {TalairachTransform::icbm_spm, "icbm_spm"},
+     {TalairachTransform::icbm_fsl, "icbm_fsl"},
+     {TalairachTransform::brett, "brett"}}};
+}  // namespace
+
+std::string to_string(TalairachTransform transform) { return name_in(kTransformNames, transform); }
+std::optional<TalairachTransform> parse_talairach_transform(const std::string& word) {
+  return value_in(kTransformNames, to_lower(word));
+}
+std::vector<std::string> talairach_transform_names() { return names_in(kTransformNames); }
 
 std::string to_string(CoordinateSpace space) {
   return space == CoordinateSpace::mni ? "MNI" : "Talairach";
@@ -16,32 +31,6 @@ std::optional<CoordinateSpace> parse_coordinate_space(const std::string& word) {
   if (w == "mni" || w == "icbm" || w == "mni152" || w == "icbm152") return CoordinateSpace::mni;
   if (w == "talairach" || w == "tal" || w == "tlrc") return CoordinateSpace::talairach;
   return std::nullopt;
-}
-
-std::string to_string(TalairachTransform transform) {
-  switch (transform) {
-    case TalairachTransform::icbm_other:
-      return "icbm_other";
-    case TalairachTransform::icbm_spm:
-      return "icbm_spm";
-    case TalairachTransform::icbm_fsl:
-      return "icbm_fsl";
-    case TalairachTransform::brett:
-      return "brett";
-  }
-  return "?";
-}
-
-std::optional<TalairachTransform> parse_talairach_transform(const std::string& word) {
-  for (auto t : {TalairachTransform::icbm_other, TalairachTransform::icbm_spm,
-                 TalairachTransform::icbm_fsl, TalairachTransform::brett}) {
-    if (to_lower(word) == to_string(t)) return t;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> talairach_transform_names() {
-  return {"icbm_other", "icbm_spm", "icbm_fsl", "brett"};
 }
 
 Affine lancaster_icbm2tal(TalairachTransform transform) {

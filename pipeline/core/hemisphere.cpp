@@ -1,21 +1,16 @@
 #include "core/hemisphere.hpp"
 
+#include "core/enum_names.hpp"
 #include "core/text.hpp"
 
 namespace foci {
 
 std::string to_string(Hemisphere h) {
-  switch (h) {
-    case Hemisphere::left:
-      return "left";
-    case Hemisphere::right:
-      return "right";
-    case Hemisphere::midline:
-      return "midline";
-    case Hemisphere::bilateral:
-      return "bilateral";
-  }
-  return "?";
+  constexpr NameTable<Hemisphere, 4> names{{{Hemisphere::left, "left"},
+                                            {Hemisphere::right, "right"},
+                                            {Hemisphere::midline, "midline"},
+                                            {Hemisphere::bilateral, "bilateral"}}};
+  return name_in(names, h);
 }
 
 std::optional<Hemisphere> parse_hemisphere(std::string_view word) {

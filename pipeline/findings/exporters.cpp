@@ -20,7 +20,6 @@ std::optional<ExportFormat> parse_export_format(const std::string& word) {
 
 namespace {
 
-
 std::string imported_or(const Finding& f, const std::string& key, const std::string& fallback) {
   const auto it = f.imported.find(key);
   return it == f.imported.end() ? fallback : it->second;
@@ -55,7 +54,6 @@ std::string node_label(const Location& l) {
   }
   return label;
 }
-
 
 }  // namespace
 
@@ -110,8 +108,8 @@ ExportResult export_brainnet(const FindingsFile& file, TalairachTransform transf
   }
   std::ostringstream out;
   for (const auto& n : nodes) {
-    out << format_mm(n.mni.x) << '\t' << format_mm(n.mni.y) << '\t' << format_mm(n.mni.z) << '\t' << n.colour << '\t'
-        << n.size << '\t' << n.label << '\n';
+    out << format_mm(n.mni.x) << '\t' << format_mm(n.mni.y) << '\t' << format_mm(n.mni.z) << '\t'
+        << n.colour << '\t' << n.size << '\t' << n.label << '\n';
   }
   result.main = out.str();
   if (!edges.empty()) {

@@ -1,76 +1,40 @@
 #include "findings/model.hpp"
 
+#include "core/enum_names.hpp"
 #include "core/text.hpp"
 
 namespace foci {
 
-std::string to_string(Direction d) {
-  switch (d) {
-    case Direction::increase:
-      return "increase";
-    case Direction::decrease:
-      return "decrease";
-    case Direction::normalised:
-      return "normalised";
-    case Direction::no_change:
-      return "no change";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<Direction, 4> kDirectionNames{{{Direction::increase, "increase"},
+                                                   {Direction::decrease, "decrease"},
+                                                   {Direction::normalised, "normalised"},
+                                                   {Direction::no_change, "no change"}}};
+constexpr NameTable<AssociationCategory, 5> kCategoryNames{
+    {{AssociationCategory::efficacy, "efficacy"},
+     {AssociationCategory::cognition, "cognition"},
+     {AssociationCategory::suicidality, "suicidality"},
+     {AssociationCategory::inflammation, "inflammation"},
+     {AssociationCategory::other, "other"}}};
+constexpr NameTable<AssociationSign, 3> kSignNames{{{AssociationSign::positive, "positive"},
+                                                    {AssociationSign::negative, "negative"},
+                                                    {AssociationSign::none, "none"}}};
+}  // namespace
 
+std::string to_string(Direction d) { return name_in(kDirectionNames, d); }
 std::optional<Direction> parse_direction(const std::string& word) {
-  for (auto d :
-       {Direction::increase, Direction::decrease, Direction::normalised, Direction::no_change}) {
-    if (word == to_string(d)) return d;
-  }
-  return std::nullopt;
+  return value_in(kDirectionNames, word);
 }
-
-std::string direction_words() { return "increase, decrease, normalised, no change"; }
-
-std::string to_string(AssociationCategory c) {
-  switch (c) {
-    case AssociationCategory::efficacy:
-      return "efficacy";
-    case AssociationCategory::cognition:
-      return "cognition";
-    case AssociationCategory::suicidality:
-      return "suicidality";
-    case AssociationCategory::inflammation:
-      return "inflammation";
-    case AssociationCategory::other:
-      return "other";
-  }
-  return "?";
-}
-
+std::string to_string(AssociationCategory c) { return name_in(kCategoryNames, c); }
 std::optional<AssociationCategory> parse_association_category(const std::string& word) {
-  for (auto c : {AssociationCategory::efficacy, AssociationCategory::cognition,
-                 AssociationCategory::suicidality, AssociationCategory::inflammation,
-                 AssociationCategory::other}) {
-    if (word == to_string(c)) return c;
-  }
-  return std::nullopt;
+  return value_in(kCategoryNames, word);
 }
-
-std::string to_string(AssociationSign s) {
-  switch (s) {
-    case AssociationSign::positive:
-      return "positive";
-    case AssociationSign::negative:
-      return "negative";
-    case AssociationSign::none:
-      return "none";
-  }
-  return "?";
-}
-
+std::string to_string(AssociationSign s) { return name_in(kSignNames, s); }
 std::optional<AssociationSign> parse_association_sign(const std::string& word) {
-  for (auto s : {AssociationSign::positive, AssociationSign::negative, AssociationSign::none}) {
-    if (word == to_string(s)) return s;
-  }
-  return std::nullopt;
+  return value_in(kSignNames, word);
 }
+
+std::string direction_words() { return join(names_in(kDirectionNames), ", "); }
 
 const std::vector<std::string>& known_measures() {
   static const std::vector<std::string> measures{"grey-matter volume",

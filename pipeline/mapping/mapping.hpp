@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "atlas/atlas.hpp"
-#include "core/coordinate_space.hpp"
 #include "atlas/lexicon.hpp"
+#include "core/coordinate_space.hpp"
 #include "findings/model.hpp"
 
 namespace foci {

@@ -22,7 +22,6 @@ const std::string& region_label_of(const RegionLexicon& lexicon, const std::stri
   return r ? r->en : id;
 }
 
-
 std::string side_text(const std::optional<Hemisphere>& side) {
   return side ? to_string(*side) : std::string();
 }
@@ -126,18 +125,19 @@ std::string mapped_tsv(const MappingResult& result, const MappingRecord& record)
     for (const auto& w : m.warnings) warnings += (warnings.empty() ? "" : ";") + w.code;
     for (const auto& p : m.placements) {
       out << tsv_cell(m.input.file) << '\t' << tsv_cell(f.id) << '\t' << tsv_cell(f.study) << '\t'
-          << tsv_cell(f.measure.value_or("")) << '\t' << (f.direction ? to_string(*f.direction) : "")
-          << '\t' << (p.endpoint ? std::to_string(p.endpoint) : "") << '\t' << side_text(p.side)
-          << '\t';
+          << tsv_cell(f.measure.value_or("")) << '\t'
+          << (f.direction ? to_string(*f.direction) : "") << '\t'
+          << (p.endpoint ? std::to_string(p.endpoint) : "") << '\t' << side_text(p.side) << '\t';
       if (p.reported) {
         out << fmt::format("{}\t{}\t{}\t", p.reported->point.x, p.reported->point.y,
                            p.reported->point.z)
             << to_string(p.reported->space);
       } else {
-        out << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z) << "\tMNI";
+        out << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z)
+            << "\tMNI";
       }
-      out << '\t' << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z) << '\t'
-          << to_string(p.source) << '\t' << p.region_id.value_or("") << '\t'
+      out << '\t' << format_mm(p.mni.x) << '\t' << format_mm(p.mni.y) << '\t' << format_mm(p.mni.z)
+          << '\t' << to_string(p.source) << '\t' << p.region_id.value_or("") << '\t'
           << (p.source == Placement::Source::atlas ? (p.approximate ? "yes" : "no") : "");
       for (const auto& a : p.answers) {
         out << '\t' << a.label << '\t' << tsv_cell(a.name) << '\t'
@@ -299,8 +299,8 @@ std::string summary_tsv(const MappingResult& result, const RegionLexicon& lexico
   }
   for (const auto& [key, c] : connections) {
     const auto& [a, side1, b, side2, measure, direction] = key;
-    out << "connection\t" << tsv_cell(a) << '\t' << side1 << '\t' << tsv_cell(b) << '\t' << side2 << '\t'
-        << tsv_cell(measure) << '\t' << direction << '\t' << c.findings << '\t'
+    out << "connection\t" << tsv_cell(a) << '\t' << side1 << '\t' << tsv_cell(b) << '\t' << side2
+        << '\t' << tsv_cell(measure) << '\t' << direction << '\t' << c.findings << '\t'
         << tsv_cell(joined(c.studies)) << '\n';
   }
   return out.str();

@@ -53,8 +53,8 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   bar->SetOrientationToHorizontal();
   bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar
   // The title goes left of the bar, where it cannot collide with the numbers.
-  canvas->AddActor2D(
-      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, footer.y0 + unit * 1.8, 2, 1));
+  canvas->AddActor2D(text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5,
+                          footer.y0 + unit * 1.8, 2, 1));
   bar->SetNumberOfLabels(5);
   bar->SetLabelFormat("%.3g");
   bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
@@ -88,7 +88,8 @@ void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   const double top = box.header.y1;
   double x = unit * 0.8;
   if (!panel.letter.empty()) {
-    canvas->AddActor2D(text("(" + panel.letter + ")", unit * 1.4, kInk, true, x, top - unit * 0.4, 0, 2));
+    canvas->AddActor2D(
+        text("(" + panel.letter + ")", unit * 1.4, kInk, true, x, top - unit * 0.4, 0, 2));
     x += unit * (1.6 + 0.8 * panel.letter.size());
   }
   canvas->AddActor2D(text(panel.title, unit * 1.25, kInk, true, x, top - unit * 0.5, 0, 2));
@@ -115,15 +116,15 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
 }
 
 void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {
-  canvas->AddActor2D(
-      text(to_string(view), unit * 0.85, kFaint, false, box.x0 + unit * 0.5, box.y1 - unit * 0.3, 0, 2));
+  canvas->AddActor2D(text(to_string(view), unit * 0.85, kFaint, false, box.x0 + unit * 0.5,
+                          box.y1 - unit * 0.3, 0, 2));
   if (!shows_both_sides(view)) return;
   // In the cell's lower corners, clear of the brain and of the neighbouring cell.
   const bool left_first = scene_parts::left_of_image(view) == Hemisphere::left;
-  canvas->AddActor2D(
-      text(left_first ? "L" : "R", unit * 1.1, kInk, true, box.x0 + unit * 0.6, box.y0 + unit * 0.4, 0, 0));
-  canvas->AddActor2D(
-      text(left_first ? "R" : "L", unit * 1.1, kInk, true, box.x1 - unit * 0.6, box.y0 + unit * 0.4, 2, 0));
+  canvas->AddActor2D(text(left_first ? "L" : "R", unit * 1.1, kInk, true, box.x0 + unit * 0.6,
+                          box.y0 + unit * 0.4, 0, 0));
+  canvas->AddActor2D(text(left_first ? "R" : "L", unit * 1.1, kInk, true, box.x1 - unit * 0.6,
+                          box.y0 + unit * 0.4, 2, 0));
 }
 
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,

@@ -13,8 +13,7 @@ namespace foci::annotations {
 
 void add_figure_title(vtkRenderer* canvas, const std::string& title, const FigureLayout& layout);
 /// "(a) Title" in the panel's header box.
-void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
-                      double unit);
+void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box, double unit);
 /// Colour legend, size legend, note and colour bar in the panel's footer box.
 void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
                       const FigureLayout& layout);

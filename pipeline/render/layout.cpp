@@ -54,11 +54,9 @@ FigureLayout lay_out_figure(const Figure& figure) {
     PanelLayout out;
     const double panel_top = top - p * panel_h, panel_bottom = panel_top - panel_h;
     out.area = {0, panel_bottom, W, panel_top};
-    const double header =
-        panel.title.empty() && panel.letter.empty() ? 0.0 : unit * kHeaderUnits;
+    const double header = panel.title.empty() && panel.letter.empty() ? 0.0 : unit * kHeaderUnits;
     const double footer =
-        !has_footer(panel) ? 0.0
-                           : unit * (panel.colour_bar ? kColourBarFooterUnits : kFooterUnits);
+        !has_footer(panel) ? 0.0 : unit * (panel.colour_bar ? kColourBarFooterUnits : kFooterUnits);
     out.header = {0, panel_top - header, W, panel_top};
     out.footer = {0, panel_bottom, W, panel_bottom + footer};
     const double views_top = panel_top - header, views_bottom = panel_bottom + footer;

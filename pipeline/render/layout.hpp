@@ -17,16 +17,16 @@ struct PixelBox {
 };
 
 struct PanelLayout {
-  PixelBox area;    ///< the whole panel
-  PixelBox header;  ///< letter and title; zero height when the panel has neither
-  PixelBox footer;  ///< legends, note, colour bar; zero height when it has none
+  PixelBox area;                ///< the whole panel
+  PixelBox header;              ///< letter and title; zero height when the panel has neither
+  PixelBox footer;              ///< legends, note, colour bar; zero height when it has none
   std::vector<PixelBox> views;  ///< one per Panel::views, in order
 };
 
 struct FigureLayout {
   double width = 0, height = 0;
-  double unit = 11;        ///< base text size in pixels; every text and margin scales with it
-  PixelBox title;          ///< zero height when the figure has no title
+  double unit = 11;  ///< base text size in pixels; every text and margin scales with it
+  PixelBox title;    ///< zero height when the figure has no title
   std::vector<PanelLayout> panels;
 };
 

@@ -57,8 +57,6 @@ struct ScopedOutputWindow {
 
 }  // namespace
 
-
-
 using namespace scene_parts;
 
 void prepare_meshes(const Figure& figure, const RenderSettings& settings) {
@@ -83,9 +81,8 @@ namespace {
 /// translucent surface. Returns the renderer that projects the view (for node labels).
 /// `brain` is what the view shows (a hemisphere in medial views); every view is framed on
 /// the whole brain's `bounds`, so views of one figure share a scale and a centre.
-vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const PixelBox& box,
-                      View view, vtkPolyData* brain, const double bounds[6],
-                      const PanelActors& actors) {
+vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const PixelBox& box, View view,
+                      vtkPolyData* brain, const double bounds[6], const PanelActors& actors) {
   const double W = figure.width, H = figure.height;
   vtkNew<vtkCamera> camera;
   fit_camera(camera, view, bounds, box.width() / box.height());
@@ -175,8 +172,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
           side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
       vtkRenderer* projection = add_view(window, figure, box.views[v], view, brain, bounds, actors);
       if (panel.show_labels) {
-        annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8,
-                                  canvas);
+        annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
       }
       annotations::add_view_marks(canvas, view, box.views[v], layout.unit);
     }

@@ -1,41 +1,23 @@
 #include "render/scene.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace foci {
 
-std::string to_string(View v) {
-  switch (v) {
-    case View::left:
-      return "left";
-    case View::right:
-      return "right";
-    case View::dorsal:
-      return "dorsal";
-    case View::ventral:
-      return "ventral";
-    case View::anterior:
-      return "anterior";
-    case View::posterior:
-      return "posterior";
-    case View::medial_left:
-      return "medial-left";
-    case View::medial_right:
-      return "medial-right";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<View, 8> kViewNames{{{View::left, "left"},
+                                         {View::right, "right"},
+                                         {View::dorsal, "dorsal"},
+                                         {View::ventral, "ventral"},
+                                         {View::anterior, "anterior"},
+                                         {View::posterior, "posterior"},
+                                         {View::medial_left, "medial-left"},
+                                         {View::medial_right, "medial-right"}}};
+}  // namespace
 
-std::vector<std::string> view_names() {
-  return {"left",     "right",     "dorsal",      "ventral",
-          "anterior", "posterior", "medial-left", "medial-right"};
-}
-
-std::optional<View> parse_view(const std::string& word) {
-  for (auto v : {View::left, View::right, View::dorsal, View::ventral, View::anterior,
-                 View::posterior, View::medial_left, View::medial_right}) {
-    if (word == to_string(v)) return v;
-  }
-  return std::nullopt;
-}
+std::string to_string(View v) { return name_in(kViewNames, v); }
+std::vector<std::string> view_names() { return names_in(kViewNames); }
+std::optional<View> parse_view(const std::string& word) { return value_in(kViewNames, word); }
 
 bool shows_both_sides(View v) {
   return v == View::dorsal || v == View::ventral || v == View::anterior || v == View::posterior;

@@ -17,7 +17,6 @@
 
 namespace foci::scene_parts {
 
-
 // Debian's fonts-wqy-microhei: a CJK font the set-up installs.
 constexpr const char* kCjkFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
@@ -146,7 +145,6 @@ bool on_view_side(std::optional<Hemisphere> view, double x) {
   if (!view) return true;
   return *view == Hemisphere::left ? x <= 0 : x >= 0;
 }
-
 
 SurfaceLook brain_look(BrainStyle style) {
   return style == BrainStyle::glass ? SurfaceLook{{0.62, 0.64, 0.68}, 0.16}

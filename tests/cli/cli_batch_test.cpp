@@ -139,3 +139,43 @@ TEST_F(CliBatch, AKilledRunLeavesNoBrokenPngAndResumeFinishesIt) {
 
 }  // namespace
 }  // namespace foci
+
+namespace foci {
+namespace {
+
+// Defect: a panel whose filter matches nothing counted as a failed figure (exit 5), while
+// `foci render` on the same input draws the brain, warns and exits 0.
+TEST(CliBatchWarnings, APanelMatchingNothingIsAWarningNotAFailure) {
+  if (!fs::exists("/usr/share/mricron/templates/ch2bet.nii.gz")) {
+    GTEST_SKIP() << "mricron-data is not installed";
+  }
+  TempDir dir;
+  fs::copy_file(FOCI_SOURCE_DIR "/findings/examples/minimal.json", dir.path("minimal.json"));
+  write_text(dir.path("figures.json"),
+             R"({"foci_figures": 1, "findings": ["minimal.json"], "atlases": ["aal"],
+                 "figures": [{"name": "empty", "size": "160x120", "views": ["dorsal"],
+                              "panels": [{"title": "none", "filter": {"measure": "no-such"}}]},
+                             {"name": "all", "size": "160x120", "views": ["dorsal"],
+                              "panels": [{"title": "all"}]}]})");
+  for (const char* jobs : {"1", "2"}) {
+    const std::string out = dir.path(std::string("out-") + jobs);
+    const auto r = testing::run_shell(std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
+                                          FOCI_BINARY + "' batch '" + dir.path("figures.json") + "' --out '" + out +
+                                          "' --jobs " + jobs,
+                                      dir.root());
+    EXPECT_EQ(r.exit_code, 0) << "--jobs " << jobs << ": " << r.err;
+    // Workers finish in any order; both figures are listed as written.
+    EXPECT_TRUE(r.out == out + "/all.png\n" + out + "/empty.png\n" ||
+                r.out == out + "/empty.png\n" + out + "/all.png\n")
+        << "--jobs " << jobs << ": " << r.out;
+    EXPECT_NE(r.err.find("foci: [WARNING] empty: panel 'none': the filter matches none of the"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("2 figure(s) written, 0 up to date, 0 failed"), std::string::npos)
+        << r.err;
+    EXPECT_TRUE(fs::exists(out + "/empty.png"));
+  }
+}
+
+}  // namespace
+}  // namespace foci

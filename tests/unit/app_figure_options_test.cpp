@@ -65,8 +65,7 @@ TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
   EXPECT_EQ(error_of("size", "big"),
             "expected WIDTHxHEIGHT pixels of the whole image, each from 64 to 8192; got 'big'");
   EXPECT_EQ(error_of("dpi", "20"), "expected a whole number from 30 to 2400; got '20'");
-  EXPECT_EQ(error_of("style", "glas"),
-            "expected glass, opaque; got 'glas'; did you mean 'glass'?");
+  EXPECT_EQ(error_of("style", "glas"), "expected glass, opaque; got 'glas'; did you mean 'glass'?");
   EXPECT_EQ(error_of("views", "dorsl"),
             "unknown view 'dorsl'; did you mean 'dorsal'? (views: left, right, dorsal, ventral, "
             "anterior, posterior, medial-left, medial-right)");

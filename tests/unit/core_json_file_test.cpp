@@ -1,0 +1,80 @@
+// One JSON reader for every JSON file foci reads: syntax errors say FILE:LINE:COLUMN and
+// unknown keys are reported in the same words, whether the file is findings, an atlas
+// manifest, the region lexicon or a figure spec.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "atlas/lexicon.hpp"
+#include "atlas/manifest.hpp"
+#include "batch/figure_spec.hpp"
+#include "core/error.hpp"
+#include "core/json_file.hpp"
+#include "findings/findings_json.hpp"
+#include "nifti_fixture.hpp"
+
+namespace foci {
+namespace {
+
+using testing::TempDir;
+using testing::write_text;
+
+/// The last line of the error `load` throws (the original failure), or "" when none.
+template <typename Load>
+std::string failure_of(Load load) {
+  try {
+    load();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::input);
+    return e.lines().back();
+  }
+  return "";
+}
+
+TEST(CoreJsonFile, SyntaxErrorsSayLineAndColumnInEveryKindOfFile) {
+  TempDir dir;
+  const std::string bad = "{\n  \"name\": \"x\",\n  \"title\" \"y\"\n}\n";  // line 3: no colon
+  for (const char* name : {"manifest.json", "regions.json", "findings.json", "spec.json"}) {
+    write_text(dir.path(name), bad);
+  }
+  // nlohmann stops at the end of the unexpected token, the closing quote of "y".
+  const std::string expected_at = ":3:13: not valid JSON";
+  const auto starts = [&](const std::string& line, const std::string& file) {
+    EXPECT_EQ(line.rfind(dir.path(file) + expected_at, 0), 0u) << line;
+  };
+  starts(failure_of([&] { read_atlas_manifest(dir.path("manifest.json")); }), "manifest.json");
+  starts(failure_of([&] { RegionLexicon::load(dir.path("regions.json")); }), "regions.json");
+  starts(failure_of([&] { read_findings_file(dir.path("findings.json")); }), "findings.json");
+  starts(failure_of([&] { read_spec_file(dir.path("spec.json")); }), "spec.json");
+}
+
+TEST(CoreJsonFile, UnknownKeysAreReportedInOneWording) {
+  const auto problem =
+      find_unknown_key(nlohmann::json{{"name", 1}, {"titel", 2}}, {"name", "title"}, "/figures/0");
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->pointer, "/figures/0/titel");
+  EXPECT_EQ(problem->message, "unknown key (expected one of name, title)");
+  EXPECT_FALSE(find_unknown_key(nlohmann::json{{"name", 1}}, {"name", "title"}, "").has_value());
+
+  TempDir dir;
+  write_text(dir.path("regions.json"),
+             R"({"foci_lexicon": 1, "regions": [{"id": "a", "en": "A", "colour": "red"}]})");
+  EXPECT_EQ(failure_of([&] { RegionLexicon::load(dir.path("regions.json")); }),
+            dir.path("regions.json") +
+                ": /regions/0/colour: unknown key (expected one of aliases, atlases, en, id, "
+                "lateralised, networks, notes, zh)");
+  write_text(dir.path("spec.json"),
+             R"({"foci_figures": 1, "findings": ["f.json"], "figurs": []})");
+  EXPECT_EQ(failure_of([&] { read_spec_file(dir.path("spec.json")); }),
+            dir.path("spec.json") +
+                ": /figurs: unknown key (expected one of atlases, figures, findings, "
+                "foci_figures, notes)");
+}
+
+TEST(CoreJsonFile, AMissingFileIsNamed) {
+  EXPECT_EQ(failure_of([] { read_json_file("/no/such/file.json"); }),
+            "cannot read '/no/such/file.json': no such file");
+}
+
+}  // namespace
+}  // namespace foci

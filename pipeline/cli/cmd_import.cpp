@@ -42,9 +42,14 @@ void run_import(const ImportOptions& options, CommandContext& context) {
                     check.problems.front().message);
   }
   write_file_atomically(options.output, to_json(file).dump(2) + "\n", options.force);
-  std::size_t connections = 0;
-  for (const auto& f : file.findings) connections += f.is_connection();
-  *context.log << "foci: imported " << file.findings.size() - connections << " coordinate(s)"
+  std::size_t connections = 0, regions = 0;
+  for (const auto& f : file.findings) {
+    connections += f.is_connection();
+    regions += f.location && !f.location->coordinate;
+  }
+  const std::size_t coordinates = file.findings.size() - connections - regions;
+  *context.log << "foci: imported " << coordinates << " coordinate(s)"
+               << (regions ? ", " + std::to_string(regions) + " region(s) without coordinates" : "")
                << (connections ? " and " + std::to_string(connections) + " connection(s)" : "")
                << " from " << file.studies.size() << " study(ies) into " << options.output << "\n";
 }

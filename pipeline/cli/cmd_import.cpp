@@ -62,7 +62,12 @@ void add_import_command(CLI::App& app, CommandContext& context) {
       "import",
       "Read another tool's coordinates into a findings file: BrainNet Viewer .node (+ .edge),\n"
       "Sleuth text (GingerALE/BrainMap), NiMARE dataset JSON, Neurosynth TSVs, or a TSV with\n"
-      "x y z (optional: space voxels direction value label region hemisphere study measure).");
+      "x y z (optional: space voxels direction value label region hemisphere study measure).\n"
+      "--from tsv also reads CSV as Excel saves it (comma-separated when the header has no\n"
+      "tab; \"quoted\" fields may hold commas, \"\" and line breaks). A table of regions\n"
+      "without coordinates (header with region, no x y z; or a row with x y z all empty) gives\n"
+      "region-only findings. Text files may start with a UTF-8 byte-order mark; save UTF-16\n"
+      "files as UTF-8.");
   cmd->add_option("--from", options->from, "Input format")
       ->required()
       ->check(CLI::IsMember({"brainnet", "sleuth", "nimare", "neurosynth", "tsv"}));

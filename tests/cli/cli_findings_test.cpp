@@ -161,6 +161,14 @@ TEST_F(ImportTsv, RefusesUtf16AndRowsWithNeitherCoordinateNorRegion) {
   EXPECT_FALSE(std::filesystem::exists(dir_.path("f.json")));
 }
 
+TEST_F(ImportTsv, HelpDocumentsCsvByteOrderMarkAndRegionRows) {
+  const auto r = run_foci("import --help");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CSV"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("byte-order mark"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("region-only"), std::string::npos) << r.out;
+}
+
 TEST_F(CliFindings, ImportUnknownFormatIsAUsageError) {
   EXPECT_EQ(run_foci("import --from excel x -o y").exit_code, 2);
 }

@@ -64,7 +64,7 @@ LabelTable read_mricron_labels(const std::string& path) {
   std::string line;
   std::size_t number = 0;
   while (std::getline(in, line)) {
-    ++number;
+    if (++number == 1) strip_byte_order_mark(line, path);
     const auto fields = split_whitespace(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     if (fields.size() < 2) {
@@ -108,7 +108,7 @@ LabelTable read_tsv_labels(const std::string& path) {
   std::size_t number = 0;
   std::vector<std::string> header;
   while (header.empty() && std::getline(in, line)) {
-    ++number;
+    if (++number == 1) strip_byte_order_mark(line, path);
     if (trim(line).empty() || trim(line)[0] == '#') continue;
     header = split_tabs(line);
   }

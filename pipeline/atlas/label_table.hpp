@@ -40,7 +40,8 @@ class LabelTable {
 enum class LabelTableFormat { mricron, fsl_xml, tsv };
 std::optional<LabelTableFormat> parse_label_table_format(const std::string& word);
 
-/// Every reader throws Error (input) naming the file and line (or label) of a problem.
+/// Every reader throws Error (input) naming the file and line (or label) of a problem. The text
+/// readers skip a leading UTF-8 byte-order mark and refuse UTF-16 files.
 LabelTable read_mricron_labels(const std::string& path);
 /// `value_offset` is added to each XML index to give the image value (1 for Harvard-Oxford).
 LabelTable read_fsl_xml_labels(const std::string& path, int value_offset);

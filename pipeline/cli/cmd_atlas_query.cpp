@@ -43,6 +43,15 @@ std::string echoed_column_name(const std::string& header) {
   return header;
 }
 
+/// An echoed field as one TSV cell: a quoted CSV field may hold tabs and line breaks, which
+/// would split the answer's row.
+std::string tsv_cell(std::string field) {
+  for (auto& c : field) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return field;
+}
+
 /// The points to look up, from one of --mni, --tal or --coords.
 CoordinateTable points_of(const QueryRequest& request) {
   const int given = !request.mni.empty() + !request.tal.empty() + !request.coords_file.empty();
@@ -66,7 +75,7 @@ CoordinateTable points_of(const QueryRequest& request) {
   table.header = {"x", "y", "z", "space"};
   CoordinateRow row;
   row.line = 1;
-  row.point = {v[0], v[1], v[2]};
+  row.point = Vec3{v[0], v[1], v[2]};
   row.space = is_mni ? CoordinateSpace::mni : CoordinateSpace::talairach;
   row.fields = {number_text(v[0]), number_text(v[1]), number_text(v[2]), to_string(row.space)};
   table.rows.push_back(row);
@@ -107,7 +116,8 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
   }
   fmt::memory_buffer buffer;
   for (const auto& row : table.rows) {
-    const Vec3 mni = to_mni(row.point, row.space, *transform);
+    const Vec3& point = *row.point;  // read with RegionRows::refused: every row has one
+    const Vec3 mni = to_mni(point, row.space, *transform);
     for (const auto& atlas : atlases) {
       const AtlasHit hit = atlas.lookup(mni, request.radius_mm);
       const std::string name = atlas.label_name(hit.label);
@@ -115,12 +125,11 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
       const std::string distance = hit.label ? format_mm(hit.distance_mm) : "";
       if (request.format == "tsv") {
         fmt::format_to(std::back_inserter(buffer),
-                       "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.line, row.point.x,
-                       row.point.y, row.point.z, to_string(row.space), format_mm(mni.x),
-                       format_mm(mni.y), format_mm(mni.z), atlas.name(), hit.label, name,
-                       hemisphere, distance);
+                       "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.line, point.x,
+                       point.y, point.z, to_string(row.space), format_mm(mni.x), format_mm(mni.y),
+                       format_mm(mni.z), atlas.name(), hit.label, name, hemisphere, distance);
         for (int c : extra_columns)
-          fmt::format_to(std::back_inserter(buffer), "\t{}", row.fields[c]);
+          fmt::format_to(std::back_inserter(buffer), "\t{}", tsv_cell(row.fields[c]));
         buffer.push_back('\n');
         // Written in blocks: a million rows through operator<< one field at a time is slow.
         if (buffer.size() > (1 << 20)) {
@@ -130,7 +139,7 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
       } else {
         nlohmann::json j = {
             {"line", row.line},
-            {"input", {row.point.x, row.point.y, row.point.z}},
+            {"input", {point.x, point.y, point.z}},
             {"space", to_string(row.space)},
             {"mni", {mni.x, mni.y, mni.z}},
             {"atlas", atlas.name()},

@@ -42,9 +42,14 @@ void run_import(const ImportOptions& options, CommandContext& context) {
                     check.problems.front().message);
   }
   write_file_atomically(options.output, to_json(file).dump(2) + "\n", options.force);
-  std::size_t connections = 0;
-  for (const auto& f : file.findings) connections += f.is_connection();
-  *context.log << "foci: imported " << file.findings.size() - connections << " coordinate(s)"
+  std::size_t connections = 0, regions = 0;
+  for (const auto& f : file.findings) {
+    connections += f.is_connection();
+    regions += f.location && !f.location->coordinate;
+  }
+  const std::size_t coordinates = file.findings.size() - connections - regions;
+  *context.log << "foci: imported " << coordinates << " coordinate(s)"
+               << (regions ? ", " + std::to_string(regions) + " region(s) without coordinates" : "")
                << (connections ? " and " + std::to_string(connections) + " connection(s)" : "")
                << " from " << file.studies.size() << " study(ies) into " << options.output << "\n";
 }
@@ -57,7 +62,12 @@ void add_import_command(CLI::App& app, CommandContext& context) {
       "import",
       "Read another tool's coordinates into a findings file: BrainNet Viewer .node (+ .edge),\n"
       "Sleuth text (GingerALE/BrainMap), NiMARE dataset JSON, Neurosynth TSVs, or a TSV with\n"
-      "x y z (optional: space voxels direction value label region hemisphere study measure).");
+      "x y z (optional: space voxels direction value label region hemisphere study measure).\n"
+      "--from tsv also reads CSV as Excel saves it (comma-separated when the header has no\n"
+      "tab; \"quoted\" fields may hold commas, \"\" and line breaks). A table of regions\n"
+      "without coordinates (header with region, no x y z; or a row with x y z all empty) gives\n"
+      "region-only findings. Text files may start with a UTF-8 byte-order mark; save UTF-16\n"
+      "files as UTF-8.");
   cmd->add_option("--from", options->from, "Input format")
       ->required()
       ->check(CLI::IsMember({"brainnet", "sleuth", "nimare", "neurosynth", "tsv"}));

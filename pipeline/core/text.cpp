@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "core/error.hpp"
+
 namespace foci {
 
 std::string_view trim(std::string_view s) {
@@ -14,6 +16,22 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
+}
+
+std::string_view strip_utf8_bom(std::string_view text) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (text.substr(0, bom.size()) == bom) text.remove_prefix(bom.size());
+  return text;
+}
+
+void strip_byte_order_mark(std::string& first_line, const std::string& path) {
+  const std::string_view head = std::string_view(first_line).substr(0, 2);
+  if (head == "\xFF\xFE" || head == "\xFE\xFF") {
+    throw input_error(path +
+                      ":1: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); "
+                      "foci reads UTF-8: save it as UTF-8 (in Excel: Save As, CSV UTF-8)");
+  }
+  first_line.erase(0, first_line.size() - strip_utf8_bom(first_line).size());
 }
 
 std::string to_lower(std::string_view s) {

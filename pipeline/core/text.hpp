@@ -8,6 +8,15 @@
 namespace foci {
 
 std::string_view trim(std::string_view s);
+
+/// `text` without a leading UTF-8 byte-order mark (EF BB BF). Excel's "CSV UTF-8" and Windows
+/// Notepad write one; left in place it would become part of the first column's name.
+std::string_view strip_utf8_bom(std::string_view text);
+/// For the first line of a text file: strips a UTF-8 byte-order mark, and refuses a file that
+/// starts with a UTF-16 one (FF FE or FE FF; Excel's "Unicode text"), whose every other byte
+/// is zero and which would otherwise fail later with a puzzling message. Throws Error (input)
+/// naming `path`.
+void strip_byte_order_mark(std::string& first_line, const std::string& path);
 std::string to_lower(std::string_view s);
 /// Splits on every tab; "a\t\tb" gives three fields, the middle one empty.
 std::vector<std::string> split_tabs(std::string_view line);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/text.hpp"
 #include "findings/coordinate_table.hpp"
 #include "findings/importers.hpp"
@@ -10,7 +11,7 @@
 namespace foci {
 
 FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace default_space) {
-  const CoordinateTable table = read_coordinate_table(path, default_space);
+  const CoordinateTable table = read_coordinate_table(path, default_space, RegionRows::allowed);
   std::map<std::string, int> column;
   for (std::size_t c = 0; c < table.header.size(); ++c) column[to_lower(table.header[c])] = c;
   const auto cell = [&](const CoordinateRow& row, const char* name) -> std::optional<std::string> {
@@ -31,12 +32,14 @@ FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace defa
     const std::string place = path + ":" + std::to_string(row.line);
     Finding f;
     f.id = "row-" + std::to_string(row.line);
-    f.study = make_id(cell(row, "study").value_or(std::filesystem::path(path).stem().string()));
+    const std::string study_name =
+        cell(row, "study").value_or(std::filesystem::path(path).stem().string());
+    f.study = make_id(study_name);
     if (!studies.count(f.study)) {
       studies[f.study] = true;
       Study s;
       s.id = f.study;
-      s.citation = f.study;
+      s.citation = study_name;  // as written: the id may have lost its letters
       out.studies.push_back(s);
     }
     f.measure = cell(row, "measure");
@@ -48,7 +51,7 @@ FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace defa
       }
     }
     Location location;
-    location.coordinate = ReportedCoordinate{row.point, row.space};
+    if (row.point) location.coordinate = ReportedCoordinate{*row.point, row.space};
     location.region = cell(row, "region");
     if (const auto h = cell(row, "hemisphere")) {
       const auto parsed = parse_hemisphere(*h);
@@ -86,14 +89,22 @@ FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace defa
 
 std::string make_id(const std::string& text) {
   std::string id;
+  bool non_ascii = false;
   for (const char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') {
+    const auto byte = static_cast<unsigned char>(c);
+    non_ascii |= byte >= 0x80;
+    if (std::isalnum(byte) || c == '.' || c == '_' || c == '-') {
       id += c;
     } else if (!id.empty() && id.back() != '-') {
       id += '-';
     }
   }
   while (!id.empty() && id.back() == '-') id.pop_back();
+  if (non_ascii) {
+    // Ids are ASCII (the schema says so), so "张三 2020" and "李四 2020" would both be "2020":
+    // a hash of the whole name keeps them apart, the same on every run.
+    id += (id.empty() ? "" : "-") + content_hash(text).substr(0, 8);
+  }
   return id.empty() ? "study" : id;
 }
 

@@ -24,8 +24,10 @@ struct ImportRequest {
 
 FindingsFile import_findings(const ImportRequest& request);
 
-/// A valid study or finding id from free text: letters, digits, '.', '_' and '-' are kept,
-/// every run of anything else becomes one '-'; "study" when nothing is left.
+/// A valid study or finding id from free text: ASCII letters, digits, '.', '_' and '-' are
+/// kept, every run of anything else becomes one '-'; "study" when nothing is left. Text with
+/// non-ASCII letters ("张三 2020") gets 8 hex digits of its hash appended ("2020-1a2b3c4d"),
+/// so that names differing only in those letters still give different ids.
 std::string make_id(const std::string& text);
 
 /// BrainNet Viewer: `.node` rows `x y z colour size label` (MNI mm; label `-` = none), and an
@@ -39,8 +41,10 @@ FindingsFile import_nimare(const std::string& path);
 /// Neurosynth coordinates TSV (id, table_id, table_num, peak_id, x, y, z) with its metadata
 /// TSV (id, doi, space, title, authors, year, journal); plain or gzip.
 FindingsFile import_neurosynth(const std::string& coordinates, const std::string& metadata);
-/// Plain coordinate TSV: header with x y z and optionally space, voxels, direction, value,
-/// label, region, hemisphere, study, measure; an empty optional cell means not reported.
+/// Plain coordinate TSV or CSV (see coordinate_table.hpp): header with x y z and optionally
+/// space, voxels, direction, value, label, region, hemisphere, study, measure; an empty
+/// optional cell means not reported. A table of regions has `region` and no x y z, and a row
+/// with x, y and z all empty is a region-only finding; either must name its region.
 FindingsFile import_coordinate_tsv(const std::string& path, CoordinateSpace default_space);
 
 }  // namespace foci

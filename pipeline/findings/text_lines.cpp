@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace foci {
 
@@ -25,6 +26,7 @@ std::vector<std::string> read_text_lines(const std::string& path) {
   if (n < 0 || (status != Z_OK && status != Z_STREAM_END)) {
     throw input_error("cannot read '" + path + "': damaged compressed data");
   }
+  strip_byte_order_mark(text, path);
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < text.size()) {

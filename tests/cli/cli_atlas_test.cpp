@@ -105,6 +105,33 @@ TEST_F(CliAtlas, BadCoordinateFileNamesFileAndLineAndExitsThree) {
       << r.err;
 }
 
+TEST_F(CliAtlas, QueryCoordsAcceptsExcelCsvWithByteOrderMark) {
+  REQUIRE_MRICRON_DATA();
+  const auto path = dir_.path("points.csv");
+  write_text(path,
+             "\xEF\xBB\xBF"
+             "note,x,y,z\r\n\"left, peak\r\n1\",-28,-18,-18\r\n");
+  const auto r = run_foci("atlas query --atlas aal --coords '" + path + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 2u) << "the quoted line break does not split the answer row";
+  EXPECT_EQ(lines[1].rfind("2\t-28\t-18\t-18\tMNI", 0), 0u) << lines[1];
+  EXPECT_NE(lines[1].find("Hippocampus_L\tleft\t0.00\tleft, peak 1"), std::string::npos)
+      << lines[1];
+}
+
+TEST_F(CliAtlas, QueryCoordsRefusesARegionTableSayingItNeedsXyz) {
+  const auto path = dir_.path("regions.csv");
+  write_text(path,
+             "\xEF\xBB\xBF"
+             "region,direction\n海马,increase\n");
+  const auto r = run_foci("atlas query --atlas aal --coords '" + path + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find(path + ":1: the header has no 'x' column (it needs x, y and z)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(CliAtlas, MissingColumnEmptyAndAbsentFilesExitThree) {
   const auto missing = dir_.path("missing.tsv");
   write_text(missing, "x\ty\n1\t2\n");

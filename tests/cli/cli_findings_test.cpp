@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "nifti_fixture.hpp"
@@ -99,6 +100,73 @@ TEST_F(CliFindings, ExportOfRegionOnlyFindingsToBrainNetIsRefusedWithTheReason) 
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("has a coordinate to export"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.path("x.node")));
+}
+
+/// `foci import --from tsv` on what users bring from spreadsheets and review tables.
+class ImportTsv : public CliFindings {};
+
+TEST_F(ImportTsv, ReadsExcelCsvWithBomQuotesAndChineseRegionRows) {
+  // As Excel's "CSV UTF-8" saves a review's table: a byte-order mark, CRLF, quoted fields
+  // with commas and a line break, region names in Chinese, no coordinates.
+  write_text(
+      dir_.path("table1.csv"),
+      "\xEF\xBB\xBF"
+      "study,region,hemisphere,direction,measure,note\r\n"
+      "张三 2020,海马,right,increase,grey-matter volume,\"after 8 sessions, vs baseline\"\r\n"
+      "李四 2020,杏仁核,left,decrease,,\"two\r\nlines\"\r\n"
+      "王五 2021,\"前扣带回, 膝部\",,increase,ReHo,\r\n");
+  auto r = run_foci("import --from tsv " + quoted("table1.csv") + " -o " + quoted("f.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("imported 0 coordinate(s), 3 region(s) without coordinates from 3 "
+                       "study(ies)"),
+            std::string::npos)
+      << r.err;
+  const auto j = nlohmann::json::parse(slurp(dir_.path("f.json")));
+  const auto& findings = j["findings"];
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[0]["location"]["region"], "海马");
+  EXPECT_EQ(findings[0]["location"]["hemisphere"], "right");
+  EXPECT_EQ(findings[1]["location"]["region"], "杏仁核");
+  EXPECT_EQ(findings[2]["location"]["region"], "前扣带回, 膝部");
+  for (const auto& f : findings) EXPECT_FALSE(f["location"].contains("coordinate")) << f;
+  EXPECT_EQ(findings[0]["direction"], "increase");
+  EXPECT_EQ(findings[1]["direction"], "decrease");
+  EXPECT_EQ(findings[2]["direction"], "increase");
+  EXPECT_EQ(findings[0]["measure"], "grey-matter volume");
+  EXPECT_EQ(findings[1]["imported"]["note"], "two\nlines");
+  EXPECT_EQ(findings[0]["imported"]["note"], "after 8 sessions, vs baseline");
+  EXPECT_EQ(findings[2]["source_anchor"], "table1.csv:5") << "the line where the row starts";
+  std::set<std::string> ids;
+  for (const auto& f : findings) ids.insert(f["study"].get<std::string>());
+  EXPECT_EQ(ids.size(), 3u) << "张三 2020 and 李四 2020 are different studies";
+  ASSERT_EQ(j["studies"].size(), 3u);
+  EXPECT_EQ(j["studies"][0]["citation"], "张三 2020");
+  r = run_foci("validate " + quoted("f.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(ImportTsv, RefusesUtf16AndRowsWithNeitherCoordinateNorRegion) {
+  write_text(dir_.path("u16.csv"), std::string("\xFF\xFEx\0,\0y\0", 8));
+  auto r = run_foci("import --from tsv " + quoted("u16.csv") + " -o " + quoted("f.json"));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find(dir_.path("u16.csv") + ":1: the file is UTF-16"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("save it as UTF-8"), std::string::npos) << r.err;
+  write_text(dir_.path("gap.tsv"), "x\ty\tz\tregion\tdirection\n1\t2\t3\t\t\n\t\t\t\tdecrease\n");
+  r = run_foci("import --from tsv " + quoted("gap.tsv") + " -o " + quoted("f.json"));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find(dir_.path("gap.tsv") + ":3: the row has neither a coordinate"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("f.json")));
+}
+
+TEST_F(ImportTsv, HelpDocumentsCsvByteOrderMarkAndRegionRows) {
+  const auto r = run_foci("import --help");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CSV"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("byte-order mark"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("region-only"), std::string::npos) << r.out;
 }
 
 TEST_F(CliFindings, ImportUnknownFormatIsAUsageError) {

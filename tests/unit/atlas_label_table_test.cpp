@@ -37,6 +37,25 @@ TEST(AtlasLabelTable, ReadsMricronTextSkippingBackground) {
   EXPECT_EQ(t.find(0), nullptr);
 }
 
+TEST(AtlasLabelTable, AcceptsUtf8ByteOrderMark) {
+  TempDir dir;
+  const auto tsv = dir.path("labels.tsv");
+  write_text(tsv,
+             "\xEF\xBB\xBF"
+             "label\tname\n1\tHippocampus_L\n");
+  const auto t = read_tsv_labels(tsv);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.find(1)->name, "Hippocampus_L");
+  const auto txt = dir.path("labels.txt");
+  write_text(txt,
+             "\xEF\xBB\xBF"
+             "1 Precentral_L 2001\n");
+  EXPECT_EQ(read_mricron_labels(txt).find(1)->name, "Precentral_L");
+  write_text(tsv, std::string("\xFF\xFEl\0a\0", 6));
+  EXPECT_NE(error_of([&] { read_tsv_labels(tsv); }).find(tsv + ":1: the file is UTF-16"),
+            std::string::npos);
+}
+
 TEST(AtlasLabelTable, MricronErrorsNameFileAndLine) {
   TempDir dir;
   const auto path = dir.path("bad.txt");

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
 #include "core/hemisphere.hpp"
 #include "core/text.hpp"
 
@@ -14,6 +15,25 @@ TEST(CoreText, ParseFiniteDoubleIsStrict) {
   EXPECT_FALSE(parse_finite_double("12abc"));
   EXPECT_FALSE(parse_finite_double(""));
   EXPECT_FALSE(parse_finite_double("1e400")) << "overflows to infinity";
+}
+
+TEST(CoreText, StripsUtf8ByteOrderMarkAndRefusesUtf16) {
+  EXPECT_EQ(strip_utf8_bom("\xEF\xBB\xBFx\ty"), "x\ty");
+  EXPECT_EQ(strip_utf8_bom("x\ty"), "x\ty");
+  EXPECT_EQ(strip_utf8_bom("\xEF\xBB"), "\xEF\xBB") << "half a mark is not one";
+  std::string line =
+      "\xEF\xBB\xBF"
+      "region";
+  strip_byte_order_mark(line, "t.csv");
+  EXPECT_EQ(line, "region");
+  std::string utf16("\xFF\xFEr\0", 4);
+  try {
+    strip_byte_order_mark(utf16, "t.csv");
+    ADD_FAILURE() << "UTF-16 accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::input);
+    EXPECT_NE(std::string(e.what()).find("t.csv:1: the file is UTF-16"), std::string::npos);
+  }
 }
 
 TEST(CoreText, ClosestMatchesSuggestsNearNamesOnly) {

@@ -40,7 +40,7 @@ TEST_F(FindingsCoordinateTable, ReadsRowsSpacesAndExtraColumns) {
       CoordinateSpace::mni);
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.rows[0].line, 3u);
-  EXPECT_DOUBLE_EQ(t.rows[0].point.x, -28);
+  EXPECT_DOUBLE_EQ(t.rows[0].point->x, -28);
   EXPECT_EQ(t.rows[0].space, CoordinateSpace::mni) << "empty space cell: the default";
   EXPECT_EQ(t.rows[1].space, CoordinateSpace::talairach);
   EXPECT_EQ(t.rows[1].fields[0], "amy");
@@ -49,7 +49,7 @@ TEST_F(FindingsCoordinateTable, ReadsRowsSpacesAndExtraColumns) {
 TEST_F(FindingsCoordinateTable, SpaceSeparatedHeaderSplitsOnSpaces) {
   const auto t = read_coordinate_table(file("x y z\n1  2 3\n"), CoordinateSpace::talairach);
   ASSERT_EQ(t.rows.size(), 1u);
-  EXPECT_DOUBLE_EQ(t.rows[0].point.y, 2);
+  EXPECT_DOUBLE_EQ(t.rows[0].point->y, 2);
   EXPECT_EQ(t.rows[0].space, CoordinateSpace::talairach);
 }
 
@@ -74,6 +74,117 @@ TEST_F(FindingsCoordinateTable, RefusesMissingColumnWrongWidthEmptyAndHeaderOnly
   EXPECT_NE(refusal("# only a comment\n\n").find("empty"), std::string::npos);
   EXPECT_NE(refusal("x\ty\tz\n").find("no coordinates"), std::string::npos);
   EXPECT_NE(refusal("x\ty\tz\tspace\n1\t2\t3\tdog\n").find("expected MNI or Talairach"),
+            std::string::npos);
+}
+
+TEST_F(FindingsCoordinateTable, AcceptsUtf8ByteOrderMark) {
+  // What Excel's "CSV UTF-8" and Notepad write: the mark must not become part of "x".
+  const auto t =
+      read_coordinate_table(file("\xEF\xBB\xBFx\ty\tz\n1\t2\t3\n"), CoordinateSpace::mni);
+  EXPECT_EQ(t.header[0], "x");
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.rows[0].point->x, 1);
+  const auto commented =
+      read_coordinate_table(file("\xEF\xBB\xBF# peaks\nx y z\n4 5 6\n"), CoordinateSpace::mni);
+  ASSERT_EQ(commented.rows.size(), 1u) << "a comment line after the mark is still a comment";
+  EXPECT_EQ(commented.rows[0].line, 3u);
+}
+
+TEST_F(FindingsCoordinateTable, RefusesUtf16NamingTheFile) {
+  const std::string utf16le("\xFF\xFEx\0\t\0y\0\t\0z\0\n\0", 14);
+  const auto m = refusal(utf16le);
+  EXPECT_NE(m.find("points.tsv:1: the file is UTF-16"), std::string::npos) << m;
+  EXPECT_NE(m.find("save it as UTF-8"), std::string::npos) << m;
+  EXPECT_NE(refusal(std::string("\xFE\xFF\0x\0\t", 6)).find("UTF-16"), std::string::npos);
+}
+
+TEST_F(FindingsCoordinateTable, ReadsExcelCsvWithQuotedCommasAndNewlines) {
+  const auto path = dir_.path("points.csv");
+  write_text(path,
+             "\xEF\xBB\xBFlabel,x,y,z\r\n"
+             "\"hippocampus, left\",-28,-18,-18\r\n"
+             "\"two\r\nlines, \"\"quoted\"\"\",1,2,3\r\n"
+             ",,,\r\n"
+             "plain,4,5,6\r\n");
+  const auto t = read_coordinate_table(path, CoordinateSpace::mni);
+  EXPECT_EQ(t.header, (std::vector<std::string>{"label", "x", "y", "z"}));
+  ASSERT_EQ(t.rows.size(), 3u) << "the empty ,,, row is skipped";
+  EXPECT_EQ(t.rows[0].fields[0], "hippocampus, left");
+  EXPECT_DOUBLE_EQ(t.rows[0].point->x, -28);
+  EXPECT_EQ(t.rows[1].fields[0], "two\nlines, \"quoted\"");
+  EXPECT_EQ(t.rows[1].line, 3u);
+  EXPECT_DOUBLE_EQ(t.rows[1].point->z, 3);
+  EXPECT_EQ(t.rows[2].line, 6u) << "lines count physical lines, the quoted break included";
+}
+
+TEST_F(FindingsCoordinateTable, CommaInTheHeaderMakesCsvWhateverTheName) {
+  const auto t = read_coordinate_table(file("x, y, z\n1, 2, 3\n"), CoordinateSpace::mni);
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.header[1], "y");
+  EXPECT_DOUBLE_EQ(t.rows[0].point->y, 2);
+}
+
+TEST_F(FindingsCoordinateTable, TsvKeepsQuotesAndCommasAsWritten) {
+  const auto t =
+      read_coordinate_table(file("x\ty\tz\tnote\n1\t2\t3\t\"a, b\"\n"), CoordinateSpace::mni);
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0].fields[3], "\"a, b\"");
+}
+
+TEST_F(FindingsCoordinateTable, CsvErrorsNameTheLineWhereTheRowStarts) {
+  EXPECT_NE(refusal("x,y,z,note\n1,2,3,\"a\nb\"\n4,five,6,c\n").find(":4: column 'y'"),
+            std::string::npos);
+  EXPECT_NE(refusal("x,y,z,note\n1,2,3,\"multi\nline\",9\n").find(":2: expected 4 fields"),
+            std::string::npos);
+  EXPECT_NE(refusal("x,y,z,note\n1,2,3,ok\n1,2,3,\"never closed\n4,5,6,x\n")
+                .find(":3: a quoted field opened in this row is never closed"),
+            std::string::npos);
+  EXPECT_NE(refusal("x,y,z,note\n1,2,3,\"a\"b\n").find(":2: field 4: text after the closing quote"),
+            std::string::npos);
+}
+
+TEST_F(FindingsCoordinateTable, RegionRowsWhenAllowed) {
+  const auto regions = read_coordinate_table(
+      file("region,direction\n右侧海马,increase\n\"左侧杏仁核, 外侧\",decrease\n"),
+      CoordinateSpace::mni, RegionRows::allowed);
+  ASSERT_EQ(regions.rows.size(), 2u);
+  EXPECT_FALSE(regions.rows[0].point);
+  EXPECT_EQ(regions.rows[1].fields[0], "左侧杏仁核, 外侧");
+
+  const auto mixed = read_coordinate_table(file("x\ty\tz\tregion\n1\t2\t3\t\n\t\t\tDLPFC\n"),
+                                           CoordinateSpace::mni, RegionRows::allowed);
+  ASSERT_EQ(mixed.rows.size(), 2u);
+  EXPECT_TRUE(mixed.rows[0].point);
+  EXPECT_FALSE(mixed.rows[1].point);
+}
+
+TEST_F(FindingsCoordinateTable, RegionRowsMustNameARegion) {
+  const auto refused = [&](const std::string& text) {
+    const auto path = file(text);
+    try {
+      read_coordinate_table(path, CoordinateSpace::mni, RegionRows::allowed);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::input);
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "accepted: " << text;
+    return std::string();
+  };
+  EXPECT_NE(refused("x\ty\tz\tregion\tvalue\n1\t2\t3\tA\t\n\t\t\t\t2\n")
+                .find("points.tsv:3: the row has neither a coordinate"),
+            std::string::npos);
+  EXPECT_NE(refused("x\ty\tz\tvalue\n\t\t\t2\n").find(":2: the row has neither a coordinate"),
+            std::string::npos);
+  const auto header = refused("study,direction\nLi 2020,increase\n");
+  EXPECT_NE(header.find(":1: the header has neither x, y and z columns nor a region column"),
+            std::string::npos)
+      << header;
+  EXPECT_NE(refused("x\ty\tregion\n1\t2\tA\n").find(":1: the header has no 'z' column"),
+            std::string::npos);
+  EXPECT_NE(refused("x\ty\tz\t region\n1\t2\t\tA\n").find(":2: column 'z'"), std::string::npos)
+      << "two coordinates of three is a mistake, not a region row";
+  // Looking points up needs points: a region table is refused as before.
+  EXPECT_NE(refusal("region\n右侧海马\n").find(":1: the header has no 'x' column"),
             std::string::npos);
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "core/error.hpp"
@@ -198,6 +199,108 @@ TEST_F(FindingsTsvImport, RefusesAnUnknownDirection) {
   EXPECT_NE(error_of([&] {
               import_coordinate_tsv(path, CoordinateSpace::mni);
             }).find(path + ":2: column 'direction': expected one of increase"),
+            std::string::npos);
+}
+
+TEST_F(FindingsTsvImport, AcceptsUtf8ByteOrderMark) {
+  const auto f = import_coordinate_tsv(file("\xEF\xBB\xBFx\ty\tz\tdirection\n1\t2\t3\tincrease\n"),
+                                       CoordinateSpace::mni);
+  ASSERT_EQ(f.findings.size(), 1u);
+  EXPECT_DOUBLE_EQ(f.findings[0].location->coordinate->point.x, 1);
+  EXPECT_TRUE(f.findings[0].imported.empty()) << "no '\\ufeffx' column carried along";
+}
+
+TEST_F(FindingsTsvImport, ReadsExcelCsvWithQuotedCommasAndNewlines) {
+  const auto path = dir_.path("table.csv");
+  testing::write_text(path,
+                      "x,y,z,region,note\r\n"
+                      "-28,-18,-18,\"hippocampus, left\",\"first\r\nsecond\"\r\n"
+                      "30,4,-20,amygdala,\r\n");
+  const auto f = import_coordinate_tsv(path, CoordinateSpace::mni);
+  ASSERT_EQ(f.findings.size(), 2u);
+  EXPECT_EQ(f.findings[0].location->region, "hippocampus, left");
+  EXPECT_EQ(f.findings[0].imported.at("note"), "first\nsecond");
+  EXPECT_EQ(f.findings[1].source_anchor, "table.csv:4") << "the row starts on line 4";
+  expect_valid(f);
+}
+
+TEST_F(FindingsTsvImport, ImportsRegionRowsWithoutCoordinates) {
+  // A review's table: region names in Chinese, a direction, no coordinates.
+  const auto f = import_coordinate_tsv(file("study\tregion\themisphere\tdirection\tmeasure\n"
+                                            "张三 2020\t海马\tright\tincrease\tgrey-matter volume\n"
+                                            "李四 2020\t杏仁核\t\tdecrease\t\n"),
+                                       CoordinateSpace::mni);
+  ASSERT_EQ(f.findings.size(), 2u);
+  const auto& a = f.findings[0];
+  EXPECT_EQ(a.location->region, "海马");
+  EXPECT_FALSE(a.location->coordinate);
+  EXPECT_EQ(a.location->hemisphere, Hemisphere::right);
+  EXPECT_EQ(a.direction, Direction::increase);
+  EXPECT_EQ(f.findings[1].direction, Direction::decrease);
+  EXPECT_EQ(f.findings[1].location->region, "杏仁核");
+  expect_valid(f);
+
+  // An x y z table may mix in region-only rows; a row with neither is refused.
+  const auto mixed = import_coordinate_tsv(file("x\ty\tz\tregion\n-28\t-18\t-18\t\n\t\t\tDLPFC\n"),
+                                           CoordinateSpace::mni);
+  ASSERT_EQ(mixed.findings.size(), 2u);
+  EXPECT_TRUE(mixed.findings[0].location->coordinate);
+  EXPECT_FALSE(mixed.findings[1].location->coordinate);
+  EXPECT_EQ(mixed.findings[1].location->region, "DLPFC");
+  expect_valid(mixed);
+  const auto path = file("x\ty\tz\tregion\tdirection\n\t\t\t\tincrease\n");
+  EXPECT_NE(error_of([&] {
+              import_coordinate_tsv(path, CoordinateSpace::mni);
+            }).find(path + ":2: the row has neither a coordinate"),
+            std::string::npos);
+  const auto neither = file("study\tdirection\nA\tincrease\n");
+  EXPECT_NE(error_of([&] {
+              import_coordinate_tsv(neither, CoordinateSpace::mni);
+            }).find("needs x, y and z in mm; a table of regions needs region"),
+            std::string::npos);
+}
+
+TEST_F(FindingsTsvImport, ChineseStudyNamesGiveDistinctIds) {
+  const auto f = import_coordinate_tsv(
+      file("study\tregion\n张三 2020\t海马\n李四 2020\t海马\n张三 2020\t杏仁核\n"),
+      CoordinateSpace::mni);
+  ASSERT_EQ(f.studies.size(), 2u) << "two studies, one named twice";
+  EXPECT_NE(f.studies[0].id, f.studies[1].id);
+  EXPECT_EQ(f.findings[0].study, f.findings[2].study);
+  EXPECT_EQ(f.studies[0].citation, "张三 2020") << "the citation keeps the name as written";
+  expect_valid(f);
+}
+
+TEST(FindingsImporters, MakeIdKeepsNamesInOtherScriptsApart) {
+  EXPECT_EQ(make_id("Li 2020"), "Li-2020") << "ASCII names are unchanged";
+  EXPECT_EQ(make_id(""), "study");
+  const auto zhang = make_id("张三 2020"), li = make_id("李四 2020");
+  EXPECT_NE(zhang, li);
+  EXPECT_EQ(zhang, make_id("张三 2020")) << "the same name gives the same id every time";
+  EXPECT_EQ(zhang.rfind("2020-", 0), 0u) << zhang;
+  EXPECT_NE(make_id("张三"), make_id("李四"));
+  for (const auto& id : {zhang, li, make_id("张三")}) {
+    EXPECT_TRUE(std::regex_match(id, std::regex("[A-Za-z0-9_.-]+"))) << id;
+  }
+}
+
+TEST(FindingsImporters, TextReadersAcceptUtf8ByteOrderMark) {
+  testing::TempDir dir;
+  const auto sleuth = dir.path("foci.txt");
+  testing::write_text(sleuth, "\xEF\xBB\xBF// Reference=Talairach\n// Study A\n1 2 3\n");
+  const auto s = import_sleuth({sleuth});
+  ASSERT_EQ(s.findings.size(), 1u);
+  EXPECT_EQ(s.findings[0].location->coordinate->space, CoordinateSpace::talairach);
+  const auto node = dir.path("a.node");
+  testing::write_text(node, "\xEF\xBB\xBF-28 -18 -18 1 1 hip\n");
+  const auto b = import_brainnet(node, std::nullopt);
+  ASSERT_EQ(b.findings.size(), 1u);
+  EXPECT_DOUBLE_EQ(b.findings[0].location->coordinate->point.x, -28);
+  const auto utf16 = dir.path("u16.node");
+  testing::write_text(utf16, std::string("\xFF\xFE-\0002\0008\0", 8));
+  EXPECT_NE(error_of([&] {
+              import_brainnet(utf16, std::nullopt);
+            }).find(utf16 + ":1: the file is UTF-16"),
             std::string::npos);
 }
 

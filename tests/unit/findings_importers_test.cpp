@@ -42,14 +42,14 @@ std::size_t experiments_of(const FindingsFile& f) {
 
 TEST(FindingsImporters, SleuthCountsFociAndExperiments) {
   const auto one = import_sleuth({kFormats + "/sleuth/test_sleuth_file.txt"});
-  EXPECT_EQ(one.findings.size(), 7u);
+  ASSERT_EQ(one.findings.size(), 7u);
   EXPECT_EQ(experiments_of(one), 3u);
   EXPECT_EQ(one.findings.back().contrast, "ExperimentName; ExperimentName2; ExperimentName3");
   EXPECT_EQ(one.findings.front().imported.at("subjects"), "50");
   expect_valid(one);
   const auto both = import_sleuth(
       {kFormats + "/sleuth/test_sleuth_file.txt", kFormats + "/sleuth/test_sleuth_file2.txt"});
-  EXPECT_EQ(both.findings.size(), 11u);
+  ASSERT_EQ(both.findings.size(), 11u);
   EXPECT_EQ(experiments_of(both), 5u);
   EXPECT_EQ(both.findings.back().location->coordinate->space, CoordinateSpace::talairach);
   EXPECT_EQ(both.findings.front().location->coordinate->space, CoordinateSpace::mni);
@@ -95,8 +95,10 @@ TEST(FindingsImporters, EveryBrainNetNodeFileKeepsEveryNode) {
   EXPECT_EQ(files, 10);
   const auto power =
       import_brainnet(kFormats + "/brainnet/Power264/Node_Power264.node", std::nullopt);
+  ASSERT_FALSE(power.findings.empty());
   EXPECT_FALSE(power.findings.front().location->region) << "label '-' means no region";
   const auto aal = import_brainnet(kFormats + "/brainnet/AAL90/Node_AAL90.node", std::nullopt);
+  ASSERT_FALSE(aal.findings.empty());
   EXPECT_EQ(aal.findings.front().location->region, "PreCG.L");
   EXPECT_EQ(aal.findings.front().imported.at("size"), "4.96");
 }
@@ -220,6 +222,7 @@ TEST(FindingsExporters, BrainNetAndSleuthReadBackTheSameCoordinates) {
       "x\ty\tz\tdirection\tstudy\tregion\n-28\t-18\t-18\tincrease\ta\tleft hippocampus\n"
       "30\t-10\t-20\tdecrease\ta\t\n40\t20\t10\t\tb\t\n");
   FindingsFile file = import_coordinate_tsv(tsv, CoordinateSpace::mni);
+  ASSERT_EQ(file.studies.size(), 2u);
   file.studies[0].patients = 20;
   file.studies[1].patients = 12;
   file.studies[1].controls = 10;

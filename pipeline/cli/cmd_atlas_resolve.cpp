@@ -64,7 +64,7 @@ void add_atlas_resolve_command(CLI::App& atlas, CommandContext& context) {
       "words such as 左侧/右侧/双侧, left/right, L/R) to atlas labels, one row per label.\n"
       "A name the lexicon does not hold is an error with the closest names.");
   cmd->add_option("--atlas", request->atlas, "Atlas name (aal, ho-cort, brodmann)")->required();
-  cmd->add_option("names", request->names, "Region names, e.g. \"右侧海马\" \"L DLPFC\"")
+  cmd->add_option("NAME", request->names, "Region names, e.g. \"右侧海马\" \"L DLPFC\"")
       ->required();
   cmd->callback([request, &context] { run_atlas_resolve(*request, context); });
 }

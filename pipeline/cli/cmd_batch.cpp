@@ -66,9 +66,7 @@ void add_batch_command(CLI::App& app, CommandContext& context) {
       "Render every figure of figure specs (findings/README.md) into DIR/<name>.png, with a\n"
       "manifest of inputs and hashes. A figure that fails is reported, the rest still render,\n"
       "and the exit code is 5 (partial). Prints the files it wrote on stdout.");
-  cmd->add_option("specs", options->specs, "Figure spec JSON files")
-      ->required()
-      ->type_name("SPEC...");
+  cmd->add_option("SPEC", options->specs, "Figure spec JSON files")->required();
   cmd->add_option("--out", options->out, "Output folder")->required();
   cmd->add_option("--jobs", options->jobs, "Worker processes (default: the number of cores)");
   cmd->add_option("--shard", options->shard,

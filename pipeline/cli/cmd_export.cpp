@@ -68,7 +68,7 @@ void add_export_command(CLI::App& app, CommandContext& context) {
   cmd->add_option("--to", options->to, "Output format")
       ->required()
       ->check(CLI::IsMember({"brainnet", "sleuth", "tsv"}));
-  cmd->add_option("input", options->input, "Findings JSON")->required();
+  cmd->add_option("FILE", options->input, "Findings JSON")->required();
   cmd->add_option("-o,--output", options->output, "File to write")->required();
   cmd->add_option("--edges", options->edges, "BrainNet: the .edge file to write");
   cmd->add_option("--tal-transform", options->tal_transform,

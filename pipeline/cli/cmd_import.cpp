@@ -71,7 +71,7 @@ void add_import_command(CLI::App& app, CommandContext& context) {
   cmd->add_option("--from", options->from, "Input format")
       ->required()
       ->check(CLI::IsMember({"brainnet", "sleuth", "nimare", "neurosynth", "tsv"}));
-  cmd->add_option("inputs", options->inputs, "Input file(s); Sleuth takes several")->required();
+  cmd->add_option("FILE", options->inputs, "Input file(s); Sleuth takes several")->required();
   cmd->add_option("--edges", options->edges, "BrainNet .edge matrix for the .node file");
   cmd->add_option("--metadata", options->metadata, "Neurosynth metadata TSV (study spaces)");
   cmd->add_option("--space", options->space, "TSV: space of rows with no space column")

@@ -70,7 +70,7 @@ void add_inspect_command(CLI::App& app, CommandContext& context) {
       "a click lists every finding there (and prints one JSON line on stdout, as do empty\n"
       "clicks and --focus). Keys: 1-8 views, g glass/opaque, m next measure, l labels,\n"
       "s screenshot, r reset, h help, q quit. Needs a display (or xvfb-run).");
-  cmd->add_option("files", options->files, "Findings JSON files")->required()->type_name("FILE...");
+  cmd->add_option("FILE", options->files, "Findings JSON files")->required();
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
       ->delimiter(',')
       ->capture_default_str();

@@ -133,7 +133,7 @@ void add_map_command(CLI::App& app, CommandContext& context) {
       "atlas-derived. Warnings: label-mismatch, side-flip, outside-brain, space-mixup,\n"
       "duplicate, unresolved-region, side-conflict. Writes DIR/mapped.json, mapped.tsv,\n"
       "summary.md, summary.tsv and DIR/maps/*.nii.gz on the first atlas's grid.");
-  cmd->add_option("files", options->files, "Findings JSON files")->required();
+  cmd->add_option("FILE", options->files, "Findings JSON files")->required();
   cmd->add_option("--atlas", options->atlases,
                   "Atlases, comma-separated; the first that has labels for a region places it")
       ->delimiter(',')

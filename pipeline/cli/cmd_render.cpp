@@ -87,7 +87,7 @@ void add_render_command(CLI::App& app, CommandContext& context) {
       "Draw findings on a 3D brain (Colin27) in one PNG: rises red, falls blue; reported\n"
       "coordinates as spheres sized by cluster volume, named regions as atlas surfaces,\n"
       "connections as tubes. Renders without a display through a private Xvfb.");
-  cmd->add_option("files", options->files, "Findings JSON files")->required()->type_name("FILE...");
+  cmd->add_option("FILE", options->files, "Findings JSON files")->required();
   cmd->add_option("-o,--out", options->out, "PNG to write")->required();
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
       ->delimiter(',')

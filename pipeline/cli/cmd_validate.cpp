@@ -45,7 +45,7 @@ void add_validate_command(CLI::App& app, CommandContext& context) {
       "validate",
       "Check findings files (findings/README.md) and list every problem as FILE: POINTER: "
       "MESSAGE");
-  cmd->add_option("files", request->files, "Findings JSON files")->required();
+  cmd->add_option("FILE", request->files, "Findings JSON files")->required();
   cmd->callback([request, &context] { run_validate(*request, context); });
 }
 

@@ -85,9 +85,13 @@ TEST_F(CliAtlas, QueryRadiusReportsDistance) {
   // Just outside the cortex above the vertex: nothing at the point, something within 20 mm.
   const auto none = run_foci("atlas query --atlas aal --mni 0 -20 80");
   const auto some = run_foci("atlas query --atlas aal --mni 0 -20 80 --radius 20");
+  ASSERT_EQ(none.exit_code, 0) << none.err;
   ASSERT_EQ(some.exit_code, 0) << some.err;
-  EXPECT_NE(lines_of(none.out)[1].find("\taal\t0\t"), std::string::npos);
-  const auto fields = lines_of(some.out)[1];
+  const auto none_lines = lines_of(none.out), some_lines = lines_of(some.out);
+  ASSERT_EQ(none_lines.size(), 2u) << none.out;
+  ASSERT_EQ(some_lines.size(), 2u) << some.out;
+  EXPECT_NE(none_lines[1].find("\taal\t0\t"), std::string::npos) << none_lines[1];
+  const auto& fields = some_lines[1];
   EXPECT_EQ(fields.find("\taal\t0\t"), std::string::npos) << fields;
   const double distance = std::stod(fields.substr(fields.rfind('\t') + 1));
   EXPECT_GT(distance, 0);

@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -29,15 +32,20 @@ class CliBatch : public ::testing::Test {
     }
     fs::copy_file(FOCI_SOURCE_DIR "/findings/examples/minimal.json", dir_.path("minimal.json"));
     spec_ = dir_.path("figures.json");
+    write_spec(spec_, {"left", "dorsal", "right", "posterior"});
+  }
+  /// A spec of small one-view figures on minimal.json, named fig-<name> and drawn from the
+  /// view <name> (text before any '-').
+  void write_spec(const std::string& path, const std::vector<std::string>& names) {
     std::string figures;
-    for (const char* view : {"left", "dorsal", "right", "posterior"}) {
-      figures += std::string(figures.empty() ? "" : ",") + R"({"name": "fig-)" + view +
-                 R"(", "size": "160x120", "views": [")" + view +
+    for (const auto& name : names) {
+      figures += std::string(figures.empty() ? "" : ",") + R"({"name": "fig-)" + name +
+                 R"(", "size": "160x120", "views": [")" + name.substr(0, name.find('-')) +
                  R"("], "panels": [{"title": "all"}]})";
     }
-    write_text(spec_, R"({"foci_figures": 1, "findings": ["minimal.json"], "atlases": ["aal"],
+    write_text(path, R"({"foci_figures": 1, "findings": ["minimal.json"], "atlases": ["aal"],
                          "figures": [)" +
-                          figures + "]}");
+                         figures + "]}");
   }
   ProcessResult batch(const std::string& args) {
     return testing::run_shell(
@@ -61,6 +69,19 @@ TEST_F(CliBatch, ShardsTogetherEqualASingleRunAndJobsDoNotChangeBytes) {
             0);
   const auto single = pngs(dir_.path("one"));
   ASSERT_EQ(single.size(), 4u);
+  for (const auto& [name, bytes] : single) {
+    // The size the spec asks for, from the PNG's header (IHDR: width, height, big-endian).
+    ASSERT_GE(bytes.size(), 24u) << name;
+    EXPECT_EQ(bytes.substr(1, 3), "PNG") << name;
+    const auto word = [&](std::size_t at) {
+      std::uint32_t v = 0;
+      for (std::size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+      return v;
+    };
+    EXPECT_EQ(word(16), 160u) << name;
+    EXPECT_EQ(word(20), 120u) << name;
+  }
+  EXPECT_NE(single.at("fig-left.png"), single.at("fig-right.png")) << "each view is drawn";
   for (int shard = 0; shard < 3; ++shard) {
     const auto r = batch("'" + spec_ + "' --out '" + dir_.path("sharded") + "' --jobs 1 --shard " +
                          std::to_string(shard) + "/3 --quiet");
@@ -89,9 +110,24 @@ TEST_F(CliBatch, ResumeRendersOnlyWhatIsMissingOrChanged) {
   r = batch("'" + spec_ + "' --out '" + dir_.path("out") + "' --jobs 1");
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_NE(r.err.find("exists; use --force"), std::string::npos) << r.err;
-  const std::string manifest = slurp(dir_.path("out/manifest.json"));
-  EXPECT_NE(manifest.find("\"input_hash\""), std::string::npos);
-  EXPECT_NE(manifest.find("\"renderer\": \"VTK"), std::string::npos);
+  // The manifest records every figure: its PNG, its spec, its inputs and their hash.
+  const auto manifest = nlohmann::json::parse(slurp(dir_.path("out/manifest.json")));
+  const auto& figures = manifest.at("figures");
+  ASSERT_EQ(figures.size(), 4u) << manifest.dump(2);
+  std::set<std::string> hashes;
+  for (const char* view : {"left", "dorsal", "right", "posterior"}) {
+    const std::string name = std::string("fig-") + view;
+    ASSERT_TRUE(figures.contains(name)) << name;
+    const auto& f = figures[name];
+    EXPECT_EQ(f.at("output"), dir_.path("out/" + name + ".png"));
+    EXPECT_EQ(f.at("spec"), spec_);
+    EXPECT_EQ(f.at("atlases"), nlohmann::json::array({"aal"}));
+    ASSERT_EQ(f.at("inputs").size(), 1u);
+    EXPECT_NE(f["inputs"][0].at("path").get<std::string>().find("minimal.json"), std::string::npos);
+    hashes.insert(f.at("input_hash").get<std::string>());
+  }
+  EXPECT_EQ(hashes.size(), 4u) << "each figure's own settings are part of its hash";
+  EXPECT_EQ(manifest.at("software").at("renderer").get<std::string>().rfind("VTK", 0), 0u);
 }
 
 TEST_F(CliBatch, ABadFigureEntryFailsAloneAndBadSpecsAreRefused) {
@@ -103,7 +139,12 @@ TEST_F(CliBatch, ABadFigureEntryFailsAloneAndBadSpecsAreRefused) {
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("fig-right: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/figures/2/views/0: expected one of"), std::string::npos) << r.err;
-  EXPECT_EQ(pngs(dir_.path("out")).size(), 3u) << "the other figures still render";
+  const auto written = pngs(dir_.path("out"));
+  EXPECT_EQ(written.size(), 3u) << "the other figures still render";
+  for (const char* name : {"fig-left.png", "fig-dorsal.png", "fig-posterior.png"}) {
+    EXPECT_EQ(written.count(name), 1u) << name;
+  }
+  EXPECT_EQ(written.count("fig-right.png"), 0u) << "the bad entry draws nothing";
   write_text(dir_.path("typo.json"),
              R"({"foci_figures": 1, "findings": ["minimal.json"], "figurs": []})");
   r = batch("'" + dir_.path("typo.json") + "' --out '" + dir_.path("out2") + "'");
@@ -112,29 +153,59 @@ TEST_F(CliBatch, ABadFigureEntryFailsAloneAndBadSpecsAreRefused) {
 }
 
 TEST_F(CliBatch, AKilledRunLeavesNoBrokenPngAndResumeFinishesIt) {
+  // Enough figures that the kill, sent when the first one exists, lands mid-run.
+  std::vector<std::string> names;
+  const char* views[] = {"left", "right", "dorsal", "ventral", "anterior", "posterior"};
+  for (int n = 0; n < 18; ++n) names.push_back(views[n % 6] + std::string("-") + std::to_string(n));
+  const std::string spec = dir_.path("many.json");
+  write_spec(spec, names);
   // Start a batch in its own process group, kill it when the first figure exists.
   const std::string out = dir_.path("out");
   const std::string command = std::string("cd '") + dir_.root() + "' && FOCI_CACHE_DIR='" +
-                              FOCI_MESH_CACHE + "' setsid '" + FOCI_BINARY + "' batch '" + spec_ +
+                              FOCI_MESH_CACHE + "' setsid '" + FOCI_BINARY + "' batch '" + spec +
                               "' --out '" + out + "' --jobs 2 --quiet >/dev/null 2>&1 & echo $!";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   int pid = 0;
   ASSERT_EQ(fscanf(pipe, "%d", &pid), 1);
   pclose(pipe);
-  for (int wait = 0; wait < 600 && (!fs::exists(out) || pngs(out).empty()); ++wait) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_GT(pid, 1);
+  for (int wait = 0; wait < 6000 && (!fs::exists(out) || pngs(out).empty()); ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  const bool running = kill(-pid, 0) == 0;
   kill(-pid, SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(running) << "the batch had finished before the kill";
+  const auto before = pngs(out);
+  ASSERT_FALSE(before.empty()) << "no figure appeared within 60 s";
+  // A kill after the last figure would leave nothing to resume: the test would pass without
+  // testing resumption.
+  ASSERT_LT(before.size(), names.size()) << "the kill landed after every figure was written";
+  EXPECT_FALSE(fs::exists(out + "/manifest.json")) << "the killed run did not finish";
   // Whatever was written is a whole PNG: it ends with the IEND chunk.
-  for (const auto& [name, bytes] : pngs(out)) {
+  for (const auto& [name, bytes] : before) {
     ASSERT_GE(bytes.size(), 12u) << name;
     EXPECT_EQ(bytes.substr(bytes.size() - 8, 4), "IEND") << name;
   }
-  const auto r = batch("'" + spec_ + "' --out '" + out + "' --resume --jobs 2 --quiet");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(pngs(out).size(), 4u);
+
+  const auto r = batch("'" + spec + "' --out '" + out + "' --resume --jobs 2 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto after = pngs(out);
+  EXPECT_EQ(after.size(), names.size());
+  for (const auto& name : names) {
+    const std::string png = "fig-" + name + ".png";
+    ASSERT_EQ(after.count(png), 1u) << png;
+    const std::string& bytes = after.at(png);
+    ASSERT_GE(bytes.size(), 12u) << png;
+    EXPECT_EQ(bytes.substr(bytes.size() - 8, 4), "IEND") << png;
+    // The figures the kill stopped are the ones resume wrote.
+    if (!before.count(png)) {
+      EXPECT_NE(r.out.find(out + "/" + png + "\n"), std::string::npos) << png << "\n" << r.out;
+    }
+  }
+  const auto manifest = nlohmann::json::parse(slurp(out + "/manifest.json"));
+  EXPECT_EQ(manifest.at("figures").size(), names.size()) << "the resumed run records them all";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -30,6 +31,28 @@ class CliFindings : public ::testing::Test {
 
 const std::string kExample = FOCI_SOURCE_DIR "/findings/examples/minimal.json";
 
+/// A TSV file as rows of column name -> cell, for checking cells by their column's name.
+std::vector<std::map<std::string, std::string>> read_tsv(const std::string& text) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::istringstream in(text);
+  std::vector<std::string> header;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
+    if (!line.empty() && line.back() == '\t') cells.emplace_back();
+    if (header.empty()) {
+      header = cells;
+      continue;
+    }
+    EXPECT_EQ(cells.size(), header.size()) << line;
+    std::map<std::string, std::string> row;
+    for (std::size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 TEST_F(CliFindings, ValidateAcceptsTheExample) {
   const auto r = run_foci("validate '" + kExample + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -38,6 +61,7 @@ TEST_F(CliFindings, ValidateAcceptsTheExample) {
 
 TEST_F(CliFindings, ValidateListsEveryProblemAndExitsThree) {
   auto doc = nlohmann::json::parse(slurp(kExample));
+  ASSERT_EQ(doc["findings"].size(), 2u);
   doc["findings"][0]["direction"] = "up";
   doc["findings"][1]["study"] = "nobody";
   write_text(dir_.path("bad.json"), doc.dump(2));
@@ -64,11 +88,35 @@ TEST_F(CliFindings, ImportTsvThenExportTsvKeepsEveryRow) {
   EXPECT_NE(r.err.find("imported 2 coordinate(s)"), std::string::npos) << r.err;
   r = run_foci("validate " + quoted("f.json"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Each row is one finding, its cells in their places; an empty cell is left out, not "".
+  const auto doc = nlohmann::json::parse(slurp(dir_.path("f.json")));
+  ASSERT_EQ(doc.at("findings").size(), 2u);
+  const auto& first = doc["findings"][0];
+  EXPECT_EQ(first.at("direction"), "increase");
+  EXPECT_EQ(first.at("location").at("region"), "右侧海马");
+  const auto& point = first.at("location").at("coordinate");
+  EXPECT_EQ(point.at("x"), -28);
+  EXPECT_EQ(point.at("y"), -18);
+  EXPECT_EQ(point.at("z"), -18);
+  EXPECT_EQ(point.at("space"), "MNI") << "the default space";
+  const auto& second = doc["findings"][1];
+  EXPECT_FALSE(second.contains("direction")) << second.dump();
+  EXPECT_FALSE(second.at("location").contains("region")) << second.dump();
+  EXPECT_EQ(second.at("location").at("coordinate").at("x"), 30);
+  EXPECT_EQ(second.at("location").at("coordinate").at("z"), -20);
+
   r = run_foci("export --to tsv " + quoted("f.json") + " -o " + quoted("out.tsv"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string out = slurp(dir_.path("out.tsv"));
-  EXPECT_NE(out.find("\tincrease\t-28\t-18\t-18\tMNI\t右侧海马\t"), std::string::npos) << out;
-  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3);
+  const auto rows = read_tsv(slurp(dir_.path("out.tsv")));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].at("direction"), "increase");
+  EXPECT_EQ(rows[0].at("x") + " " + rows[0].at("y") + " " + rows[0].at("z"), "-28 -18 -18");
+  EXPECT_EQ(rows[0].at("space"), "MNI");
+  EXPECT_EQ(rows[0].at("region"), "右侧海马");
+  EXPECT_EQ(rows[1].at("direction"), "");
+  EXPECT_EQ(rows[1].at("x") + " " + rows[1].at("y") + " " + rows[1].at("z"), "30 4 -20");
+  EXPECT_EQ(rows[1].at("region"), "");
+  EXPECT_EQ(rows[0].at("id"), first.at("id").get<std::string>()) << "ids survive the trip";
 }
 
 TEST_F(CliFindings, OutputsAreNotOverwrittenWithoutForce) {
@@ -80,7 +128,14 @@ TEST_F(CliFindings, OutputsAreNotOverwrittenWithoutForce) {
   EXPECT_EQ(slurp(dir_.path("f.json")), "precious");
   r = run_foci("import --from tsv " + quoted("in.tsv") + " -o " + quoted("f.json") + " --force");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(slurp(dir_.path("f.json")).find("\"foci_findings\": 1"), std::string::npos);
+  // With --force the file is the import of in.tsv, whole.
+  const auto doc = nlohmann::json::parse(slurp(dir_.path("f.json")));
+  EXPECT_EQ(doc.at("foci_findings"), 1);
+  ASSERT_EQ(doc.at("findings").size(), 1u);
+  const auto& point = doc["findings"][0].at("location").at("coordinate");
+  EXPECT_EQ(point.at("x"), 1);
+  EXPECT_EQ(point.at("y"), 2);
+  EXPECT_EQ(point.at("z"), 3);
 }
 
 TEST_F(CliFindings, RefusedImportLeavesNoOutput) {

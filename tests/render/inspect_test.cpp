@@ -174,6 +174,10 @@ TEST_F(Inspect, AClickOnTheLeftHippocampusListsItsFindingsAndTheScreenshotShowsT
   ASSERT_EQ(click["event"], "click");
   ASSERT_TRUE(click["picked"].is_object()) << click.dump();
   EXPECT_EQ(click["picked"]["kind"], "region");
+  ASSERT_FALSE(click["picked"].value("labels", json::array()).empty()) << click.dump();
+  ASSERT_FALSE(click["picked"].value("findings", json::array()).empty()) << click.dump();
+  ASSERT_FALSE(click["picked"]["findings"][0].value("associations", json::array()).empty())
+      << click.dump();
   EXPECT_EQ(click["picked"]["labels"][0]["name"], "Hippocampus_L");
   EXPECT_EQ(click["picked"]["findings"][0]["id"], "h");
   EXPECT_EQ(click["picked"]["findings"][0]["study_citation"], "Smith 2020");
@@ -195,6 +199,7 @@ TEST_F(Inspect, AClickOnTheLeftHippocampusListsItsFindingsAndTheScreenshotShowsT
   const auto on_node = event(5);
   ASSERT_TRUE(on_node["picked"].is_object()) << on_node.dump();
   EXPECT_EQ(on_node["picked"]["kind"], "node");
+  ASSERT_FALSE(on_node["picked"].value("findings", json::array()).empty()) << on_node.dump();
   EXPECT_EQ(on_node["picked"]["findings"][0]["id"], "n");
   key("q");
   EXPECT_EQ(wait_exit(), 0);

@@ -241,10 +241,14 @@ TEST_F(Render, ColourByMeasureGivesEachMeasureItsColourAndLabelsDrawText) {
 }
 
 /// Renders and compares with a reviewed image: mean channel difference under 2 and under 1%
-/// of channels far off. FOCI_UPDATE_GOLDEN=1 rewrites the reviewed image instead.
+/// of channels far off. FOCI_UPDATE_GOLDEN=1 rewrites the reviewed image from this render
+/// instead, and fails: comparing the render with its own copy would pass whatever was drawn,
+/// so the new image must be reviewed and the test rerun without the variable.
 void expect_like_golden(const std::string& got_path, const std::string& golden) {
   if (std::getenv("FOCI_UPDATE_GOLDEN")) {
     fs::copy_file(got_path, golden, fs::copy_options::overwrite_existing);
+    FAIL() << golden << " rewritten from this render and not compared; review it, then rerun "
+           << "without FOCI_UPDATE_GOLDEN";
   }
   ASSERT_TRUE(fs::exists(golden)) << golden;
   const auto got = read_png(got_path), want = read_png(golden);

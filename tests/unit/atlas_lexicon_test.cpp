@@ -105,7 +105,9 @@ TEST_F(AtlasLexiconTest, LabelsFollowTheSide) {
   const Atlas a = atlas();
   const auto& hip = *lexicon_.resolve("hippocampus")->region;
   EXPECT_EQ(lexicon_.labels_in(a, hip, Hemisphere::left).size(), 1u);
-  EXPECT_EQ(lexicon_.labels_in(a, hip, Hemisphere::right)[0].name, "Hip_R");
+  const auto right = lexicon_.labels_in(a, hip, Hemisphere::right);
+  ASSERT_EQ(right.size(), 1u);
+  EXPECT_EQ(right[0].name, "Hip_R");
   EXPECT_EQ(lexicon_.labels_in(a, hip, std::nullopt).size(), 2u) << "no side: both";
   EXPECT_EQ(lexicon_.labels_in(a, hip, Hemisphere::bilateral).size(), 2u);
   const auto vermis = lexicon_.labels_in(a, *lexicon_.resolve("vermis")->region, Hemisphere::left);

@@ -1,5 +1,5 @@
-// Importers on the real files of other tools (shared/formats, skipped when absent) and on
-// small files written here; exporters read back by the importers.
+// Importers on excerpts of the real files of other tools (tests/fixtures, see its README) and
+// on small files written here; exporters read back by the importers.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -18,11 +18,7 @@
 namespace foci {
 namespace {
 
-const std::string kFormats = FOCI_SHARED_DIR "/formats";
-
-#define REQUIRE_FORMATS()                 \
-  if (!std::filesystem::exists(kFormats)) \
-  GTEST_SKIP() << "real format files not present: " << kFormats
+const std::string kFormats = FOCI_SOURCE_DIR "/tests/fixtures";
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -46,16 +42,15 @@ std::size_t experiments_of(const FindingsFile& f) {
 }
 
 TEST(FindingsImporters, SleuthCountsFociAndExperiments) {
-  REQUIRE_FORMATS();
   const auto one = import_sleuth({kFormats + "/sleuth/test_sleuth_file.txt"});
-  EXPECT_EQ(one.findings.size(), 7u);
+  ASSERT_EQ(one.findings.size(), 7u);
   EXPECT_EQ(experiments_of(one), 3u);
   EXPECT_EQ(one.findings.back().contrast, "ExperimentName; ExperimentName2; ExperimentName3");
   EXPECT_EQ(one.findings.front().imported.at("subjects"), "50");
   expect_valid(one);
   const auto both = import_sleuth(
       {kFormats + "/sleuth/test_sleuth_file.txt", kFormats + "/sleuth/test_sleuth_file2.txt"});
-  EXPECT_EQ(both.findings.size(), 11u);
+  ASSERT_EQ(both.findings.size(), 11u);
   EXPECT_EQ(experiments_of(both), 5u);
   EXPECT_EQ(both.findings.back().location->coordinate->space, CoordinateSpace::talairach);
   EXPECT_EQ(both.findings.front().location->coordinate->space, CoordinateSpace::mni);
@@ -63,7 +58,6 @@ TEST(FindingsImporters, SleuthCountsFociAndExperiments) {
 }
 
 TEST(FindingsImporters, SleuthRefusesTheMalformedFiles) {
-  REQUIRE_FORMATS();
   EXPECT_NE(error_of([] {
               import_sleuth({kFormats + "/sleuth/test_sleuth_file3.txt"});
             }).find("test_sleuth_file3.txt:5: 'dog' is not a number"),
@@ -90,26 +84,27 @@ std::size_t node_rows(const std::string& path) {
 }
 
 TEST(FindingsImporters, EveryBrainNetNodeFileKeepsEveryNode) {
-  REQUIRE_FORMATS();
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kFormats + "/brainnet")) {
     if (entry.path().extension() != ".node") continue;
     ++files;
     const auto imported = import_brainnet(entry.path().string(), std::nullopt);
+    EXPECT_GT(node_rows(entry.path().string()), 0u) << entry.path();
     EXPECT_EQ(imported.findings.size(), node_rows(entry.path().string())) << entry.path();
     expect_valid(imported);
   }
   EXPECT_EQ(files, 10);
   const auto power =
       import_brainnet(kFormats + "/brainnet/Power264/Node_Power264.node", std::nullopt);
+  ASSERT_FALSE(power.findings.empty());
   EXPECT_FALSE(power.findings.front().location->region) << "label '-' means no region";
   const auto aal = import_brainnet(kFormats + "/brainnet/AAL90/Node_AAL90.node", std::nullopt);
+  ASSERT_FALSE(aal.findings.empty());
   EXPECT_EQ(aal.findings.front().location->region, "PreCG.L");
   EXPECT_EQ(aal.findings.front().imported.at("size"), "4.96");
 }
 
 TEST(FindingsImporters, BrainNetEdgesBecomeConnections) {
-  REQUIRE_FORMATS();
   const std::string dir = kFormats + "/brainnet/AAL90/";
   const auto f = import_brainnet(dir + "Node_AAL90.node", dir + "Edge_AAL90_Binary.edge");
   // Count non-zero cells above the diagonal straight from the file.
@@ -123,44 +118,62 @@ TEST(FindingsImporters, BrainNetEdgesBecomeConnections) {
   }
   std::size_t connections = 0;
   for (const auto& finding : f.findings) connections += finding.is_connection();
+  EXPECT_GT(expected, 0u) << "the excerpt keeps some edges";
   EXPECT_EQ(connections, expected);
-  EXPECT_EQ(f.findings.size() - connections, 90u);
+  // The excerpt keeps the first 30 of the 90 nodes and the 30 x 30 block of the matrix.
+  EXPECT_EQ(f.findings.size() - connections, 30u);
   expect_valid(f);
 }
 
-TEST(FindingsImporters, BrainNetRefusesLpba40NodesAgainstA40By40Matrix) {
-  REQUIRE_FORMATS();
+// BrainNet's LPBA40 example pairs 56 nodes with a 40 x 40 matrix; the excerpt keeps the
+// mismatch, 14 nodes against the 10 x 10 block.
+TEST(FindingsImporters, BrainNetRefusesLpba40NodesAgainstASmallerMatrix) {
   const std::string dir = kFormats + "/brainnet/LPBA40/";
   const auto message =
       error_of([&] { import_brainnet(dir + "Node_LPBA40.node", dir + "Edge_LPBA40.edge"); });
-  EXPECT_NE(message.find("Edge_LPBA40.edge: the edge matrix has 40 rows but"), std::string::npos)
+  EXPECT_NE(message.find("Edge_LPBA40.edge: the edge matrix has 10 rows but"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("has 56 nodes"), std::string::npos) << message;
+  EXPECT_NE(message.find("has 14 nodes"), std::string::npos) << message;
 }
 
 TEST(FindingsImporters, NimareDatasetsKeepEveryFocusAndItsSpace) {
-  REQUIRE_FORMATS();
+  // The excerpts: pain_01 (images only, no foci), pain_06, pain_11 and pain_15 (4 MNI foci
+  // each); Neurosynth studies 9593960 (1 MNI focus), 9728909 (6 MNI) and 9770542 (22 TAL).
   const auto pain = import_nimare(kFormats + "/nimare/test_pain_dataset.json");
-  EXPECT_EQ(pain.findings.size(), 243u);
+  EXPECT_EQ(pain.findings.size(), 12u);
+  for (const auto& f : pain.findings) {
+    EXPECT_EQ(f.location->coordinate->space, CoordinateSpace::mni) << f.id;
+  }
   expect_valid(pain);
   const auto ns = import_nimare(kFormats + "/nimare/neurosynth_dset.json");
-  EXPECT_EQ(ns.findings.size(), 583u);
+  EXPECT_EQ(ns.findings.size(), 29u);
   std::size_t talairach = 0;
   for (const auto& f : ns.findings) {
     talairach += f.location->coordinate->space == CoordinateSpace::talairach;
   }
-  EXPECT_GT(talairach, 0u);
-  EXPECT_LT(talairach, ns.findings.size());
+  EXPECT_EQ(talairach, 22u);
   expect_valid(ns);
 }
 
 TEST(FindingsImporters, NeurosynthKeepsEveryPeak) {
-  REQUIRE_FORMATS();
+  // The excerpt: studies 9065511 (MNI, 10 peaks), 9185551 (TAL, 11), 9412517 (TAL, 4) and
+  // 9593960 (UNKNOWN, 1), gzipped as Neurosynth ships them.
   const auto f =
       import_neurosynth(kFormats + "/neurosynth/data-neurosynth_version-7_coordinates.tsv.gz",
                         kFormats + "/neurosynth/data-neurosynth_version-7_metadata.tsv.gz");
-  EXPECT_EQ(f.findings.size(), 1420u);
-  EXPECT_EQ(f.studies.size(), 20u);
+  EXPECT_EQ(f.findings.size(), 26u);
+  EXPECT_EQ(f.studies.size(), 4u);
+  std::size_t talairach = 0, unknown = 0;
+  for (const auto& finding : f.findings) {
+    talairach += finding.location->coordinate->space == CoordinateSpace::talairach;
+    if (finding.imported.count("space")) {
+      ++unknown;
+      EXPECT_EQ(finding.study, "ns9593960");
+      EXPECT_EQ(finding.imported.at("space"), "UNKNOWN (read as MNI)");
+    }
+  }
+  EXPECT_EQ(talairach, 15u);
+  EXPECT_EQ(unknown, 1u);
   expect_valid(f);
 }
 
@@ -312,6 +325,7 @@ TEST(FindingsExporters, BrainNetAndSleuthReadBackTheSameCoordinates) {
       "x\ty\tz\tdirection\tstudy\tregion\n-28\t-18\t-18\tincrease\ta\tleft hippocampus\n"
       "30\t-10\t-20\tdecrease\ta\t\n40\t20\t10\t\tb\t\n");
   FindingsFile file = import_coordinate_tsv(tsv, CoordinateSpace::mni);
+  ASSERT_EQ(file.studies.size(), 2u);
   file.studies[0].patients = 20;
   file.studies[1].patients = 12;
   file.studies[1].controls = 10;

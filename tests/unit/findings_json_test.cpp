@@ -49,6 +49,7 @@ TEST(FindingsJson, MinimalFileIsValidAndRoundTrips) {
   const auto& f = parsed.file;
   ASSERT_EQ(f.findings.size(), 2u);
   EXPECT_EQ(f.findings[0].location->hemisphere, Hemisphere::right);
+  ASSERT_EQ(f.findings[1].endpoints.size(), 2u);
   EXPECT_EQ(f.findings[1].endpoints[1].coordinate->space, CoordinateSpace::talairach);
   EXPECT_DOUBLE_EQ(*f.findings[1].cluster->volume_mm3(), 85 * 27.0);
   // Written and read again, the document is the same.

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,17 +13,19 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "app/cache.hpp"
 #include "app/display.hpp"
 #include "app/figure_inputs.hpp"
+#include "batch/batch_plan.hpp"
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
-#include "core/hash.hpp"
+#include "core/json_file.hpp"
 #include "core/output_file.hpp"
 #include "render/render.hpp"
 
@@ -35,11 +39,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-struct Item {
-  std::size_t spec = 0, figure = 0;
-  std::string name, output, input_hash;
-};
 
 using Clock = std::chrono::steady_clock;
 
@@ -113,7 +112,7 @@ ItemResult item_result_of(const json& j) {
   return r;
 }
 
-ItemResult render_item(const Item& item, const SpecFile& spec, const FigureInputs& inputs,
+ItemResult render_item(const PlannedFigure& item, const SpecFile& spec, const FigureInputs& inputs,
                        std::ostream& log, bool verbose) {
   const auto start = Clock::now();
   ItemResult result;
@@ -128,6 +127,104 @@ ItemResult render_item(const Item& item, const SpecFile& spec, const FigureInput
   return result;
 }
 
+/// Every figure any manifest in `out` records, name -> input hash; and the figures of this
+/// run's own manifest, which it keeps and adds to. A damaged manifest only means its figures
+/// do not count as up to date.
+std::map<std::string, std::string> read_recorded_hashes(const fs::path& out,
+                                                         const std::string& own_manifest,
+                                                         json& own_figures) {
+  std::map<std::string, std::string> recorded;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(out, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("manifest", 0) != 0 || entry.path().extension() != ".json") continue;
+    try {
+      const json m = read_json_file(entry.path().string());
+      if (!m.contains("figures") || !m["figures"].is_object()) continue;
+      for (const auto& [figure, record] : m["figures"].items()) {
+        if (record.is_object()) recorded[figure] = record.value("input_hash", "");
+      }
+      if (name == own_manifest) own_figures = m["figures"];
+    } catch (const std::exception&) {
+    }
+  }
+  return recorded;
+}
+
+/// Runs render(i) for every job in worker processes, job lists as dealt; calls finish(i,
+/// result) in this process as each result arrives, and returns the jobs whose worker ended
+/// before reporting them. Each worker reports one JSON line per figure on its pipe and dies
+/// with this process.
+std::vector<std::size_t> run_in_workers(
+    const std::vector<std::vector<std::size_t>>& assigned,
+    const std::function<ItemResult(std::size_t)>& render,
+    const std::function<void(std::size_t, const ItemResult&)>& finish) {
+  const pid_t parent = getpid();
+  std::vector<pid_t> pids;
+  std::vector<int> pipes;
+  for (const auto& jobs : assigned) {
+    int fds[2];
+    if (pipe(fds) != 0) throw Error(ExitCode::internal, "cannot create a pipe for a worker");
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      // A worker must not outlive the run that started it.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(1);
+      for (const std::size_t i : jobs) {
+        const std::string line = json{{"index", i}, {"result", to_json(render(i))}}.dump() + "\n";
+        if (write(fds[1], line.data(), line.size()) < 0) break;
+      }
+      close(fds[1]);
+      _exit(0);
+    }
+    close(fds[1]);
+    if (pid < 0) throw Error(ExitCode::internal, "cannot start a worker process");
+    pids.push_back(pid);
+    pipes.push_back(fds[0]);
+  }
+  std::set<std::size_t> unreported;
+  for (const auto& jobs : assigned) unreported.insert(jobs.begin(), jobs.end());
+  std::vector<std::string> buffers(pipes.size());
+  std::size_t open = pipes.size();
+  while (open > 0) {
+    std::vector<pollfd> polls;
+    std::vector<std::size_t> which;
+    for (std::size_t w = 0; w < pipes.size(); ++w) {
+      if (pipes[w] < 0) continue;
+      polls.push_back({pipes[w], POLLIN, 0});
+      which.push_back(w);
+    }
+    if (poll(polls.data(), polls.size(), -1) < 0) continue;
+    for (std::size_t k = 0; k < polls.size(); ++k) {
+      if (!(polls[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const std::size_t w = which[k];
+      char chunk[4096];
+      const ssize_t n = read(pipes[w], chunk, sizeof chunk);
+      if (n <= 0) {
+        close(pipes[w]);
+        pipes[w] = -1;
+        --open;
+        continue;
+      }
+      buffers[w].append(chunk, static_cast<std::size_t>(n));
+      std::size_t end;
+      while ((end = buffers[w].find('\n')) != std::string::npos) {
+        const json report = json::parse(buffers[w].substr(0, end));
+        buffers[w].erase(0, end + 1);
+        const std::size_t i = report.at("index").get<std::size_t>();
+        unreported.erase(i);
+        finish(i, item_result_of(report.at("result")));
+      }
+    }
+  }
+  for (const pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  return {unreported.begin(), unreported.end()};
+}
+
 }  // namespace
 
 BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
@@ -139,36 +236,16 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   std::vector<SpecFile> specs;
   for (const auto& path : request.specs) specs.push_back(read_spec_file(path));
 
-  BatchOutcome outcome;
   const fs::path out(request.out);
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec || !fs::is_directory(out, ec)) {
     throw output_error("cannot create output folder '" + request.out + "'");
   }
-  // Shards run at the same time write a manifest each, so none overwrites another's record;
-  // a run reads them all to know what is up to date.
-  const std::string manifest_name =
-      request.shard_count == 1 ? "manifest.json"
-                               : "manifest.shard-" + std::to_string(request.shard_index) + "-of-" +
-                                     std::to_string(request.shard_count) + ".json";
+  const std::string own_manifest = manifest_name(request.shard_index, request.shard_count);
   json manifest = {{"foci_batch", 1}, {"figures", json::object()}};
-  json known = json::object();  // every figure any manifest in DIR records
-  for (const auto& entry : fs::directory_iterator(out, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("manifest", 0) != 0 || entry.path().extension() != ".json") continue;
-    try {
-      std::ifstream in(entry.path());
-      const json m = json::parse(in);
-      if (!m.contains("figures") || !m["figures"].is_object()) continue;
-      for (const auto& [figure, record] : m["figures"].items()) known[figure] = record;
-      if (name == manifest_name) manifest["figures"] = m["figures"];
-    } catch (const json::exception&) {
-      // a damaged manifest only means its figures do not count as up to date
-    }
-  }
+  const auto recorded = read_recorded_hashes(out, own_manifest, manifest["figures"]);
 
-  // Every figure of every spec, in spec order; this shard keeps every shard_count-th.
   std::map<std::string, std::string> content_keys;
   const auto content_key = [&](const std::string& path) {
     auto it = content_keys.find(path);
@@ -183,41 +260,29 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     }
     return it->second;
   };
-  std::vector<Item> items;
-  std::size_t index = 0;
-  for (std::size_t s = 0; s < specs.size(); ++s) {
-    for (std::size_t f = 0; f < specs[s].figures.size(); ++f, ++index) {
-      if (static_cast<int>(index % request.shard_count) != request.shard_index) continue;
-      const auto& figure = specs[s].figures[f];
-      Item item{s, f, figure.name, (out / (figure.name + ".png")).string(), ""};
-      std::string inputs = figure.canonical + "|" + FOCI_VERSION;
-      for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
-      for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
-      item.input_hash = content_hash(inputs);
-      if (figure.error) {
-        outcome.failures.push_back(figure.name + ": " + *figure.error);
-        continue;
-      }
-      const bool exists = fs::exists(item.output, ec);
-      const auto& recorded = known.value(figure.name, json::object());
-      if (request.resume && exists && recorded.value("input_hash", "") == item.input_hash) {
-        outcome.skipped.push_back(item.output);
-        continue;
-      }
-      if (exists && !request.force && !request.resume) {
-        outcome.failures.push_back(figure.name + ": '" + item.output +
-                                   "' exists; use --force to overwrite or --resume to keep it");
-        continue;
-      }
-      items.push_back(std::move(item));
-    }
-  }
+  PlanOptions plan_options;
+  plan_options.out = request.out;
+  plan_options.shard_index = request.shard_index;
+  plan_options.shard_count = request.shard_count;
+  plan_options.resume = request.resume;
+  plan_options.force = request.force;
+  plan_options.version = FOCI_VERSION;
+  const BatchPlan plan = plan_batch(
+      specs, plan_options, recorded,
+      [](const std::string& path) {
+        std::error_code e;
+        return fs::exists(path, e);
+      },
+      content_key);
+  BatchOutcome outcome;
+  outcome.skipped = plan.up_to_date;
+  outcome.failures = plan.failures;
 
   // Inputs are read and mapped once per spec, and every mesh is built, before any worker
   // starts: workers inherit them and find the meshes in the cache.
   std::map<std::size_t, std::unique_ptr<FigureInputs>> inputs;
-  std::vector<Item> ready;
-  for (auto& item : items) {
+  std::vector<PlannedFigure> ready;
+  for (const auto& item : plan.to_draw) {
     if (!inputs.count(item.spec)) {
       try {
         inputs[item.spec] = load_figure_inputs(specs[item.spec].findings, specs[item.spec].atlases);
@@ -238,7 +303,11 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     ready.push_back(item);
   }
 
-  const auto record = [&](const Item& item, double seconds) {
+  manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
+  const std::string manifest_path = (out / own_manifest).string();
+  // The manifest is rewritten as each figure finishes, so a run that is killed still
+  // records what it drew and --resume redraws only the rest.
+  const auto record = [&](const PlannedFigure& item, double seconds) {
     json inputs_json = json::array();
     for (const auto& path : specs[item.spec].findings) {
       inputs_json.push_back({{"path", path}, {"content_hash", content_key(path)}});
@@ -249,13 +318,14 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
                                       {"inputs", inputs_json},
                                       {"atlases", specs[item.spec].atlases},
                                       {"seconds", std::round(seconds * 100) / 100}};
+    write_file_atomically(manifest_path, manifest.dump(2) + "\n", true);
   };
 
   Progress progress(log, ready.size(), request.quiet);
   std::unique_ptr<HeadlessDisplay> display;
   if (!ready.empty()) display = std::make_unique<HeadlessDisplay>(request.verbose ? &log : nullptr);
-  const int workers = std::min<int>(request.jobs, static_cast<int>(ready.size()));
-  const auto finish = [&](const Item& item, const ItemResult& result) {
+  const auto finish = [&](std::size_t i, const ItemResult& result) {
+    const PlannedFigure& item = ready[i];
     if (result.written) {
       outcome.written.push_back(item.output);
       record(item, result.seconds);
@@ -265,104 +335,28 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     for (const auto& w : result.warnings) outcome.warnings.push_back(item.name + ": " + w);
     progress.done(item.output);
   };
+  const auto render = [&](std::size_t i, std::ostream& to, bool verbose) {
+    return render_item(ready[i], specs[ready[i].spec], *inputs[ready[i].spec], to, verbose);
+  };
 
+  const int workers = std::min<int>(request.jobs, static_cast<int>(ready.size()));
   if (workers <= 1) {
-    for (const auto& item : ready) {
-      finish(item, render_item(item, specs[item.spec], *inputs[item.spec], log, request.verbose));
-    }
+    for (std::size_t i = 0; i < ready.size(); ++i) finish(i, render(i, log, request.verbose));
   } else {
-    // Figures are dealt to workers largest first, each to the least loaded worker (cost:
-    // pixels times views), so one large figure does not leave a worker idle. Each worker
-    // reports one JSON line per figure on its pipe: {"index": I, "result": {...}}.
-    std::vector<std::vector<std::size_t>> assigned(workers);
-    {
-      std::vector<std::pair<double, std::size_t>> costs;
-      for (std::size_t i = 0; i < ready.size(); ++i) {
-        const auto& f = specs[ready[i].spec].figures[ready[i].figure];
-        std::size_t views = 0;
-        for (const auto& p : f.panels) views += p.views.size();
-        costs.emplace_back(static_cast<double>(f.options.width) * f.options.height * (1 + views),
-                           i);
-      }
-      std::stable_sort(costs.begin(), costs.end(),
-                       [](const auto& a, const auto& b) { return a.first > b.first; });
-      std::vector<double> load(workers, 0);
-      for (const auto& [cost, i] : costs) {
-        const auto w =
-            static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-        load[w] += cost;
-        assigned[w].push_back(i);
-      }
-    }
-    std::vector<pid_t> pids;
-    std::vector<int> pipes;
-    for (int w = 0; w < workers; ++w) {
-      int fds[2];
-      if (pipe(fds) != 0) throw Error(ExitCode::internal, "cannot create a pipe for a worker");
-      const pid_t pid = fork();
-      if (pid == 0) {
-        close(fds[0]);
-        for (const std::size_t i : assigned[w]) {
+    std::vector<double> costs;
+    for (const auto& item : ready) costs.push_back(figure_cost(specs[item.spec].figures[item.figure]));
+    const auto lost = run_in_workers(
+        deal_largest_first(costs, workers),
+        [&](std::size_t i) {
           std::ostringstream quiet;
-          const ItemResult result =
-              render_item(ready[i], specs[ready[i].spec], *inputs[ready[i].spec], quiet, false);
-          const std::string line = json{{"index", i}, {"result", to_json(result)}}.dump() + "\n";
-          if (write(fds[1], line.data(), line.size()) < 0) break;
-        }
-        close(fds[1]);
-        _exit(0);
-      }
-      close(fds[1]);
-      if (pid < 0) throw Error(ExitCode::internal, "cannot start a worker process");
-      pids.push_back(pid);
-      pipes.push_back(fds[0]);
-    }
-    std::vector<bool> reported(ready.size(), false);
-    std::vector<std::string> buffers(workers);
-    std::size_t open = workers;
-    while (open > 0) {
-      std::vector<pollfd> polls;
-      for (int w = 0; w < workers; ++w) {
-        if (pipes[w] >= 0) polls.push_back({pipes[w], POLLIN, 0});
-      }
-      if (poll(polls.data(), polls.size(), -1) < 0) continue;
-      for (int w = 0; w < workers; ++w) {
-        if (pipes[w] < 0) continue;
-        char chunk[4096];
-        pollfd probe{pipes[w], POLLIN, 0};
-        if (poll(&probe, 1, 0) <= 0) continue;
-        const ssize_t n = read(pipes[w], chunk, sizeof chunk);
-        if (n <= 0) {
-          close(pipes[w]);
-          pipes[w] = -1;
-          --open;
-          continue;
-        }
-        buffers[w].append(chunk, static_cast<std::size_t>(n));
-        std::size_t end;
-        while ((end = buffers[w].find('\n')) != std::string::npos) {
-          const std::string line = buffers[w].substr(0, end);
-          buffers[w].erase(0, end + 1);
-          const json report = json::parse(line);
-          const std::size_t i = report.at("index").get<std::size_t>();
-          reported.at(i) = true;
-          finish(ready[i], item_result_of(report.at("result")));
-        }
-      }
-    }
-    for (const pid_t pid : pids) {
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
-    for (std::size_t i = 0; i < ready.size(); ++i) {
-      if (!reported[i]) {
-        outcome.failures.push_back(ready[i].name + ": its worker ended before rendering it");
-      }
+          return render(i, quiet, false);
+        },
+        finish);
+    for (const std::size_t i : lost) {
+      outcome.failures.push_back(ready[i].name + ": its worker ended before rendering it");
     }
   }
-
-  manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
-  write_file_atomically((out / manifest_name).string(), manifest.dump(2) + "\n", true);
+  write_file_atomically(manifest_path, manifest.dump(2) + "\n", true);
   return outcome;
 }
 

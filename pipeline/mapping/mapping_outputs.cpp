@@ -249,11 +249,7 @@ std::string summary_markdown(const MappingResult& result, const MappingRecord& r
   out << "Findings: " << result.input_count << " (mapped " << result.mapped.size() << ", unmapped "
       << result.unmapped.size() << "), " << result.placement_count() << " placements, from "
       << record.inputs.size() << " file(s). Atlases: " <<
-      [&] {
-        std::string a;
-        for (const auto& n : record.atlases) a += (a.empty() ? "" : ", ") + n;
-        return a;
-      }()
+      join(record.atlases, ", ")
       << ". Region findings without a coordinate are placed at the centroid of their atlas "
          "labels; studies are given by the source's reference numbers.\n\n";
   out << "## Regions\n\n| region | side | measure | direction | findings | studies |\n"

@@ -84,9 +84,8 @@ void add_filter_conditions(FindingFilter& filter, const std::string& text) {
     }
     const std::string key = to_lower(trim(part.substr(0, equals)));
     if (!filter_keys().count(key)) {
-      std::string known;
-      for (const auto& k : filter_keys()) known += (known.empty() ? "" : ", ") + k;
-      throw usage_error("unknown filter key '" + key + "' (known: " + known + ")");
+      const std::vector<std::string> known(filter_keys().begin(), filter_keys().end());
+      throw usage_error("unknown filter key '" + key + "' (known: " + join(known, ", ") + ")");
     }
     std::string values = part.substr(equals + 1);
     std::size_t v = 0;
@@ -120,28 +119,60 @@ const std::vector<Rgb>& measure_palette() {
   return palette;
 }
 
-}  // namespace
-
-std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingFilter& filter,
-                       const std::vector<const Atlas*>& atlases, const RegionLexicon& lexicon,
-                       const SceneOptions& options) {
-  std::vector<const MappedFinding*> shown;
-  for (const auto& m : mapped.mapped) {
-    if (filter.matches(m.input)) shown.push_back(&m);
-  }
-  // What colours mean in this panel.
-  std::map<std::string, Rgb> measure_colours;
-  std::optional<ColourScale> scale;
-  bool any_without_value = false;
-  if (options.colour_by == ColourBy::measure) {
-    std::set<std::string> measures;
-    for (const auto* m : shown) measures.insert(m->input.finding->measure.value_or("not reported"));
-    std::size_t n = 0;
-    for (const auto& measure : measures) {
-      measure_colours[measure] = measure_palette()[n++ % measure_palette().size()];
-      panel.legend.push_back({measure_colours[measure], measure});
+/// What colours mean in one panel: the measure colours and the value scale, with their legend
+/// entries; and the colour of a set of findings drawn as one thing.
+class PanelColours {
+ public:
+  PanelColours(const std::vector<const MappedFinding*>& shown, ColourBy by, Panel& panel)
+      : by_(by) {
+    if (by == ColourBy::measure) {
+      std::set<std::string> measures;
+      for (const auto* m : shown) measures.insert(m->input.finding->measure.value_or("not reported"));
+      std::size_t n = 0;
+      for (const auto& measure : measures) {
+        measure_colours_[measure] = measure_palette()[n++ % measure_palette().size()];
+        panel.legend.push_back({measure_colours_[measure], measure});
+      }
+    } else if (by == ColourBy::value) {
+      bool any_without_value = false;
+      scale_ = value_scale(shown, any_without_value);
+      if (any_without_value) panel.legend.push_back({neutral_colour(), "no value"});
     }
-  } else if (options.colour_by == ColourBy::value) {
+  }
+
+  Rgb of(const std::vector<const Finding*>& findings) const {
+    switch (by_) {
+      case ColourBy::direction: {
+        std::set<Direction> directions;
+        for (const auto* f : findings) {
+          if (f->direction) directions.insert(*f->direction);
+        }
+        return direction_colour(directions);
+      }
+      case ColourBy::measure: {
+        std::set<std::string> measures;
+        for (const auto* f : findings) measures.insert(f->measure.value_or("not reported"));
+        return measures.size() == 1 ? measure_colours_.at(*measures.begin()) : Rgb{0.2, 0.2, 0.2};
+      }
+      case ColourBy::value: {
+        double sum = 0;
+        int n = 0;
+        for (const auto* f : findings) {
+          if (const auto v = value_of(*f)) sum += *v, ++n;
+        }
+        return n && scale_ ? scale_->colour_of(sum / n) : neutral_colour();
+      }
+    }
+    return neutral_colour();
+  }
+
+  const std::optional<ColourScale>& scale() const { return scale_; }
+
+ private:
+  /// Signed values get a diverging scale centred on zero (blue below, red above), one-signed
+  /// values viridis; none when no finding has a value.
+  static std::optional<ColourScale> value_scale(const std::vector<const MappedFinding*>& shown,
+                                                bool& any_without_value) {
     double lo = 0, hi = 0;
     bool any = false;
     for (const auto* m : shown) {
@@ -153,58 +184,94 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
         any_without_value = true;
       }
     }
-    if (any) {
-      ColourScale c;
-      c.title = "value (value, else t, z or r)";
-      if (lo < 0 && hi > 0) {
-        // Signed values: a diverging scale centred on zero, blue below and red above.
-        const double m = std::max(-lo, hi);
-        c.minimum = -m, c.maximum = m;
-        c.stops = {{0.02, 0.19, 0.58},
-                   {0.40, 0.60, 0.85},
-                   {0.97, 0.97, 0.97},
-                   {0.90, 0.45, 0.35},
-                   {0.60, 0.02, 0.05}};
-      } else {
-        c.minimum = lo, c.maximum = hi > lo ? hi : lo + 1;
-        c.stops = {{0.27, 0.00, 0.33},
-                   {0.23, 0.32, 0.55},
-                   {0.13, 0.57, 0.55},
-                   {0.37, 0.79, 0.38},
-                   {0.99, 0.91, 0.15}};  // viridis
-      }
-      scale = c;
-    } else {
+    if (!any) {
       any_without_value = true;
+      return std::nullopt;
     }
-    if (any_without_value) panel.legend.push_back({neutral_colour(), "no value"});
+    ColourScale c;
+    c.title = "value (value, else t, z or r)";
+    if (lo < 0 && hi > 0) {
+      const double m = std::max(-lo, hi);
+      c.minimum = -m, c.maximum = m;
+      c.stops = {{0.02, 0.19, 0.58},
+                 {0.40, 0.60, 0.85},
+                 {0.97, 0.97, 0.97},
+                 {0.90, 0.45, 0.35},
+                 {0.60, 0.02, 0.05}};
+    } else {
+      c.minimum = lo, c.maximum = hi > lo ? hi : lo + 1;
+      c.stops = {{0.27, 0.00, 0.33},
+                 {0.23, 0.32, 0.55},
+                 {0.13, 0.57, 0.55},
+                 {0.37, 0.79, 0.38},
+                 {0.99, 0.91, 0.15}};  // viridis
+    }
+    return c;
   }
-  const auto colour_of = [&](const std::vector<const Finding*>& findings) -> Rgb {
-    switch (options.colour_by) {
-      case ColourBy::direction: {
-        std::set<Direction> directions;
-        for (const auto* f : findings) {
-          if (f->direction) directions.insert(*f->direction);
-        }
-        return direction_colour(directions);
-      }
-      case ColourBy::measure: {
-        std::set<std::string> measures;
-        for (const auto* f : findings) measures.insert(f->measure.value_or("not reported"));
-        return measures.size() == 1 ? measure_colours[*measures.begin()] : Rgb{0.2, 0.2, 0.2};
-      }
-      case ColourBy::value: {
-        double sum = 0;
-        int n = 0;
-        for (const auto* f : findings) {
-          if (const auto v = value_of(*f)) sum += *v, ++n;
-        }
-        return n && scale ? scale->colour_of(sum / n) : neutral_colour();
+
+  ColourBy by_;
+  std::map<std::string, Rgb> measure_colours_;
+  std::optional<ColourScale> scale_;
+};
+
+/// Builds one panel from the findings it shows: nodes, edges, region surfaces, legends.
+class PanelBuilder {
+ public:
+  PanelBuilder(Panel& panel, const MappingResult& mapped, const std::vector<const Atlas*>& atlases,
+               const RegionLexicon& lexicon, const SceneOptions& options,
+               const PanelColours& colours)
+      : panel_(panel),
+        mapped_(mapped),
+        atlases_(atlases),
+        lexicon_(lexicon),
+        options_(options),
+        colours_(colours) {}
+
+  void add(const MappedFinding& m) {
+    const Finding& f = *m.input.finding;
+    const std::size_t source = static_cast<std::size_t>(&m - mapped_.mapped.data());
+    if (f.direction) {
+      seen_.insert(*f.direction);
+    } else {
+      any_undirected_ = true;
+    }
+    if (f.is_connection()) {
+      add_connection(m, source);
+      return;
+    }
+    const Rgb colour = colours_.of({&f});
+    for (const auto& p : m.placements) {
+      if (p.source == Placement::Source::reported) {
+        any_reported_ = true;
+        panel_.nodes.push_back({p.mni, radius_of(f), colour, label_of(*f.location, p), {source}});
+      } else if (options_.regions == RegionStyle::node) {
+        panel_.nodes.push_back(
+            {p.mni, options_.default_node_radius_mm, colour, label_of(*f.location, p), {source}});
+      } else {
+        gather_region_labels(f, p, source);
       }
     }
-    return neutral_colour();
-  };
+  }
 
+  /// Turns the gathered labels into region surfaces, orders nodes, and writes the legends.
+  void finish() {
+    for (const auto& [key, found] : labels_) panel_.regions.push_back(region_of(key, found));
+    // Deterministic order, so the same inputs draw the same picture.
+    std::stable_sort(
+        panel_.nodes.begin(), panel_.nodes.end(), [](const SceneNode& a, const SceneNode& b) {
+          return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
+        });
+    if (options_.colour_by == ColourBy::direction) add_direction_legend();
+    panel_.colour_bar = colours_.scale();
+    panel_.show_labels = options_.labels;
+    if (any_reported_) {
+      panel_.size_legend = "node size: cluster volume (" +
+                           std::to_string(static_cast<int>(options_.default_node_radius_mm)) +
+                           " mm radius if unknown)";
+    }
+  }
+
+ private:
   // Region findings are gathered per atlas label and side, not per region: regions that
   // share labels (DLPFC and middle frontal gyrus in AAL) then draw one surface in one colour
   // instead of two coincident surfaces fighting for the same pixels.
@@ -221,118 +288,111 @@ std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingF
     std::set<std::string> regions, region_ids;
     std::vector<std::size_t> sources;
   };
-  std::map<LabelKey, LabelFindings> labels;
-  std::set<Direction> seen;
-  bool any_reported = false, any_undirected = false;
 
-  const auto radius_of = [&](const Finding& f) {
+  double radius_of(const Finding& f) const {
     if (f.cluster && f.cluster->volume_mm3()) {
       return std::clamp(std::cbrt(3.0 * *f.cluster->volume_mm3() / (4.0 * M_PI)), 2.0, 14.0);
     }
-    return options.default_node_radius_mm;
-  };
-  const auto label_of = [&](const Location& l, const Placement& p) -> std::string {
-    if (!options.labels) return "";
+    return options_.default_node_radius_mm;
+  }
+
+  std::string label_of(const Location& l, const Placement& p) const {
+    if (!options_.labels) return "";
     if (l.region) return *l.region;
     return p.answers.empty() ? "" : p.answers.front().name;
-  };
+  }
 
-  for (const auto* m : shown) {
-    const Finding& f = *m->input.finding;
-    const std::size_t source = static_cast<std::size_t>(m - mapped.mapped.data());
-    if (f.direction) {
-      seen.insert(*f.direction);
-    } else {
-      any_undirected = true;
+  /// An edge per pair of endpoint placements, coloured; the endpoints as small dark nodes.
+  void add_connection(const MappedFinding& m, std::size_t source) {
+    const Finding& f = *m.input.finding;
+    const Rgb colour = colours_.of({&f});
+    double radius = 0.9;
+    if (f.statistic && f.statistic->r) radius = 0.6 + 1.6 * std::abs(*f.statistic->r);
+    for (const auto& a : m.placements) {
+      if (a.endpoint != 1) continue;
+      for (const auto& b : m.placements) {
+        if (b.endpoint != 2) continue;
+        panel_.edges.push_back({a.mni, b.mni, radius, colour, {source}});
+      }
     }
-    const Rgb colour = colour_of({&f});
-    if (f.is_connection()) {
-      double radius = 0.9;
-      if (f.statistic && f.statistic->r) radius = 0.6 + 1.6 * std::abs(*f.statistic->r);
-      for (const auto& a : m->placements) {
-        if (a.endpoint != 1) continue;
-        for (const auto& b : m->placements) {
-          if (b.endpoint != 2) continue;
-          panel.edges.push_back({a.mni, b.mni, radius, colour, {source}});
-        }
-      }
-      // The endpoints themselves, as small dark nodes: the edge carries the colour.
-      for (const auto& p : m->placements) {
-        panel.nodes.push_back({p.mni,
-                               2.5,
-                               Rgb{0.25, 0.25, 0.25},
-                               label_of(f.endpoints[p.endpoint - 1], p),
-                               {source}});
-      }
-      continue;
-    }
-    for (const auto& p : m->placements) {
-      if (p.source == Placement::Source::reported) {
-        any_reported = true;
-        panel.nodes.push_back({p.mni, radius_of(f), colour, label_of(*f.location, p), {source}});
-      } else if (options.regions == RegionStyle::node) {
-        panel.nodes.push_back(
-            {p.mni, options.default_node_radius_mm, colour, label_of(*f.location, p), {source}});
-      } else {
-        const Atlas* atlas = atlas_named(atlases, p.placing_atlas);
-        const LexiconRegion* region = lexicon.find(*p.region_id);
-        if (!atlas || !region) continue;
-        // A bilateral atlas's label covers both sides: the side keeps them apart.
-        const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;
-        for (const auto& l : lexicon.labels_in(*atlas, *region, p.side)) {
-          auto& entry = labels[{atlas->name(), l.label, side}];
-          entry.findings.push_back(&f);
-          entry.regions.insert(region->en);
-          entry.region_ids.insert(region->id);
-          if (entry.sources.empty() || entry.sources.back() != source)
-            entry.sources.push_back(source);
-        }
-      }
+    for (const auto& p : m.placements) {
+      panel_.nodes.push_back(
+          {p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, label_of(f.endpoints[p.endpoint - 1], p), {source}});
     }
   }
-  bool any_mixed = false;
-  for (const auto& [key, found] : labels) {
-    const Atlas* atlas = atlas_named(atlases, key.atlas);
+
+  void gather_region_labels(const Finding& f, const Placement& p, std::size_t source) {
+    const Atlas* atlas = atlas_named(atlases_, p.placing_atlas);
+    const LexiconRegion* region = lexicon_.find(*p.region_id);
+    if (!atlas || !region) return;
+    // A bilateral atlas's label covers both sides: the side keeps them apart.
+    const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;
+    for (const auto& l : lexicon_.labels_in(*atlas, *region, p.side)) {
+      auto& entry = labels_[{atlas->name(), l.label, side}];
+      entry.findings.push_back(&f);
+      entry.regions.insert(region->en);
+      entry.region_ids.insert(region->id);
+      if (entry.sources.empty() || entry.sources.back() != source) entry.sources.push_back(source);
+    }
+  }
+
+  SceneRegion region_of(const LabelKey& key, const LabelFindings& found) {
+    const Atlas* atlas = atlas_named(atlases_, key.atlas);
     SceneRegion r;
     r.volume = &atlas->volume();
-    const auto key_of = options.volume_keys.find(atlas->name());
-    r.volume_key = key_of != options.volume_keys.end() ? key_of->second : atlas->name();
+    const auto volume_key = options_.volume_keys.find(atlas->name());
+    r.volume_key = volume_key != options_.volume_keys.end() ? volume_key->second : atlas->name();
     r.labels.insert(key.label);
     r.side = key.side;
     if (!r.side && atlas->manifest().lateralised) r.side = atlas->label_hemisphere(key.label);
-    r.colour = colour_of(found.findings);
+    r.colour = colours_.of(found.findings);
     std::set<Direction> directions;
     for (const auto* f : found.findings) {
       if (f->direction) directions.insert(*f->direction);
     }
-    any_mixed = any_mixed ||
-                (directions.count(Direction::increase) && directions.count(Direction::decrease));
-    for (const auto& name : found.regions) r.name += (r.name.empty() ? "" : ", ") + name;
+    any_mixed_ = any_mixed_ ||
+                 (directions.count(Direction::increase) && directions.count(Direction::decrease));
+    r.name = join(std::vector<std::string>(found.regions.begin(), found.regions.end()), ", ");
     r.atlas = key.atlas;
     r.region_ids.assign(found.region_ids.begin(), found.region_ids.end());
     r.sources = found.sources;
-    panel.regions.push_back(std::move(r));
+    return r;
   }
-  // Deterministic order, so the same inputs draw the same picture.
-  std::stable_sort(
-      panel.nodes.begin(), panel.nodes.end(), [](const SceneNode& a, const SceneNode& b) {
-        return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
-      });
-  if (options.colour_by == ColourBy::direction) {
-    if (seen.count(Direction::increase)) panel.legend.push_back({increase_colour(), "increase"});
-    if (seen.count(Direction::decrease)) panel.legend.push_back({decrease_colour(), "decrease"});
-    if (any_mixed) panel.legend.push_back({mixed_colour(), "both (different studies)"});
-    if (seen.count(Direction::normalised) || seen.count(Direction::no_change) || any_undirected) {
-      panel.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
+
+  void add_direction_legend() {
+    if (seen_.count(Direction::increase)) panel_.legend.push_back({increase_colour(), "increase"});
+    if (seen_.count(Direction::decrease)) panel_.legend.push_back({decrease_colour(), "decrease"});
+    if (any_mixed_) panel_.legend.push_back({mixed_colour(), "both (different studies)"});
+    if (seen_.count(Direction::normalised) || seen_.count(Direction::no_change) ||
+        any_undirected_) {
+      panel_.legend.push_back({neutral_colour(), "normalised / no change / not reported"});
     }
   }
-  panel.colour_bar = scale;
-  panel.show_labels = options.labels;
-  if (any_reported) {
-    panel.size_legend = "node size: cluster volume (" +
-                        std::to_string(static_cast<int>(options.default_node_radius_mm)) +
-                        " mm radius if unknown)";
+
+  Panel& panel_;
+  const MappingResult& mapped_;
+  const std::vector<const Atlas*>& atlases_;
+  const RegionLexicon& lexicon_;
+  const SceneOptions& options_;
+  const PanelColours& colours_;
+  std::map<LabelKey, LabelFindings> labels_;
+  std::set<Direction> seen_;
+  bool any_reported_ = false, any_undirected_ = false, any_mixed_ = false;
+};
+
+}  // namespace
+
+std::size_t fill_panel(Panel& panel, const MappingResult& mapped, const FindingFilter& filter,
+                       const std::vector<const Atlas*>& atlases, const RegionLexicon& lexicon,
+                       const SceneOptions& options) {
+  std::vector<const MappedFinding*> shown;
+  for (const auto& m : mapped.mapped) {
+    if (filter.matches(m.input)) shown.push_back(&m);
   }
+  const PanelColours colours(shown, options.colour_by, panel);
+  PanelBuilder builder(panel, mapped, atlases, lexicon, options, colours);
+  for (const auto* m : shown) builder.add(*m);
+  builder.finish();
   return shown.size();
 }
 

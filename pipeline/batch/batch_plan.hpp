@@ -19,7 +19,7 @@ struct PlannedFigure {
 };
 
 struct BatchPlan {
-  std::vector<PlannedFigure> to_draw;  ///< in spec order
+  std::vector<PlannedFigure> to_draw;   ///< in spec order
   std::vector<std::string> up_to_date;  ///< PNG paths kept by --resume
   std::vector<std::string> failures;    ///< "NAME: reason" of figures not drawn
 };

@@ -127,7 +127,8 @@ class PanelColours {
       : by_(by) {
     if (by == ColourBy::measure) {
       std::set<std::string> measures;
-      for (const auto* m : shown) measures.insert(m->input.finding->measure.value_or("not reported"));
+      for (const auto* m : shown)
+        measures.insert(m->input.finding->measure.value_or("not reported"));
       std::size_t n = 0;
       for (const auto& measure : measures) {
         measure_colours_[measure] = measure_palette()[n++ % measure_palette().size()];

@@ -31,28 +31,6 @@ class CliFindings : public ::testing::Test {
 
 const std::string kExample = FOCI_SOURCE_DIR "/findings/examples/minimal.json";
 
-/// A TSV file as rows of column name -> cell, for checking cells by their column's name.
-std::vector<std::map<std::string, std::string>> read_tsv(const std::string& text) {
-  std::vector<std::map<std::string, std::string>> rows;
-  std::istringstream in(text);
-  std::vector<std::string> header;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::istringstream fields(line);
-    for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
-    if (!line.empty() && line.back() == '\t') cells.emplace_back();
-    if (header.empty()) {
-      header = cells;
-      continue;
-    }
-    EXPECT_EQ(cells.size(), header.size()) << line;
-    std::map<std::string, std::string> row;
-    for (std::size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 TEST_F(CliFindings, ValidateAcceptsTheExample) {
   const auto r = run_foci("validate '" + kExample + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -107,7 +85,7 @@ TEST_F(CliFindings, ImportTsvThenExportTsvKeepsEveryRow) {
 
   r = run_foci("export --to tsv " + quoted("f.json") + " -o " + quoted("out.tsv"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto rows = read_tsv(slurp(dir_.path("out.tsv")));
+  const auto rows = testing::read_tsv(slurp(dir_.path("out.tsv")));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].at("direction"), "increase");
   EXPECT_EQ(rows[0].at("x") + " " + rows[0].at("y") + " " + rows[0].at("z"), "-28 -18 -18");

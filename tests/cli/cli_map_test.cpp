@@ -40,28 +40,6 @@ class CliMap : public ::testing::Test {
 const std::string kExample = FOCI_SOURCE_DIR "/findings/examples/minimal.json";
 const std::string kAal = "/usr/share/mricron/templates/aal.nii.gz";
 
-/// A TSV file as rows of column name -> cell, for checking cells by their column's name.
-std::vector<std::map<std::string, std::string>> read_tsv(const std::string& text) {
-  std::vector<std::map<std::string, std::string>> rows;
-  std::istringstream in(text);
-  std::vector<std::string> header;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::istringstream fields(line);
-    for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
-    if (!line.empty() && line.back() == '\t') cells.emplace_back();
-    if (header.empty()) {
-      header = cells;
-      continue;
-    }
-    EXPECT_EQ(cells.size(), header.size()) << line;
-    std::map<std::string, std::string> row;
-    for (std::size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 /// A map foci wrote, read straight through the NIfTI library rather than foci's own reader.
 struct Map {
   int nx = 0, ny = 0, nz = 0;
@@ -134,7 +112,7 @@ TEST_F(CliMap, WritesTablesAndMapsAndCountsEverything) {
   // mapped.tsv: one row per placement, each cell under its column.
   const std::string tsv = slurp(dir_.path("out/mapped.tsv"));
   EXPECT_NE(tsv.find("\taal_label\taal_name\taal_distance_mm\tho-cort_label"), std::string::npos);
-  const auto rows = read_tsv(tsv);
+  const auto rows = testing::read_tsv(tsv);
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0].at("id"), "f1");
   EXPECT_EQ(rows[0].at("side"), "right");
@@ -157,7 +135,7 @@ TEST_F(CliMap, WritesTablesAndMapsAndCountsEverything) {
       << "an MNI point is looked up where it was reported";
 
   // summary.tsv: the region finding and the connection, with direction and reference.
-  const auto summary = read_tsv(slurp(dir_.path("out/summary.tsv")));
+  const auto summary = testing::read_tsv(slurp(dir_.path("out/summary.tsv")));
   ASSERT_EQ(summary.size(), 2u);
   EXPECT_EQ(summary[0].at("kind"), "region");
   EXPECT_EQ(summary[0].at("region"), "hippocampus (海马)");

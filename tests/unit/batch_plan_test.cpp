@@ -91,7 +91,8 @@ TEST(BatchPlan, ABadFigureFailsAloneWithItsError) {
   auto spec = spec_with({"a", "b"});
   spec.figures[0].error = "spec.json: /figures/0/size: expected WIDTHxHEIGHT";
   const auto p = plan({spec}, PlanOptions{});
-  EXPECT_EQ(p.failures, std::vector<std::string>{"a: spec.json: /figures/0/size: expected WIDTHxHEIGHT"});
+  EXPECT_EQ(p.failures,
+            std::vector<std::string>{"a: spec.json: /figures/0/size: expected WIDTHxHEIGHT"});
   ASSERT_EQ(p.to_draw.size(), 1u);
   EXPECT_EQ(p.to_draw[0].name, "b");
 }

@@ -63,8 +63,7 @@ TEST(CoreJsonFile, UnknownKeysAreReportedInOneWording) {
             dir.path("regions.json") +
                 ": /regions/0/colour: unknown key (expected one of aliases, atlases, en, id, "
                 "lateralised, networks, notes, zh)");
-  write_text(dir.path("spec.json"),
-             R"({"foci_figures": 1, "findings": ["f.json"], "figurs": []})");
+  write_text(dir.path("spec.json"), R"({"foci_figures": 1, "findings": ["f.json"], "figurs": []})");
   EXPECT_EQ(failure_of([&] { read_spec_file(dir.path("spec.json")); }),
             dir.path("spec.json") +
                 ": /figurs: unknown key (expected one of atlases, figures, findings, "

@@ -201,7 +201,8 @@ void run_combine(const MetaCommandOptions& command, CommandContext& context) {
     if (!shards.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
   }
   if (!missing.empty()) {
-    throw input_error("shards " + missing + " of " + std::to_string(count) + " are missing");
+    throw input_error("the run has " + std::to_string(count) + " shards; missing: shard " +
+                      missing);
   }
   MetaOptions options = *first;
   options.shard_index = 0;

@@ -227,12 +227,15 @@ std::string methods_paragraph(const MetaAnalysis& a, const MetaGrid& grid, const
 }  // namespace
 
 std::string null_json(const MetaNull& null, const MetaOptions& options) {
-  json j = {{"seed", null.seed}, {"iterations", null.total}};
+  // Keys in the documented order: seed, iterations, (shard), then the arrays.
+  nlohmann::ordered_json j = {{"seed", null.seed}, {"iterations", null.total}};
   if (options.shard_count > 1) {
     j["shard"] = {{"index", options.shard_index}, {"count", options.shard_count}};
     j["iteration_indices"] = null.iterations;
   }
-  json stat = json::array(), size = json::array(), mass = json::array();
+  nlohmann::ordered_json stat = nlohmann::ordered_json::array(),
+                         size = nlohmann::ordered_json::array(),
+                         mass = nlohmann::ordered_json::array();
   for (const auto& r : null.results) {
     stat.push_back(r.max_stat);
     size.push_back(r.clusters.size);

@@ -52,12 +52,21 @@ MetaAnalysis analyse(const std::vector<FindingInput>& inputs, const MetaGrid& gr
   a.stat.assign(n, 0.0f);
   a.p.assign(n, 1.0f);
   a.z.assign(n, 0.0f);
+  // p and z depend on a voxel's bin alone: each is computed once per bin of the null, and
+  // once for the values past its end (which all get its smallest p).
+  const std::size_t bins = a.null.tail.size();
+  std::vector<float> p_of_bin(bins + 1), z_of_bin(bins + 1);
+  for (std::size_t b = 0; b <= bins; ++b) {
+    const double p = std::max(b < bins ? a.null.tail[b] : 0.0, a.null.smallest);
+    p_of_bin[b] = static_cast<float>(p);
+    z_of_bin[b] = static_cast<float>(p_to_z(p));
+  }
   for (std::size_t v = 0; v < n; ++v) {
     if (grid.mask.labels[v] == 0) continue;
     a.stat[v] = static_cast<float>(a.model.stat_of(a.y[v]));
-    const double p = a.null.p_of_y(a.y[v]);
-    a.p[v] = static_cast<float>(p);
-    a.z[v] = static_cast<float>(p_to_z(p));
+    const std::size_t b = std::min(a.null.bin_of(a.y[v]), bins);
+    a.p[v] = p_of_bin[b];
+    a.z[v] = z_of_bin[b];
   }
   return a;
 }

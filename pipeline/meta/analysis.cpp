@@ -133,7 +133,7 @@ std::string percent(double share) {
   return text;
 }
 
-/// "name 54.1%; other 20.3%": shares of a count map, largest first.
+/// "name 54.1%; other 20.3%": shares of a count map, largest first, from 0.1%.
 std::string shares_text(const std::map<std::string, double>& weights) {
   double total = 0;
   for (const auto& [name, w] : weights) total += w;
@@ -142,7 +142,8 @@ std::string shares_text(const std::map<std::string, double>& weights) {
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   std::string out;
   for (const auto& [name, w] : sorted) {
-    if (total <= 0 || w <= 0) continue;
+    // Shares that would print as 0.0% are left out.
+    if (total <= 0 || w / total < 0.0005) continue;
     out += (out.empty() ? "" : "; ") + name + " " + percent(w / total);
   }
   return out;

@@ -293,6 +293,16 @@ TEST_F(CliMeta, BadInputIsRefusedWithItsPlace) {
   EXPECT_TRUE(files_in("out").empty()) << "nothing half-written";
 }
 
+TEST_F(CliMeta, MetaWithoutAMethodListsTheChoices) {
+  const auto r = run_foci("meta");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("a sub-command is required: ale, mkda, combine"), std::string::npos) << r.err;
+  const auto help = run_foci("meta ale --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--iterations"), std::string::npos);
+  EXPECT_NE(help.out.find("Exit codes:"), std::string::npos) << "the footer every command has";
+}
+
 TEST_F(CliMeta, ExistingResultsAreKeptUnlessForced) {
   ASSERT_EQ(ale("out").exit_code, 0);
   const auto again = ale("out");

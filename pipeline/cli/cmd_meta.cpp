@@ -242,7 +242,8 @@ void add_method_command(CLI::App& meta, const std::string& name, MetaMethod meth
   cmd->add_option("--out", o->out, "Output folder (created if missing)")->required();
   cmd->add_option("--filter", o->meta.filters,
                   "Only findings that match: key=value,... (keys measure, direction, study,\n"
-                  "timepoint, category, network, file; a|b for alternatives); repeatable");
+                  "timepoint, category, network, file; a|b for alternatives); repeatable")
+      ->allow_extra_args(false);  // one value each time, so FILE may follow it
   cmd->add_option("--mask", o->meta.mask,
                   "A binary NIfTI mask on its own grid (default: the MNI 2 mm grid masked by\n"
                   "the Colin27 brain)");

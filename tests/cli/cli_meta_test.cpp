@@ -293,10 +293,21 @@ TEST_F(CliMeta, BadInputIsRefusedWithItsPlace) {
   EXPECT_TRUE(files_in("out").empty()) << "nothing half-written";
 }
 
+TEST_F(CliMeta, FilterSelectsFindingsAndMayComeBeforeTheFiles) {
+  const auto r = run_foci("meta ale --filter study=StudyName2 " + q("sleuth.json") + " --mask " +
+                          q("mask.nii.gz") + " --out " + q("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto manifest = nlohmann::json::parse(slurp(dir_.path("out/manifest.json")));
+  EXPECT_EQ(manifest.at("experiments"), 1);
+  EXPECT_EQ(manifest.at("foci"), 2);
+  EXPECT_EQ(manifest.at("options").at("filters"), nlohmann::json({"study=StudyName2"}));
+}
+
 TEST_F(CliMeta, MetaWithoutAMethodListsTheChoices) {
   const auto r = run_foci("meta");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("a sub-command is required: ale, mkda, combine"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a sub-command is required: ale, mkda, combine"), std::string::npos)
+      << r.err;
   const auto help = run_foci("meta ale --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--iterations"), std::string::npos);

@@ -144,10 +144,12 @@ int main(int argc, char** argv) {
   foci::add_export_command(app, context);
   foci::add_validate_command(app, context);
   foci::add_map_command(app, context);
+  foci::add_meta_command(app, context);
   foci::add_render_command(app, context);
   foci::add_batch_command(app, context);
   foci::add_inspect_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
+  for (auto* sub : app.get_subcommand("meta")->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);
 
   try {

@@ -222,8 +222,8 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
   Finding f;
   c.only_keys(v,
               {"id", "study", "measure", "contrast", "direction", "timepoint", "location",
-               "endpoints", "cluster", "statistic", "value", "network", "associations",
-               "source_anchor", "notes", "imported"},
+               "endpoints", "cluster", "statistic", "value", "sample_size", "network",
+               "associations", "source_anchor", "notes", "imported"},
               at);
   f.id = c.string(v, "id", at, true).value_or("");
   f.study = c.string(v, "study", at, true).value_or("");
@@ -288,6 +288,7 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
     }
   }
   f.value = c.number(v, "value", at, -1e12, 1e12);
+  f.sample_size = c.count(v, "sample_size", at, 1);
   f.network = c.string(v, "network", at, false);
   if (v.contains("associations")) {
     const auto& list = v["associations"];
@@ -466,6 +467,7 @@ json to_json(const Finding& f) {
     o["statistic"] = st;
   }
   if (f.value) o["value"] = *f.value;
+  if (f.sample_size) o["sample_size"] = *f.sample_size;
   if (f.network) o["network"] = *f.network;
   if (!f.associations.empty()) {
     o["associations"] = json::array();

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -75,11 +76,22 @@ FindingsFile import_nimare(const std::string& path) {
       if (coords["y"].size() != count || coords["z"].size() != count) {
         throw input_error(here + "/coords: x, y and z have different lengths");
       }
+      // NiMARE takes the mean of a contrast's sample_sizes (one per group) as its N; so do
+      // we, rounded to a whole number, keeping the list itself when it has several.
       std::optional<long long> sample;
+      std::string sample_list;
       if (contrast.contains("metadata") && contrast["metadata"].is_object()) {
         const auto& sizes = contrast["metadata"].value("sample_sizes", json());
-        if (sizes.is_array() && !sizes.empty() && sizes[0].is_number()) {
-          sample = sizes[0].get<long long>();
+        if (sizes.is_array() && !sizes.empty()) {
+          double sum = 0;
+          bool numeric = true;
+          for (const auto& size : sizes) {
+            numeric = numeric && size.is_number() && std::isfinite(size.get<double>());
+            if (numeric) sum += size.get<double>();
+          }
+          const double mean = numeric ? sum / static_cast<double>(sizes.size()) : 0;
+          if (numeric && mean >= 0.5) sample = std::llround(mean);
+          if (sizes.size() > 1) sample_list = sizes.dump();
         }
       }
       for (std::size_t n = 0; n < count; ++n) {
@@ -104,7 +116,8 @@ FindingsFile import_nimare(const std::string& path) {
           f.statistic = Statistic{};
           f.statistic->z = coords["z_stat"][n].get<double>();
         }
-        if (sample) f.imported["sample_size"] = std::to_string(*sample);
+        if (sample) f.sample_size = *sample;
+        if (!sample_list.empty()) f.imported["sample_sizes"] = sample_list;
         f.source_anchor = file_name + ": /" + study_key + "/contrasts/" + contrast_key +
                           "/coords/" + std::to_string(n);
         out.findings.push_back(std::move(f));

@@ -111,7 +111,7 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
       f.location =
           Location{std::nullopt, std::nullopt, ReportedCoordinate{{v[0], v[1], v[2]}, *space}};
       f.source_anchor = file_name + ":" + std::to_string(n + 1);
-      if (subjects) f.imported["subjects"] = *subjects;
+      if (subjects) f.sample_size = *parse_integer(*subjects);
       f.imported["experiment"] = std::to_string(experiment_number);
       out.findings.push_back(std::move(f));
     }

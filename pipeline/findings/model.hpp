@@ -72,6 +72,8 @@ struct Finding {
   std::optional<Cluster> cluster;
   std::optional<Statistic> statistic;
   std::optional<double> value;
+  /// Participants behind the finding (the experiment's N for ALE), when reported.
+  std::optional<long long> sample_size;
   std::optional<std::string> network;
   std::vector<Association> associations;
   std::string source_anchor;

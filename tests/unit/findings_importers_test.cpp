@@ -46,7 +46,8 @@ TEST(FindingsImporters, SleuthCountsFociAndExperiments) {
   ASSERT_EQ(one.findings.size(), 7u);
   EXPECT_EQ(experiments_of(one), 3u);
   EXPECT_EQ(one.findings.back().contrast, "ExperimentName; ExperimentName2; ExperimentName3");
-  EXPECT_EQ(one.findings.front().imported.at("subjects"), "50");
+  EXPECT_EQ(one.findings.front().sample_size, 50);
+  EXPECT_EQ(one.findings.back().sample_size, 20);
   expect_valid(one);
   const auto both = import_sleuth(
       {kFormats + "/sleuth/test_sleuth_file.txt", kFormats + "/sleuth/test_sleuth_file2.txt"});
@@ -143,6 +144,7 @@ TEST(FindingsImporters, NimareDatasetsKeepEveryFocusAndItsSpace) {
   EXPECT_EQ(pain.findings.size(), 12u);
   for (const auto& f : pain.findings) {
     EXPECT_EQ(f.location->coordinate->space, CoordinateSpace::mni) << f.id;
+    EXPECT_TRUE(f.sample_size.has_value()) << f.id << ": sample_sizes goes to sample_size";
   }
   expect_valid(pain);
   const auto ns = import_nimare(kFormats + "/nimare/neurosynth_dset.json");
@@ -346,7 +348,7 @@ TEST(FindingsExporters, BrainNetAndSleuthReadBackTheSameCoordinates) {
   testing::write_text(sleuth_path, sleuth.main);
   const auto reread = import_sleuth({sleuth_path});
   ASSERT_EQ(reread.findings.size(), 3u);
-  EXPECT_EQ(reread.findings[2].imported.at("subjects"), "22");
+  EXPECT_EQ(reread.findings[2].sample_size, 22);
   EXPECT_DOUBLE_EQ(reread.findings[1].location->coordinate->point.z, -20);
 }
 

@@ -33,7 +33,9 @@ LabelVolume read_label_volume(const std::string& path);
 
 /// Writes a label volume as NIfTI-1 (.nii or .nii.gz) with sform and qform both set to its
 /// voxel_to_world, codes 4 (MNI), int32 voxels. The affine must be a rotation times positive
-/// scales (what the qform can hold). Throws Error (output) naming the file.
-void write_label_volume(const LabelVolume& volume, const std::string& path);
+/// scales (what the qform can hold). Written through a TemporaryFile: the file is complete or
+/// absent. Throws Error (output) naming `shown_as`, else the file.
+void write_label_volume(const LabelVolume& volume, const std::string& path,
+                        const std::string& shown_as = "");
 
 }  // namespace foci

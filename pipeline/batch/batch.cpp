@@ -299,7 +299,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     std::vector<std::string> warnings;
     const Figure figure =
         figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], warnings);
-    prepare_meshes(figure, render_settings(*inputs[item.spec], nullptr, false));
+    prepare_meshes(figure, render_settings(*inputs[item.spec], &log, false));
     ready.push_back(item);
   }
 

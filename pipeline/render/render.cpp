@@ -93,12 +93,12 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 }  // namespace
 
 void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& png_path) {
+                   const std::string& png_path, bool overwrite) {
   if (!settings.brain) throw Error(ExitCode::internal, "render_figure needs the brain template");
   if (figure.width < 64 || figure.height < 64 || figure.width > 8192 || figure.height > 8192) {
     throw usage_error("figure size must be from 64x64 to 8192x8192 pixels");
   }
-  check_can_write(png_path, true);
+  check_can_write(png_path, overwrite);
   ScopedVtkMessages vtk_errors;
   const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
@@ -159,7 +159,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
   if (!vtk_errors.errors().empty()) {
     throw Error(ExitCode::internal, "VTK: " + vtk_errors.errors().front());
   }
-  write_file_atomically(png_path, png, true);
+  write_file_atomically(png_path, png, overwrite);
 }
 
 }  // namespace foci

@@ -10,6 +10,9 @@
 #include <zlib.h>
 
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/error.hpp"
+#include "core/output_file.hpp"
 
 namespace foci {
 
@@ -211,30 +215,24 @@ LabelVolume read_label_volume(const std::string& path) {
   return volume;
 }
 
-void write_label_volume(const LabelVolume& volume, const std::string& path) {
-  if (volume.labels.size() != volume.voxel_count()) {
-    throw Error(ExitCode::internal, "label volume has " + std::to_string(volume.labels.size()) +
-                                        " labels for " + std::to_string(volume.voxel_count()) +
-                                        " voxels");
-  }
+namespace {
+
+/// Writes voxels of one NIfTI datatype (`data`, i fastest) with sform and qform both set to
+/// `voxel_to_world`, codes 4 (MNI), through a TemporaryFile.
+void write_volume(const void* data, std::size_t data_bytes, int datatype,
+                  const std::array<int, 3>& size, const Affine& voxel_to_world,
+                  const std::string& path, const std::string& shown) {
   const fs::path target(path);
   std::error_code exists_ec;
   if (!target.parent_path().empty() && !fs::is_directory(target.parent_path(), exists_ec)) {
-    throw output_error("cannot write '" + path + "': directory '" + target.parent_path().string() +
+    throw output_error("cannot write '" + shown + "': directory '" + target.parent_path().string() +
                        "' does not exist");
   }
-  // Same directory and same extension as the target, so the rename is atomic and the NIfTI
-  // library picks the same compression.
-  const std::string name = target.filename().string();
-  const auto dot = name.find('.');
-  const std::string extension = dot == std::string::npos ? ".nii" : name.substr(dot);
-  const fs::path temporary =
-      target.parent_path() / (".foci-tmp-" + std::to_string(::getpid()) + extension);
 
-  const int dims[8] = {3, volume.size[0], volume.size[1], volume.size[2], 1, 1, 1, 1};
-  NiftiImagePtr image(nifti_make_new_nim(dims, NIFTI_TYPE_INT32, 0));
-  if (!image) throw output_error("cannot write '" + path + "': out of memory");
-  const mat44 m = to_mat44(volume.voxel_to_world);
+  const int dims[8] = {3, size[0], size[1], size[2], 1, 1, 1, 1};
+  NiftiImagePtr image(nifti_make_new_nim(dims, datatype, 0));
+  if (!image) throw output_error("cannot write '" + shown + "': out of memory");
+  const mat44 m = to_mat44(voxel_to_world);
   float qb, qc, qd, qx, qy, qz, dx, dy, dz, qfac;
   nifti_mat44_to_quatern(m, &qb, &qc, &qd, &qx, &qy, &qz, &dx, &dy, &dz, &qfac);
   image->qform_code = NIFTI_XFORM_MNI_152;
@@ -250,27 +248,75 @@ void write_label_volume(const LabelVolume& volume, const std::string& path) {
   image->sto_xyz = m;
   image->sto_ijk = nifti_mat44_inverse(m);
   image->xyz_units = NIFTI_UNITS_MM;
-  // The library frees data with free(); it must own a malloc'd copy.
-  const std::size_t bytes = volume.voxel_count() * sizeof(std::int32_t);
-  image->data = std::malloc(bytes);
-  if (!image->data) throw output_error("cannot write '" + path + "': out of memory");
-  std::memcpy(image->data, volume.labels.data(), bytes);
 
-  if (nifti_set_filenames(image.get(), temporary.c_str(), 0, 1) != 0) {
-    throw output_error("cannot write '" + path + "': unsupported file name");
+  // The bytes nifti_image_write would write (header, empty extension flag, voxels), put
+  // together here and written through an exclusively created temporary: the library would
+  // open a name of its own choosing, following any link planted there, and it reports a
+  // failed write only on stderr.
+  if (nifti_set_filenames(image.get(), path.c_str(), 0, 1) != 0) {
+    throw output_error("cannot write '" + shown + "': unsupported file name");
   }
-  nifti_image_write(image.get());
-  std::error_code ec;
-  const auto written = fs::file_size(temporary, ec);
-  if (ec || written < 348) {
-    fs::remove(temporary, ec);
-    throw output_error("cannot write '" + path + "': writing the temporary file failed");
+  nifti_set_iname_offset(image.get());
+  const nifti_1_header header = nifti_convert_nim2nhdr(image.get());
+  if (image->iname_offset < static_cast<int>(sizeof header + 4)) {
+    throw Error(ExitCode::internal, "NIfTI voxel offset " + std::to_string(image->iname_offset) +
+                                        " leaves no room for the header");
   }
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    throw output_error("cannot write '" + path + "': " + ec.message());
+  std::string bytes(static_cast<std::size_t>(image->iname_offset), '\0');
+  std::memcpy(bytes.data(), &header, sizeof header);
+  bytes.append(static_cast<const char*>(data), data_bytes);
+  TemporaryFile file(path, "", shown);
+  if (nifti_is_gzfile(path.c_str())) {
+    // zlib gets its own descriptor: gzclose, which writes the trailer, closes that one, and
+    // the file's stays open to be synced to disk.
+    const int stream_fd = ::dup(file.fd());
+    if (stream_fd < 0) file.fail(std::strerror(errno));
+    gzFile stream = gzdopen(stream_fd, "wb");
+    if (!stream) {
+      ::close(stream_fd);
+      file.fail("cannot start a gzip stream");
+    }
+    errno = 0;
+    bool written = true;
+    for (std::size_t at = 0; written && at < bytes.size();) {
+      const auto chunk = static_cast<unsigned>(std::min<std::size_t>(bytes.size() - at, 1u << 30));
+      written = gzwrite(stream, bytes.data() + at, chunk) == static_cast<int>(chunk);
+      at += chunk;
+    }
+    // gzclose reports any write of the stream that failed (zlib's errors are sticky).
+    const int closed = gzclose(stream);
+    if (!written || closed != Z_OK) {
+      file.fail(errno != 0 ? std::strerror(errno) : "the gzip stream could not be written");
+    }
+  } else {
+    file.write(bytes);
   }
+  file.commit(true);
+}
+
+}  // namespace
+
+void write_label_volume(const LabelVolume& volume, const std::string& path,
+                        const std::string& shown_as) {
+  if (volume.labels.size() != volume.voxel_count()) {
+    throw Error(ExitCode::internal, "label volume has " + std::to_string(volume.labels.size()) +
+                                        " labels for " + std::to_string(volume.voxel_count()) +
+                                        " voxels");
+  }
+  write_volume(volume.labels.data(), volume.voxel_count() * sizeof(std::int32_t), NIFTI_TYPE_INT32,
+               volume.size, volume.voxel_to_world, path, shown_as.empty() ? path : shown_as);
+}
+
+void write_float_volume(const std::vector<float>& values, const std::array<int, 3>& size,
+                        const Affine& voxel_to_world, const std::string& path,
+                        const std::string& shown_as) {
+  const std::size_t count = static_cast<std::size_t>(size[0]) * size[1] * size[2];
+  if (values.size() != count) {
+    throw Error(ExitCode::internal, "a map of " + std::to_string(values.size()) + " values for " +
+                                        std::to_string(count) + " voxels");
+  }
+  write_volume(values.data(), count * sizeof(float), NIFTI_TYPE_FLOAT32, size, voxel_to_world, path,
+               shown_as.empty() ? path : shown_as);
 }
 
 }  // namespace foci

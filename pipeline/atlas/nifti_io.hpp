@@ -3,7 +3,9 @@
 // MRIcron read it: the sform when sform_code > 0, else the qform when qform_code > 0, else
 // pixdim alone. ITK 5.2 prefers the qform, and several Debian atlases carry broken qforms;
 // see nifti_io.cpp for why ITK's reader is not used.
+#include <array>
 #include <string>
+#include <vector>
 
 #include "atlas/label_volume.hpp"
 
@@ -33,7 +35,15 @@ LabelVolume read_label_volume(const std::string& path);
 
 /// Writes a label volume as NIfTI-1 (.nii or .nii.gz) with sform and qform both set to its
 /// voxel_to_world, codes 4 (MNI), int32 voxels. The affine must be a rotation times positive
-/// scales (what the qform can hold). Throws Error (output) naming the file.
-void write_label_volume(const LabelVolume& volume, const std::string& path);
+/// scales (what the qform can hold). Written through a TemporaryFile: the file is complete or
+/// absent. Throws Error (output) naming `shown_as`, else the file.
+void write_label_volume(const LabelVolume& volume, const std::string& path,
+                        const std::string& shown_as = "");
+
+/// Writes a statistical map (`values`, i fastest) as NIfTI-1 float32, oriented and written as
+/// write_label_volume writes labels.
+void write_float_volume(const std::vector<float>& values, const std::array<int, 3>& size,
+                        const Affine& voxel_to_world, const std::string& path,
+                        const std::string& shown_as = "");
 
 }  // namespace foci

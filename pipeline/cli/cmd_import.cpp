@@ -31,6 +31,10 @@ void run_import(const ImportOptions& options, CommandContext& context) {
   const auto space = parse_coordinate_space(options.space);
   if (!space) throw usage_error("--space must be MNI or Talairach");
   request.default_space = *space;
+  std::vector<std::string> inputs = options.inputs;
+  if (!options.edges.empty()) inputs.push_back(options.edges);
+  if (!options.metadata.empty()) inputs.push_back(options.metadata);
+  refuse_input_as_output(options.output, inputs);
   check_can_write(options.output, options.force);
 
   const FindingsFile file = import_findings(request);

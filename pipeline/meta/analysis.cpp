@@ -17,7 +17,7 @@
 #include "core/json_file.hpp"
 #include "core/output_file.hpp"
 #include "core/text.hpp"
-#include "meta/nifti_float.hpp"
+#include "atlas/nifti_io.hpp"
 
 #ifndef FOCI_VERSION
 #define FOCI_VERSION "unknown"

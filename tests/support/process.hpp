@@ -21,4 +21,21 @@ std::vector<std::map<std::string, std::string>> read_tsv(const std::string& text
 /// A file's whole content ("" when it cannot be read).
 std::string slurp(const std::string& path);
 
+/// Starts `command` through /bin/sh as "exec COMMAND", so the returned process id is the
+/// command's own (foci's, for a signal or a lock holder's pid), and does not wait for it.
+int start_shell(const std::string& command);
+
+/// Waits for a process from start_shell: its exit code, or -1 when a signal ended it.
+int wait_for(int pid);
+
+/// The id of a running process whose parent is `parent` and whose name is `name` (such as a
+/// foci's private "Xvfb"), or 0.
+int child_named(int parent, const std::string& name);
+
+/// Whether a process holds an flock on `path` (from the kernel's /proc/locks).
+bool flock_held(const std::string& path);
+
+/// `text` in single quotes for /bin/sh.
+std::string shell_quote(const std::string& text);
+
 }  // namespace foci::testing

@@ -43,6 +43,40 @@ TEST(CoreText, ClosestMatchesSuggestsNearNamesOnly) {
   EXPECT_TRUE(closest_matches("zzzzzzzz", names).empty());
 }
 
+TEST(CoreText, ClosestMatchesGivesNoSuggestionsForAHugeWord) {
+  // The edit distance costs the product of the lengths: a 200 MB name would take hours.
+  const std::vector<std::string> names{"hippocampus", "amygdala"};
+  EXPECT_EQ(closest_matches("hippocampuss", names, 1), std::vector<std::string>{"hippocampus"});
+  EXPECT_TRUE(closest_matches(std::string(kMaxSuggestedWordLength + 1, 'h'), names).empty());
+}
+
+TEST(CoreText, FindsTheFirstByteThatIsNotUtf8) {
+  EXPECT_EQ(invalid_utf8_at("plain ascii"), std::string_view::npos);
+  EXPECT_EQ(invalid_utf8_at("右侧海马 Müller 😀"), std::string_view::npos);
+  EXPECT_EQ(invalid_utf8_at("ab\xFF"), 2u) << "a byte UTF-8 never has";
+  EXPECT_EQ(invalid_utf8_at("M\xFCller"), 1u) << "Latin-1 u-umlaut";
+  EXPECT_EQ(invalid_utf8_at("x\xE5\x8F"), 1u) << "a sequence cut short";
+  EXPECT_EQ(invalid_utf8_at("\x80"), 0u) << "a stray continuation byte";
+  EXPECT_EQ(invalid_utf8_at("\xC0\xAF"), 0u) << "an overlong '/'";
+  EXPECT_EQ(invalid_utf8_at("\xED\xA0\x80"), 0u) << "a surrogate";
+  EXPECT_EQ(invalid_utf8_at("\xF4\x90\x80\x80"), 0u) << "beyond U+10FFFF";
+}
+
+TEST(CoreText, CountsCharactersNotBytes) {
+  EXPECT_EQ(utf8_length(""), 0u);
+  EXPECT_EQ(utf8_length("abc"), 3u);
+  EXPECT_EQ(utf8_length("右侧海马"), 4u);
+}
+
+TEST(CoreText, ExcerptsAreShortAndEscaped) {
+  EXPECT_EQ(excerpt("右侧海马"), "右侧海马");
+  EXPECT_EQ(excerpt("a\tb\nc\x1b[31m\xFF"), "a\\tb\\nc\\x1b[31m\\xff");
+  const std::string long_text(100000, 'x');
+  const std::string shown = excerpt(long_text, 10);
+  EXPECT_EQ(shown, "xxxxxxxxxx... (100000 characters)");
+  EXPECT_EQ(excerpt(std::string(80, 'y')), std::string(80, 'y')) << "80 characters fit whole";
+}
+
 TEST(CoreHemisphere, ReadsSideFromAtlasLabelNames) {
   EXPECT_EQ(hemisphere_from_label_name("Hippocampus_L"), Hemisphere::left);
   EXPECT_EQ(hemisphere_from_label_name("Cerebral_peduncle_R"), Hemisphere::right);

@@ -101,6 +101,46 @@ TEST(FindingsJson, CoordinatesMustBeFiniteAndPlausible) {
   EXPECT_TRUE(has(problems, "/findings/1/endpoints/1/coordinate/space"));
 }
 
+TEST(FindingsJson, AStudyIdOf300000CharactersIsRefusedNotACrash) {
+  // std::regex_match recursed once a character: an id this long overflowed the stack.
+  json doc = minimal();
+  const std::string id(300000, 'a');
+  doc["studies"][0]["id"] = id;
+  for (auto& f : doc["findings"]) f["study"] = id;
+  const auto problems = problems_of(doc);
+  EXPECT_TRUE(has(problems, "/studies/0/id: is 300000 characters long; at most 200 are allowed"))
+      << problems.front();
+  EXPECT_TRUE(has(problems, "/findings/0/study: is 300000 characters long"));
+  for (const auto& p : problems) EXPECT_LT(p.size(), 200u) << "the id is not echoed whole";
+  doc["studies"][0]["id"] = std::string(kMaxIdLength, 'a') + "/";
+  EXPECT_TRUE(has(problems_of(doc), "/studies/0/id: is 201 characters long"));
+  doc["studies"][0]["id"] = std::string(kMaxIdLength - 1, 'a') + "/";
+  EXPECT_TRUE(has(problems_of(doc), "/studies/0/id: may hold only letters, digits"));
+}
+
+TEST(FindingsJson, NamesAndTextsHaveLengthLimitsCountedInCharacters) {
+  json doc = minimal();
+  // 1000 Chinese characters are 3000 bytes and still a valid region name.
+  std::string region;
+  for (std::size_t n = 0; n < kMaxNameLength; ++n) region += "海";
+  doc["findings"][0]["location"]["region"] = region;
+  doc["findings"][0]["notes"] = std::string(kMaxTextLength, 'n');
+  doc["findings"][0]["imported"] = {{"label", std::string(kMaxTextLength, 'v')}};
+  EXPECT_TRUE(problems_of(doc).empty()) << problems_of(doc).front();
+
+  doc["findings"][0]["location"]["region"] = region + "马";
+  doc["findings"][0]["notes"] = std::string(kMaxTextLength + 1, 'n');
+  doc["findings"][0]["measure"] = std::string(kMaxNameLength + 1, 'm');
+  doc["findings"][0]["imported"] = {{std::string(kMaxNameLength + 1, 'k'), "v"}};
+  doc["studies"][0]["timepoints"] = {std::string(kMaxNameLength + 1, 't')};
+  const auto problems = problems_of(doc);
+  EXPECT_TRUE(has(problems, "/findings/0/location/region: is 1001 characters long; at most 1000"));
+  EXPECT_TRUE(has(problems, "/findings/0/notes: is 100001 characters long; at most 100000"));
+  EXPECT_TRUE(has(problems, "/findings/0/measure: is 1001 characters long"));
+  EXPECT_TRUE(has(problems, "/findings/0/imported/kkkk"));
+  EXPECT_TRUE(has(problems, "/studies/0/timepoints/0: is 1001 characters long"));
+}
+
 TEST(FindingsJson, NeverThrowsOnMangledDocuments) {
   // Replace random parts of a valid document with values of the wrong kind; the parser must
   // report problems, never throw or crash.

@@ -302,15 +302,15 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
     if (c.is_object(st, here)) {
       c.only_keys(st, {"t", "z", "F", "r", "p"}, here);
       Statistic s;
-      s.t = c.number(st, "t", here, -1e6, 1e6);
-      s.z = c.number(st, "z", here, -1e6, 1e6);
+      s.t = c.number(st, "t", here, -kMaxStatisticMagnitude, kMaxStatisticMagnitude);
+      s.z = c.number(st, "z", here, -kMaxStatisticMagnitude, kMaxStatisticMagnitude);
       s.f = c.number(st, "F", here, 0, 1e9);
       s.r = c.number(st, "r", here, -1, 1);
       s.p = c.number(st, "p", here, 0, 1);
       f.statistic = s;
     }
   }
-  f.value = c.number(v, "value", at, -1e12, 1e12);
+  f.value = c.number(v, "value", at, -kMaxValueMagnitude, kMaxValueMagnitude);
   f.network = c.string(v, "network", at, false, kMaxNameLength);
   if (v.contains("associations")) {
     const auto& list = v["associations"];

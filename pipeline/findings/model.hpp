@@ -38,6 +38,10 @@ constexpr std::size_t kMaxNameLength = 1000;
 /// Every other string: titles, citations, contrasts, notes, source anchors, imported values.
 constexpr std::size_t kMaxTextLength = 100000;
 
+/// The largest magnitude of a finding's `value`, and of a statistic's t and z.
+constexpr double kMaxValueMagnitude = 1e12;
+constexpr double kMaxStatisticMagnitude = 1e6;
+
 /// Measures foci knows by name; the vocabulary is open, these are the spellings to prefer.
 const std::vector<std::string>& known_measures();
 

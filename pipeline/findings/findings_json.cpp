@@ -541,4 +541,57 @@ json to_json(const FindingsFile& file) {
   return j;
 }
 
+namespace {
+
+[[noreturn]] void invalid_output(const std::vector<FindingsProblem>& problems) {
+  throw Error(ExitCode::internal, "the findings written do not validate: " +
+                                      problems.front().pointer + ": " + problems.front().message);
+}
+
+}  // namespace
+
+FindingsJsonWriter::FindingsJsonWriter(std::ostream& out) : out_(out) {
+  out_ << "{\n  \"findings\": [";
+}
+
+void FindingsJsonWriter::add(const Finding& finding) {
+  const std::string at = "/findings/" + std::to_string(count_);
+  const json j = to_json(finding);
+  std::vector<FindingsProblem> problems;
+  Checker c(problems);
+  parse_finding(c, j, at);
+  if (!problems.empty()) invalid_output(problems);
+  studies_used_.insert(finding.study);
+  // The finding as dump(2) writes it two levels down: every line indented four more spaces.
+  // Strings hold no raw line breaks (JSON escapes them), so every '\n' starts a line.
+  const std::string text = j.dump(2);
+  std::string indented = count_ == 0 ? "\n    " : ",\n    ";
+  indented.reserve(text.size() + text.size() / 8);
+  for (const char ch : text) {
+    indented += ch;
+    if (ch == '\n') indented += "    ";
+  }
+  out_ << indented;
+  ++count_;
+}
+
+void FindingsJsonWriter::finish(const FindingsFile& file) {
+  FindingsFile rest;
+  rest.title = file.title;
+  rest.source = file.source;
+  rest.language = file.language;
+  rest.studies = file.studies;
+  rest.notes = file.notes;
+  json document = to_json(rest);
+  const auto parsed = parse_findings(document);
+  if (!parsed.problems.empty()) invalid_output(parsed.problems);
+  for (const auto& study : studies_used_) {
+    if (!file.find_study(study)) {
+      invalid_output({{"/studies", "no study has id \"" + excerpt(study) + "\""}});
+    }
+  }
+  document.erase("findings");
+  out_ << (count_ == 0 ? "]," : "\n  ],") << document.dump(2).substr(1) << "\n";
+}
+
 }  // namespace foci

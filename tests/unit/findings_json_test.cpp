@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <random>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "findings/findings_json.hpp"
@@ -139,6 +140,44 @@ TEST(FindingsJson, NamesAndTextsHaveLengthLimitsCountedInCharacters) {
   EXPECT_TRUE(has(problems, "/findings/0/measure: is 1001 characters long"));
   EXPECT_TRUE(has(problems, "/findings/0/imported/kkkk"));
   EXPECT_TRUE(has(problems, "/studies/0/timepoints/0: is 1001 characters long"));
+}
+
+TEST(FindingsJson, TheWriterWritesTheBytesOfToJsonOneFindingAtATime) {
+  // foci import writes findings as they are read; the file must be what it was when the
+  // whole document was built and dumped.
+  json documents[] = {minimal(), minimal(), minimal()};
+  documents[1]["language"] = "zh";
+  documents[1]["notes"] = "n\t\"quoted\"\nline";
+  documents[2]["findings"] = json::array();
+  for (const auto& doc : documents) {
+    const auto parsed = parse_findings(doc);
+    ASSERT_TRUE(parsed.problems.empty()) << parsed.problems.front().message;
+    std::ostringstream out;
+    FindingsJsonWriter writer(out);
+    for (const auto& f : parsed.file.findings) writer.add(f);
+    writer.finish(parsed.file);
+    EXPECT_EQ(out.str(), to_json(parsed.file).dump(2) + "\n");
+    EXPECT_EQ(writer.count(), parsed.file.findings.size());
+  }
+}
+
+TEST(FindingsJson, TheWriterRefusesWhatDoesNotValidateAsABug) {
+  const auto file = parse_findings(minimal()).file;
+  std::ostringstream out;
+  FindingsJsonWriter writer(out);
+  Finding bad = file.findings.front();
+  bad.source_anchor.clear();
+  try {
+    writer.add(bad);
+    FAIL() << "a finding without a source anchor was written";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::internal);
+    EXPECT_NE(std::string(e.what()).find("/findings/0/source_anchor"), std::string::npos);
+  }
+  writer.add(file.findings.front());
+  FindingsFile no_studies = file;
+  no_studies.studies.clear();
+  EXPECT_THROW(writer.finish(no_studies), Error) << "a finding's study must exist";
 }
 
 TEST(FindingsJson, NeverThrowsOnMangledDocuments) {

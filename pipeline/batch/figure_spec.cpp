@@ -51,8 +51,8 @@ std::string option_text(const std::string& key, const json& value, const std::st
     std::vector<std::string> words;
     for (std::size_t n = 0; n < value.size(); ++n) {
       if (!value[n].is_string() || !parse_view(value[n].get<std::string>())) {
-        entry_fail(at + "/" + std::to_string(n),
-                   "expected one of " + join(view_names(), ", ") + "; got " + value[n].dump());
+        entry_fail(at + "/" + std::to_string(n), "expected one of " + join(view_names(), ", ") +
+                                                     "; got " + excerpt(value[n].dump()));
       }
       words.push_back(value[n].get<std::string>());
     }
@@ -111,21 +111,22 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {
+        const std::string at_key = here + "/filter/" + excerpt(key);
         std::vector<std::string> values;
         if (value.is_string()) {
           values.push_back(value.get<std::string>());
         } else if (value.is_array()) {
           for (const auto& v : value) {
-            if (!v.is_string()) entry_fail(here + "/filter/" + key, "expected strings");
+            if (!v.is_string()) entry_fail(at_key, "expected strings");
             values.push_back(v.get<std::string>());
           }
         } else {
-          entry_fail(here + "/filter/" + key, "expected a string or a list of strings");
+          entry_fail(at_key, "expected a string or a list of strings");
         }
         try {
           add_filter_conditions(panel.filter, key + "=" + join(values, "|"));
         } catch (const Error& e) {
-          entry_fail(here + "/filter/" + key, e.lines().back());
+          entry_fail(at_key, e.lines().back());
         }
       }
     }
@@ -175,8 +176,11 @@ SpecFile read_spec_file(const std::string& path) {
     try {
       figure = figure_of(entry, at);
     } catch (const EntryError& e) {
+      // The name the failure is listed under. A name that is refused may be anything (30,000
+      // characters, control characters): it is quoted short and escaped, and no file is
+      // written for a failed figure.
       figure.name = entry.is_object() && entry.contains("name") && entry["name"].is_string()
-                        ? entry["name"].get<std::string>()
+                        ? excerpt(entry["name"].get_ref<const std::string&>())
                         : "figure-" + std::to_string(n + 1);
       figure.error = path + ": " + e.message;
     }

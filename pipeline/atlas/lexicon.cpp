@@ -212,8 +212,8 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
   const auto fail = [&](const std::string& pointer, const std::string& message) {
     throw input_error(path + ": " + pointer + ": " + message);
   };
-  if (!doc.is_object() || doc.value("foci_lexicon", 0) != 1 || !doc.contains("regions") ||
-      !doc["regions"].is_array()) {
+  if (!doc.is_object() || !doc.contains("foci_lexicon") || doc["foci_lexicon"] != 1 ||
+      !doc.contains("regions") || !doc["regions"].is_array()) {
     fail("", "expected {\"foci_lexicon\": 1, \"regions\": [...]}");
   }
   RegionLexicon lexicon;

@@ -104,6 +104,9 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     if (!p.is_object()) entry_fail(here, "expected an object");
     only_keys(p, {"title", "filter", "views"}, here);
     PanelRequest panel;
+    if (p.contains("title") && !p["title"].is_string()) {
+      entry_fail(here + "/title", "expected a string");
+    }
     panel.title = p.value("title", std::string());
     panel.views = p.contains("views")
                       ? parse_view_list(option_text("views", p["views"], here + "/views"))
@@ -147,7 +150,9 @@ SpecFile read_spec_file(const std::string& path) {
           find_unknown_key(doc, {"foci_figures", "findings", "atlases", "figures", "notes"}, "")) {
     fail(unknown->pointer, unknown->message);
   }
-  if (doc.value("foci_figures", 0) != 1) fail("/foci_figures", "required: the format version, 1");
+  if (!doc.contains("foci_figures") || doc["foci_figures"] != 1) {
+    fail("/foci_figures", "required: the format version, 1");
+  }
   SpecFile spec;
   spec.path = path;
   const fs::path folder = fs::path(path).parent_path();

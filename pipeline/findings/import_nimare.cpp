@@ -73,6 +73,7 @@ FindingsFile import_nimare(const std::string& path, const FindingSink& sink) {
       }
       within_limit(contrast_key, kMaxTextLength, here, "the contrast name");
       const auto& coords = contrast["coords"];
+      if (!coords.is_object()) throw input_error(here + "/coords: expected an object");
       const auto space = nimare_space(coords.value("space", json()));
       if (!space) {
         throw input_error(here + "/coords/space: expected MNI or TAL, got " +

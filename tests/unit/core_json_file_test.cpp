@@ -131,6 +131,33 @@ TEST(CoreJsonFile, ReadsWhatJsonParseReads) {
   EXPECT_EQ(read_json_file(dir.path("scalar.json")), 42);
 }
 
+TEST(CoreJsonFile, AValueOfTheWrongTypeIsAnInputErrorInEveryKindOfFile) {
+  // nlohmann's value() and get() throw type_error on a string where a number was expected:
+  // main() reported that as an internal error, with no file named.
+  TempDir dir;
+  write_text(dir.path("manifest.json"),
+             R"({"name": "m", "kind": 5, "title": "t", "space": "s", "volume": "v.nii",
+                 "citation": "c", "licence": "l"})");
+  EXPECT_EQ(failure_of([&] { read_atlas_manifest(dir.path("manifest.json")); }),
+            dir.path("manifest.json") + ": /kind: expected a string");
+  write_text(dir.path("spec.json"), R"({"foci_figures": "1", "findings": ["f.json"]})");
+  EXPECT_EQ(failure_of([&] { read_spec_file(dir.path("spec.json")); }),
+            dir.path("spec.json") + ": /foci_figures: required: the format version, 1");
+  write_text(dir.path("panel.json"), R"({"foci_figures": 1, "findings": ["f.json"], "figures": [
+               {"name": "a", "panels": [{"title": 5}]}]})");
+  const SpecFile spec = read_spec_file(dir.path("panel.json"));
+  ASSERT_EQ(spec.figures.size(), 1u);
+  ASSERT_TRUE(spec.figures[0].error.has_value());
+  EXPECT_NE(spec.figures[0].error->find("/figures/0/panels/0/title: expected a string"),
+            std::string::npos)
+      << *spec.figures[0].error;
+  write_text(dir.path("regions.json"), R"({"foci_lexicon": "1", "regions": []})");
+  EXPECT_NE(failure_of([&] {
+              RegionLexicon::load(dir.path("regions.json"));
+            }).find("expected {\"foci_lexicon\": 1"),
+            std::string::npos);
+}
+
 TEST(CoreJsonFile, AMissingFileIsNamed) {
   EXPECT_EQ(failure_of([] { read_json_file("/no/such/file.json"); }),
             "cannot read '/no/such/file.json': no such file");

@@ -465,6 +465,18 @@ TEST(FindingsImporters, CoordinatesBeyond1000MmAreInputErrorsInEveryFormat) {
             std::string::npos);
 }
 
+TEST(FindingsImporters, NimareValuesOfTheWrongTypeAreInputErrors) {
+  testing::TempDir dir;
+  testing::write_text(dir.path("n.json"), R"({"s": {"contrasts": {"c": {"coords": [1, 2]}}}})");
+  EXPECT_NE(error_of([&] {
+              import_nimare(dir.path("n.json"));
+            }).find(dir.path("n.json") + ": /s/contrasts/c/coords: expected an object"),
+            std::string::npos);
+  testing::write_text(dir.path("y.json"), R"({"s": {"year": 20, "contrasts": {}}})");
+  EXPECT_NE(error_of([&] { import_nimare(dir.path("y.json")); }).find("/s/year: expected a year"),
+            std::string::npos);
+}
+
 TEST(FindingsImporters, TextThatIsNotUtf8IsAnInputErrorNamingTheLine) {
   // JSON needs UTF-8: such text used to fail when the output was written, as an internal error.
   testing::TempDir dir;

@@ -3,7 +3,8 @@
 // An optional `space` column says MNI or Talairach per row (empty: the table's default).
 // Other columns are kept as text, in order, so a command can echo them beside its answer.
 // Lines starting with '#' and blank lines are skipped; so is a leading UTF-8 byte-order mark
-// (Excel writes one), while a UTF-16 file is refused.
+// (Excel writes one), while a UTF-16 file, or text that is not UTF-8, is refused. The file
+// may be gzip-compressed (core/text_file.hpp).
 //
 // The header line sets the delimiter: a tab if it has one; else a comma if the file name ends
 // in .csv or the header has a comma; else runs of spaces. Comma-separated rows are read as

@@ -4,6 +4,7 @@
 // pixdim alone. ITK 5.2 prefers the qform, and several Debian atlases carry broken qforms;
 // see nifti_io.cpp for why ITK's reader is not used.
 #include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,20 @@ struct NiftiOrientation {
   std::array<int, 3> size{0, 0, 0};
 };
 
-/// Reads only the header. Throws Error (input) naming the file when it is not a readable
-/// NIfTI-1 image with three spatial dimensions.
+/// The most voxels foci reads from one image: 512^3 (134,217,728), half a gigabyte of int32
+/// labels. Atlases are far smaller (a 1 mm MNI grid is 182 x 218 x 182, 7.2 million); a
+/// header claiming more is refused before anything is allocated for it.
+constexpr std::size_t kMaxVoxels = std::size_t{512} * 512 * 512;
+
+/// Reads only the header. Throws Error (input) naming the file and what is wrong when it is
+/// not a single-file NIfTI-1 image (.nii or .nii.gz) with three spatial dimensions of at
+/// least 1 voxel and at most kMaxVoxels in all, when an uncompressed file is shorter than its
+/// header's voxels, or when the form that orients it (see above) holds NaN or infinity.
 NiftiOrientation read_nifti_orientation(const std::string& path);
 
 /// Reads a label image: integer voxel values (any integer datatype; floats must hold whole
-/// numbers) and the orientation above. Throws Error (input) naming the file.
+/// numbers) and the orientation above. Throws Error (input) naming the file, also when the
+/// (compressed) data ends before the header's voxels do.
 LabelVolume read_label_volume(const std::string& path);
 
 /// Writes a label volume as NIfTI-1 (.nii or .nii.gz) with sform and qform both set to its

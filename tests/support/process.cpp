@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <malloc.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +84,27 @@ std::string shell_quote(const std::string& text) {
   std::string quoted = "'";
   for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
+}
+
+MeasuredResult run_shell_measured(const std::string& command, const std::string& scratch) {
+  const std::string out = scratch + "/stdout", err = scratch + "/stderr";
+  const std::string line = command + " >'" + out + "' 2>'" + err + "'";
+  // A forked child starts with the resident size of this process, and the kernel counts it
+  // in the child's peak: memory this process has freed is given back first.
+  malloc_trim(0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  MeasuredResult measured;
+  if (pid < 0) return measured;
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid) return measured;
+  measured.result = {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  measured.peak_rss_kib = usage.ru_maxrss;
+  return measured;
 }
 
 std::vector<std::map<std::string, std::string>> read_tsv(const std::string& text) {

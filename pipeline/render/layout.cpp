@@ -10,17 +10,15 @@ namespace {
 // colour bar (its numbers sit under the bar).
 constexpr double kTitleUnits = 2.6, kHeaderUnits = 2.2, kFooterUnits = 2.0,
                  kColourBarFooterUnits = 3.6;
-// A view is about this much wider than high (a brain seen from the side).
-constexpr double kViewAspect = 1.25;
 
 }  // namespace
 
-int best_columns(int n, double w, double h) {
+int best_columns(int n, double w, double h, double view_aspect) {
   int best = 1;
   double best_size = 0;
   for (int cols = 1; cols <= n; ++cols) {
     const int rows = (n + cols - 1) / cols;
-    const double size = std::min(w / cols / kViewAspect, h / rows);
+    const double size = std::min(w / cols / view_aspect, h / rows);
     if (size > best_size + 1e-9) {
       best_size = size;
       best = cols;

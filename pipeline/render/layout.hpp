@@ -34,9 +34,9 @@ struct FigureLayout {
 /// and each panel's views in the grid that makes them largest (a short last row centred).
 FigureLayout lay_out_figure(const Figure& figure);
 
-/// Columns for n views in a w x h area so each view is as large as possible; a view is about
-/// 1.25 times as wide as it is high.
-int best_columns(int n, double w, double h);
+/// Columns for n views in a w x h area so each view is as large as possible; a view is
+/// `view_aspect` times as wide as it is high (a brain seen from the side: about 1.25).
+int best_columns(int n, double w, double h, double view_aspect = 1.25);
 
 /// Whether a panel has a footer (a colour legend, a size legend, a note or a colour bar).
 bool has_footer(const Panel& panel);

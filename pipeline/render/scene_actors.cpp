@@ -68,11 +68,8 @@ Hemisphere left_of_image(View view) {
   return view == View::anterior ? Hemisphere::right : Hemisphere::left;
 }
 
-vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
-                                   bool bold, double x, double y, int justification, int vertical) {
-  auto actor = vtkSmartPointer<vtkTextActor>::New();
-  actor->SetInput(content.c_str());
-  auto* p = actor->GetTextProperty();
+void set_text_style(vtkTextProperty* p, const std::string& content, double size_px, Rgb colour,
+                    bool bold) {
   p->SetFontFamilyToArial();
   // VTK's own fonts have no Chinese: text that is not plain ASCII (region names as papers
   // write them, titles in Chinese) is drawn with a CJK font when the system has one.
@@ -85,6 +82,14 @@ vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, R
   p->SetFontSize(static_cast<int>(std::lround(size_px)));
   p->SetColor(colour.r, colour.g, colour.b);
   p->SetBold(bold);
+}
+
+vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
+                                   bool bold, double x, double y, int justification, int vertical) {
+  auto actor = vtkSmartPointer<vtkTextActor>::New();
+  actor->SetInput(content.c_str());
+  auto* p = actor->GetTextProperty();
+  set_text_style(p, content, size_px, colour, bold);
   p->SetJustification(justification);     // 0 left, 1 centre, 2 right
   p->SetVerticalJustification(vertical);  // 0 bottom, 1 centre, 2 top
   actor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();

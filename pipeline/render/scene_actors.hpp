@@ -26,6 +26,10 @@ Hemisphere left_of_image(View view);
 /// Whether something at x (mm) belongs in a view of `view_side`.
 bool on_view_side(std::optional<Hemisphere> view_side, double x);
 
+/// Font (Arial, or a CJK font for text that is not ASCII), size in pixels at 72 dpi, colour
+/// and weight of figure text.
+void set_text_style(vtkTextProperty* property, const std::string& content, double size_px,
+                    Rgb colour, bool bold);
 vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
                                    bool bold, double x, double y, int justification,
                                    int vertical = 0);

@@ -2,8 +2,8 @@
 
 #include <vtkImageData.h>
 #include <vtkNew.h>
-#include <vtkTrivialProducer.h>
 #include <vtkPNGWriter.h>
+#include <vtkTrivialProducer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkWindowToImageFilter.h>
 #include <zlib.h>

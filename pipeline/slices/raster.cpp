@@ -29,7 +29,8 @@ void RgbImage::blend(int x, int y, PixelColour colour, double coverage) {
   const int a = static_cast<int>(std::lround(colour.a * std::min(coverage, 1.0)));
   std::uint8_t* p = &rgb[3 * (static_cast<std::size_t>(y) * width + x)];
   const std::uint8_t c[3] = {colour.r, colour.g, colour.b};
-  for (int k = 0; k < 3; ++k) p[k] = static_cast<std::uint8_t>((c[k] * a + p[k] * (255 - a) + 127) / 255);
+  for (int k = 0; k < 3; ++k)
+    p[k] = static_cast<std::uint8_t>((c[k] * a + p[k] * (255 - a) + 127) / 255);
 }
 
 void fill_box(RgbImage& image, double x0, double y0, double x1, double y1, PixelColour colour) {
@@ -42,8 +43,8 @@ void fill_box(RgbImage& image, double x0, double y0, double x1, double y1, Pixel
   }
 }
 
-void draw_disk(RgbImage& image, double cx, double cy, double radius, PixelColour fill, PixelColour edge,
-               double outline) {
+void draw_disk(RgbImage& image, double cx, double cy, double radius, PixelColour fill,
+               PixelColour edge, double outline) {
   const double outer = radius + outline;
   for (int y = static_cast<int>(std::floor(cy - outer - 1)); y <= cy + outer + 1; ++y) {
     for (int x = static_cast<int>(std::floor(cx - outer - 1)); x <= cx + outer + 1; ++x) {

@@ -35,8 +35,8 @@ struct RgbImage {
 /// Fills the pixels whose centres lie in [x0, x1) x [y0, y1) (pixels, top-left origin).
 void fill_box(RgbImage& image, double x0, double y0, double x1, double y1, PixelColour colour);
 /// A disk centred at (x, y) pixels, edges anti-aliased; `outline` px of `edge` colour around.
-void draw_disk(RgbImage& image, double x, double y, double radius, PixelColour fill, PixelColour edge,
-               double outline);
+void draw_disk(RgbImage& image, double x, double y, double radius, PixelColour fill,
+               PixelColour edge, double outline);
 /// A straight line `width` px wide, ends square, edges anti-aliased.
 void draw_line(RgbImage& image, double x0, double y0, double x1, double y1, double width,
                PixelColour colour);

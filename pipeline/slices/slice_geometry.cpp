@@ -123,8 +123,8 @@ double parse_mm(const std::string& word, const std::string& what, const std::str
     used = 0;
   }
   if (w.empty() || used != w.size() || !std::isfinite(value) || std::abs(value) > 1000) {
-    throw usage_error("'" + whole + "': " + what + " must be a number of mm from -1000 to 1000, got '" +
-                      w + "'");
+    throw usage_error("'" + whole + "': " + what +
+                      " must be a number of mm from -1000 to 1000, got '" + w + "'");
   }
   return value;
 }

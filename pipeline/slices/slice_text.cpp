@@ -37,8 +37,8 @@ std::array<int, 2> text_extent(const std::string& text, const TextStyle& style) 
   return {bbox[1] - bbox[0] + 1, bbox[3] - bbox[2] + 1};
 }
 
-void draw_text(RgbImage& image, const std::string& text, double x, double y,
-               const TextStyle& style, Align horizontal, Align vertical) {
+void draw_text(RgbImage& image, const std::string& text, double x, double y, const TextStyle& style,
+               Align horizontal, Align vertical) {
   if (text.empty()) return;
   vtkNew<vtkTextProperty> property;
   style_property(property, text, style);

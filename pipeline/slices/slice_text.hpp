@@ -20,9 +20,8 @@ std::array<int, 2> text_extent(const std::string& text, const TextStyle& style);
 
 /// Draws `text` with its box anchored at (x, y) (top-left origin): `horizontal` start puts
 /// its left edge at x, `vertical` start its top edge at y.
-void draw_text(RgbImage& image, const std::string& text, double x, double y,
-               const TextStyle& style, Align horizontal = Align::start,
-               Align vertical = Align::start);
+void draw_text(RgbImage& image, const std::string& text, double x, double y, const TextStyle& style,
+               Align horizontal = Align::start, Align vertical = Align::start);
 
 /// The image as PNG bytes with `dpi` recorded.
 std::string image_png(const RgbImage& image, int dpi);

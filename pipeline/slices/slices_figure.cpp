@@ -1,8 +1,8 @@
 #include "slices/slices_figure.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -61,10 +61,9 @@ bool has_label_legends(const SlicesFigure& f) {
 
 std::vector<std::string> footer_lines(const SlicesFigure& f) {
   std::vector<std::string> lines = f.notes;
-  if (f.radiological && f.mode != SlicesMode::mosaic) {
-    lines.push_back("Radiological convention: the left hemisphere is on the right.");
-  }
-  if (f.radiological && f.mode == SlicesMode::mosaic && f.mosaic.axis != SliceAxis::sagittal) {
+  // Only views that show both hemispheres flip; a mosaic of sagittal slices has none.
+  const bool flipped_views = f.mode != SlicesMode::mosaic || f.mosaic.axis != SliceAxis::sagittal;
+  if (f.radiological && flipped_views) {
     lines.push_back("Radiological convention: the left hemisphere is on the right.");
   }
   return lines;
@@ -89,7 +88,8 @@ WorldBox nonzero_box(const LabelVolume& volume, std::int32_t floor, double margi
     }
   }
   if (lo.x > hi.x) return {{-90, -126, -72}, {90, 90, 108}};  // MNI's usual box
-  return {{lo.x - margin, lo.y - margin, lo.z - margin}, {hi.x + margin, hi.y + margin, hi.z + margin}};
+  return {{lo.x - margin, lo.y - margin, lo.z - margin},
+          {hi.x + margin, hi.y + margin, hi.z + margin}};
 }
 
 /// The intensity that shows white: the 99.5th percentile of the non-zero voxels, so a few
@@ -129,7 +129,8 @@ std::string mm_text(double mm) {
   // "-0" reads as a typo: whole millimetres print as integers, and zero without a sign.
   const double rounded = std::round(mm * 10) / 10;
   if (std::abs(rounded) < 0.05) return "0";
-  if (std::abs(rounded - std::round(rounded)) < 1e-9) return fmt::format("{}", std::lround(rounded));
+  if (std::abs(rounded - std::round(rounded)) < 1e-9)
+    return fmt::format("{}", std::lround(rounded));
   return fmt::format("{:.1f}", rounded);
 }
 
@@ -153,7 +154,8 @@ void draw_slice(RgbImage& image, const SlicesFigure& f, const SliceView& view, d
   for (int y = std::max(0, y0); y < std::min(image.height, y1); ++y) {
     for (int x = std::max(0, x0); x < std::min(image.width, x1); ++x) {
       const Vec3 world = view.world_at(x + 0.5, y + 0.5);
-      const double grey = f.anatomy ? std::clamp(intensity_at(*f.anatomy, world) / white, 0.0, 1.0) : 0;
+      const double grey =
+          f.anatomy ? std::clamp(intensity_at(*f.anatomy, world) / white, 0.0, 1.0) : 0;
       image.set(x, y, to_pixel_colour({grey, grey, grey}));
       for (const auto& overlay : f.overlays) {
         const float v = overlay.value_at(world);
@@ -182,10 +184,16 @@ void draw_slice_marks(RgbImage& image, const SlicesFigure& f, const SliceView& v
     if (d >= n.radius_mm) continue;
     const auto at = view.pixel_of(n.mni);
     draw_disk(image, at[0], at[1], std::max(1.5, std::sqrt(n.radius_mm * n.radius_mm - d * d) * s),
-              to_pixel_colour(n.colour), to_pixel_colour({0.95, 0.95, 0.95}), std::max(0.75, unit / 16));
+              to_pixel_colour(n.colour), to_pixel_colour({0.95, 0.95, 0.95}),
+              std::max(0.75, unit / 16));
   }
-  draw_text(image, axis_letter(view.axis) + " = " + mm_text(view.position), view.box.x + pad,
-            view.box.y + view.box.height - pad, label, Align::start, Align::end);
+  // On a dark backing: the label may fall on bright scalp or neck.
+  const std::string position = axis_letter(view.axis) + " = " + mm_text(view.position);
+  const auto size = text_extent(position, label);
+  const double bottom = view.box.y + view.box.height - pad;
+  fill_box(image, view.box.x + pad * 0.4, bottom - size[1] - pad * 0.6,
+           view.box.x + pad * 1.6 + size[0], bottom + pad * 0.6, to_pixel_colour(kBlack, 0.6));
+  draw_text(image, position, view.box.x + pad, bottom, label, Align::start, Align::end);
   if (side_marks && !view.left_mark().empty()) {
     draw_text(image, view.left_mark(), view.box.x + pad, view.box.y + pad, mark);
     draw_text(image, view.right_mark(), view.box.x + view.box.width - pad, view.box.y + pad, mark,
@@ -246,7 +254,8 @@ Projection project(const SliceView& view, double step, Sample sample, Reduce red
   for (int r = 0; r < p.rows; ++r) {
     for (int c = 0; c < p.columns; ++c) {
       float acc = 0;
-      for (double d = near; d <= far; d += step) acc = reduce(acc, sample(plane_point(view, c, r, step, d)));
+      for (double d = near; d <= far; d += step)
+        acc = reduce(acc, sample(plane_point(view, c, r, step, d)));
       p.values[static_cast<std::size_t>(r) * p.columns + c] = acc;
     }
   }
@@ -301,8 +310,7 @@ double nearness(const SliceView& view, Vec3 p) {
 void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& view, double unit) {
   const double step = 1.0;
   const Projection thickness = project(
-      view, step,
-      [&](Vec3 w) { return f.brain_mask->label_at(w) != 0 ? 1.0f : 0.0f; },
+      view, step, [&](Vec3 w) { return f.brain_mask->label_at(w) != 0 ? 1.0f : 0.0f; },
       [](float acc, float v) { return acc + v; });
   float deepest = 1;
   for (const float t : thickness.values) deepest = std::max(deepest, t);
@@ -326,8 +334,10 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
   const PixelColour outline = to_pixel_colour(kOutline);
   const int x0 = std::max(0, static_cast<int>(std::ceil(view.box.x - 0.5)));
   const int y0 = std::max(0, static_cast<int>(std::ceil(view.box.y - 0.5)));
-  const int x1 = std::min(image.width, static_cast<int>(std::ceil(view.box.x + view.box.width - 0.5)));
-  const int y1 = std::min(image.height, static_cast<int>(std::ceil(view.box.y + view.box.height - 0.5)));
+  const int x1 =
+      std::min(image.width, static_cast<int>(std::ceil(view.box.x + view.box.width - 0.5)));
+  const int y1 =
+      std::min(image.height, static_cast<int>(std::ceil(view.box.y + view.box.height - 0.5)));
   const auto inside_at = [&](double x, double y) {
     return projection_at(inside, view, view.world_at(x, y));
   };
@@ -351,7 +361,8 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
         // The nearest cell: interpolating a projection would invent values at a cluster's
         // edge (a red rim round a yellow peak) that no voxel holds.
         const auto cell = cell_of(maps[m], view, world);
-        const float v = maps[m].at(static_cast<int>(std::lround(cell[0])), static_cast<int>(std::lround(cell[1])));
+        const float v = maps[m].at(static_cast<int>(std::lround(cell[0])),
+                                   static_cast<int>(std::lround(cell[1])));
         if (v != 0 && !std::isnan(v)) image.blend(x, y, f.overlays[m].colour_of(v));
       }
     }
@@ -381,7 +392,8 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
 std::pair<std::string, TextStyle> fitted(std::string text, TextStyle style, double width) {
   const double smallest = style.size_px * 0.7;
   while (text_extent(text, style)[0] > width && style.size_px > smallest) style.size_px *= 0.92;
-  while (text.size() > 4 && text_extent(text, style)[0] > width) text = text.substr(0, text.size() - 4) + "...";
+  while (text.size() > 4 && text_extent(text, style)[0] > width)
+    text = text.substr(0, text.size() - 4) + "...";
   return {text, style};
 }
 
@@ -394,8 +406,11 @@ void draw_colour_bar(RgbImage& image, const SlicesFigure& f, const SliceOverlay&
   const double top = area.y + unit * 1.8, bottom = area.y + area.height - unit * 0.6;
   if (bottom - top < unit) return;
   const double range = o.maximum - o.minimum;
-  const auto y_of = [&](double v) { return bottom - (v - o.minimum) / (range > 0 ? range : 1) * (bottom - top); };
-  for (int y = static_cast<int>(std::ceil(top - 0.5)); y < static_cast<int>(std::ceil(bottom - 0.5)); ++y) {
+  const auto y_of = [&](double v) {
+    return bottom - (v - o.minimum) / (range > 0 ? range : 1) * (bottom - top);
+  };
+  for (int y = static_cast<int>(std::ceil(top - 0.5));
+       y < static_cast<int>(std::ceil(bottom - 0.5)); ++y) {
     const double v = o.maximum - (y + 0.5 - top) / (bottom - top) * range;
     PixelColour c = o.colour_of(v);
     if (c.a == 0) c = to_pixel_colour(kNoColour);
@@ -415,10 +430,14 @@ void draw_colour_bar(RgbImage& image, const SlicesFigure& f, const SliceOverlay&
   const PixelColour tick = to_pixel_colour(ink(f));
   for (const double v : ticks) {
     const double y = y_of(v);
-    draw_line(image, bar_x + bar_w, y, bar_x + bar_w + unit * 0.35, y, std::max(1.0, unit / 12), tick);
-    if (std::any_of(labelled.begin(), labelled.end(), [&](double l) { return std::abs(l - y) < unit * 0.95; })) continue;
+    draw_line(image, bar_x + bar_w, y, bar_x + bar_w + unit * 0.35, y, std::max(1.0, unit / 12),
+              tick);
+    if (std::any_of(labelled.begin(), labelled.end(),
+                    [&](double l) { return std::abs(l - y) < unit * 0.95; }))
+      continue;
     labelled.push_back(y);
-    draw_text(image, value_text(v), bar_x + bar_w + unit * 0.5, y, numbers, Align::start, Align::centre);
+    draw_text(image, value_text(v), bar_x + bar_w + unit * 0.5, y, numbers, Align::start,
+              Align::centre);
   }
 }
 
@@ -433,7 +452,8 @@ void draw_label_legend(RgbImage& image, const SlicesFigure& f, const SliceOverla
       draw_text(image, fmt::format("and {} more", o.labels.size() - n), area.x, y, names);
       break;
     }
-    fill_box(image, area.x, y, area.x + unit * 0.8, y + unit * 0.8, to_pixel_colour(o.labels[n].colour));
+    fill_box(image, area.x, y, area.x + unit * 0.8, y + unit * 0.8,
+             to_pixel_colour(o.labels[n].colour));
     const auto [text, style] = fitted(o.labels[n].text, names, area.width - unit * 1.2);
     draw_text(image, text, area.x + unit * 1.2, y + unit * 0.4, style, Align::start, Align::centre);
     y += unit * 1.1;
@@ -449,7 +469,8 @@ void draw_footer(RgbImage& image, const SlicesFigure& f, const SlicesLayout& lay
     for (const auto& entry : f.legend) {
       draw_disk(image, x + unit * 0.4, y + unit * 0.5, unit * 0.4, to_pixel_colour(entry.colour),
                 to_pixel_colour({0.15, 0.15, 0.15}), std::max(0.75, unit / 16));
-      draw_text(image, entry.text, x + unit * 1.1, y + unit * 0.5, style, Align::start, Align::centre);
+      draw_text(image, entry.text, x + unit * 1.1, y + unit * 0.5, style, Align::start,
+                Align::centre);
       x += unit * 2 + text_extent(entry.text, style)[0];
     }
     y += unit * kLineUnits;
@@ -469,14 +490,15 @@ std::array<int, 2> default_figure_size(const SlicesFigure& figure) {
   const int rows = static_cast<int>((n + columns - 1) / columns);
   const WorldBox extent = figure_extent(figure);
   const double cell_w = 300, cell_h = cell_w * view_height_mm(figure.mosaic.axis, extent) /
-                                           view_width_mm(figure.mosaic.axis, extent);
+                                      view_width_mm(figure.mosaic.axis, extent);
   // The views, plus room for the colour bar, a title and a line of notes at the unit the
   // result will have (about 1/60 of the image's geometric mean size).
   const double views_w = columns * cell_w, views_h = rows * cell_h;
   const double unit = unit_of(static_cast<int>(views_w), static_cast<int>(views_h));
   const double w = views_w + unit * (2 * kMargin + (figure.overlays.empty() ? 0 : kBarColumnUnits));
   const double h = views_h + unit * (2 * kMargin + kTitleUnits + 2 * kLineUnits);
-  return {std::min(8192, static_cast<int>(std::lround(w))), std::min(8192, static_cast<int>(std::lround(h)))};
+  return {std::min(8192, static_cast<int>(std::lround(w))),
+          std::min(8192, static_cast<int>(std::lround(h)))};
 }
 
 WorldBox figure_extent(const SlicesFigure& figure) {
@@ -486,7 +508,8 @@ WorldBox figure_extent(const SlicesFigure& figure) {
   }
   if (!figure.anatomy) throw Error(ExitCode::internal, "a slice figure needs the template");
   // The head without the empty border of the template's grid.
-  return nonzero_box(*figure.anatomy, static_cast<std::int32_t>(white_level(*figure.anatomy) * 0.05), 2);
+  return nonzero_box(*figure.anatomy,
+                     static_cast<std::int32_t>(white_level(*figure.anatomy) * 0.05), 2);
 }
 
 SlicesLayout lay_out_slices(const SlicesFigure& figure) {
@@ -521,8 +544,10 @@ SlicesLayout lay_out_slices(const SlicesFigure& figure) {
   if (figure.mode == SlicesMode::mosaic) {
     positions = figure.mosaic.positions();
     axes.assign(positions.size(), figure.mosaic.axis);
-    const double aspect = view_width_mm(figure.mosaic.axis, extent) / view_height_mm(figure.mosaic.axis, extent);
-    const int columns = figure.width > 0 ? best_columns(static_cast<int>(positions.size()), area.width, area.height, aspect)
+    const double aspect =
+        view_width_mm(figure.mosaic.axis, extent) / view_height_mm(figure.mosaic.axis, extent);
+    const int columns = figure.width > 0 ? best_columns(static_cast<int>(positions.size()),
+                                                        area.width, area.height, aspect)
                                          : default_mosaic_columns(positions.size());
     boxes = grid_of_views(figure.mosaic.axis, positions.size(), columns, extent, area, u * 0.3);
   } else {
@@ -544,7 +569,8 @@ RgbImage draw_slices(const SlicesFigure& figure) {
   RgbImage image(layout.width, layout.height, paper(figure));
   const double u = layout.unit;
   if (!figure.title.empty()) {
-    const auto [title, style] = fitted(figure.title, {u * 1.4, ink(figure), true}, layout.title.width);
+    const auto [title, style] =
+        fitted(figure.title, {u * 1.4, ink(figure), true}, layout.title.width);
     draw_text(image, title, layout.width / 2.0, layout.title.y, style, Align::centre);
   }
   if (figure.mode == SlicesMode::glass) {
@@ -554,7 +580,8 @@ RgbImage draw_slices(const SlicesFigure& figure) {
       const TextStyle mark{u * 1.05, ink(figure), true};
       if (!left.empty()) {
         draw_text(image, left, view.box.x + u * 0.2, view.box.y + u * 0.2, mark);
-        draw_text(image, right, view.box.x + view.box.width - u * 0.2, view.box.y + u * 0.2, mark, Align::end);
+        draw_text(image, right, view.box.x + view.box.width - u * 0.2, view.box.y + u * 0.2, mark,
+                  Align::end);
       }
     }
   } else {
@@ -571,7 +598,8 @@ RgbImage draw_slices(const SlicesFigure& figure) {
     const std::size_t count = figure.overlays.size();
     const double h = layout.colour_bars.height / static_cast<double>(count);
     for (std::size_t n = 0; n < count; ++n) {
-      const PixelRect area{layout.colour_bars.x, layout.colour_bars.y + h * n, layout.colour_bars.width, h - u * 0.5};
+      const PixelRect area{layout.colour_bars.x, layout.colour_bars.y + h * n,
+                           layout.colour_bars.width, h - u * 0.5};
       if (figure.overlays[n].labels.empty()) {
         draw_colour_bar(image, figure, figure.overlays[n], area, u);
       } else {

@@ -38,9 +38,9 @@ struct SlicesFigure {
   int width = 0, height = 0;  ///< pixels; 0 x 0: default_figure_size
   int dpi = 300;              ///< recorded in the PNG
   std::string title;
-  bool radiological = false;  ///< coronal and axial views flipped: left on the right
-  Vec3 cut;                   ///< ortho: the point the three slices go through (mm)
-  MosaicSpec mosaic;          ///< mosaic: which slices
+  bool radiological = false;                ///< coronal and axial views flipped: left on the right
+  Vec3 cut;                                 ///< ortho: the point the three slices go through (mm)
+  MosaicSpec mosaic;                        ///< mosaic: which slices
   const LabelVolume* anatomy = nullptr;     ///< T1 intensities drawn under slices
   const LabelVolume* brain_mask = nullptr;  ///< non-zero inside the brain: glass outlines
   std::vector<SliceOverlay> overlays;       ///< drawn in order, the last on top

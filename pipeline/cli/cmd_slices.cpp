@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "overlay/overlay_map.hpp"
+#include "slices/cut_point.hpp"
 #include "slices/slices_figure.hpp"
 
 namespace foci {
@@ -69,6 +70,9 @@ SliceOverlay slice_overlay(std::shared_ptr<const OverlayMap> map,
   const auto sampling = map->kind == OverlayKind::labels ? OverlayMap::Sampling::nearest
                                                          : OverlayMap::Sampling::trilinear;
   out.value_at = [map, sampling](Vec3 mni) { return map->value_at(mni, sampling); };
+  out.voxel_value_at = [map](Vec3 mni) {
+    return map->value_at(mni, OverlayMap::Sampling::nearest);
+  };
   out.colour_of = [colours](double v) { return pixel_colour(colours->colour_of(v)); };
   out.minimum = colours->bar_minimum;
   out.maximum = colours->bar_maximum;
@@ -136,7 +140,7 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
     load.space_ok = options.space_ok;
     if (sources.size() == 1) load.title = options.overlay_title;
     auto map = std::make_shared<OverlayMap>(load_overlay(source, load));
-    if (!peak) peak = map->peak_mni;
+    if (!peak) peak = peak_cluster_centre(*map);
     apply_threshold(*map, options.threshold, options.cluster_min);
     auto colours = std::make_shared<const OverlayColours>(
         overlay_colours(*map, options.colormap, options.threshold, options.vmax));
@@ -201,8 +205,8 @@ void add_slices_command(CLI::App& app, CommandContext& context) {
       ->check(CLI::IsMember({"ortho", "mosaic", "glass"}))
       ->capture_default_str();
   cmd->add_option("--cut-coords", options->cut_coords,
-                  "ortho: X,Y,Z in MNI mm the slices go through [default: the first map's "
-                  "peak, else 0,0,0]");
+                  "ortho: X,Y,Z in MNI mm the slices go through [default: the middle of the "
+                  "first map's peak cluster, else 0,0,0]");
   cmd->add_option("--mosaic", options->mosaic,
                   std::string("mosaic: AXIS:FROM:TO:STEP in mm, AXIS axial, coronal or sagittal "
                               "[default: ") +

@@ -328,7 +328,9 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
   std::vector<Projection> maps;
   for (const auto& overlay : f.overlays) {
     const double s = std::clamp(overlay.projection_step_mm, 0.5, 1.0);
-    maps.push_back(project(view, s, overlay.value_at, larger_magnitude));
+    maps.push_back(project(view, s,
+                           overlay.voxel_value_at ? overlay.voxel_value_at : overlay.value_at,
+                           larger_magnitude));
   }
   const double line_half = std::max(0.75, unit / 14);
   const PixelColour outline = to_pixel_colour(kOutline);

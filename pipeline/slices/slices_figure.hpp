@@ -23,6 +23,9 @@ struct SliceOverlay {
   /// The map's value at a world point (MNI RAS mm), already resampled as the map asks
   /// (trilinear, nearest for labels); NaN outside its grid.
   std::function<float(Vec3)> value_at;
+  /// The value of the voxel nearest a world point, for glass projections: a projection of
+  /// interpolated values would ring each cluster with values no voxel holds.
+  std::function<float(Vec3)> voxel_value_at;
   /// A value's colour; alpha 0 where nothing shows (below the threshold, NaN).
   std::function<PixelColour(double)> colour_of;
   double minimum = 0, maximum = 1;  ///< the colour bar's range

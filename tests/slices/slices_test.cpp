@@ -12,7 +12,9 @@
 #include "atlas/manifest.hpp"
 #include "atlas/nifti_io.hpp"
 #include "nifti_fixture.hpp"
+#include "overlay/overlay_map.hpp"
 #include "process.hpp"
+#include "slices/cut_point.hpp"
 #include "slices/slices_figure.hpp"
 
 namespace foci {
@@ -247,8 +249,10 @@ TEST_F(Slices, GlassDrawsFindingsInTheColoursOfTheirDirectionOnTheirSide) {
     // increase_colour() and decrease_colour() of the 3D figures.
     const unsigned char* red = image.at(up[0], up[1]);
     const unsigned char* blue = image.at(down[0], down[1]);
-    EXPECT_TRUE(red[0] > 150 && red[2] < 90) << int(red[0]) << "," << int(red[1]) << "," << int(red[2]);
-    EXPECT_TRUE(blue[2] > 120 && blue[0] < 90) << int(blue[0]) << "," << int(blue[1]) << "," << int(blue[2]);
+    EXPECT_TRUE(red[0] > 150 && red[2] < 90)
+        << int(red[0]) << "," << int(red[1]) << "," << int(red[2]);
+    EXPECT_TRUE(blue[2] > 120 && blue[0] < 90)
+        << int(blue[0]) << "," << int(blue[1]) << "," << int(blue[2]);
   }
 }
 
@@ -306,6 +310,28 @@ TEST_F(Slices, BadOptionsAreUsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--cut-coords: '1,2': expected X,Y,Z in mm"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_.path("x.png")));
+}
+
+TEST(CutPoint, APlateauPeakGivesTheMiddleOfItsClusterNotItsEdge) {
+  // The LAS 2 mm map as the loader gives it: the peak (ties: lowest index) is an edge voxel
+  // of one of the balls.
+  OverlayMap map;
+  map.size = {91, 109, 91};
+  map.voxel_to_mni = las_2mm();
+  map.mni_to_voxel = las_2mm().inverse();
+  map.values.resize(static_cast<std::size_t>(91) * 109 * 91);
+  std::size_t n = 0;
+  for (int k = 0; k < 91; ++k)
+    for (int j = 0; j < 109; ++j)
+      for (int i = 0; i < 91; ++i, ++n)
+        map.values[n] =
+            static_cast<float>(ball_value(las_2mm().apply({double(i), double(j), double(k)})));
+  map.peak_value = -5;
+  map.peak_mni = {40, -20, 42};  // the cool ball's lowest voxel
+  const Vec3 cut = peak_cluster_centre(map);
+  EXPECT_NEAR(cut.x, kCool.x, 1e-9);
+  EXPECT_NEAR(cut.y, kCool.y, 1e-9);
+  EXPECT_NEAR(cut.z, kCool.z, 1e-9);
 }
 
 TEST(SliceGeometry, MosaicSpecGivesItsPositions) {

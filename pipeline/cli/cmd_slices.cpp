@@ -79,7 +79,9 @@ SliceOverlay slice_overlay(std::shared_ptr<const OverlayMap> map,
   out.threshold = colours->threshold;
   for (const auto& label : colours->labels) {
     out.labels.push_back(
-        {{label.colour[0] / 255.0, label.colour[1] / 255.0, label.colour[2] / 255.0}, label.name});
+        {label.value,
+         {label.colour[0] / 255.0, label.colour[1] / 255.0, label.colour[2] / 255.0},
+         label.name});
   }
   const double voxel = std::min({map->voxel_to_mni.column_norm(0), map->voxel_to_mni.column_norm(1),
                                  map->voxel_to_mni.column_norm(2)});

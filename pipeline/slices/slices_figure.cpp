@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -146,7 +147,15 @@ double depth_of(SliceAxis axis, Vec3 p) {
 
 // ---- slices -------------------------------------------------------------------------------
 
-void draw_slice(RgbImage& image, const SlicesFigure& f, const SliceView& view, double white) {
+/// The label values each overlay shows somewhere in the figure (for label maps only).
+using ShownLabels = std::vector<std::set<int>>;
+
+void note_label(ShownLabels& shown, const SlicesFigure& f, std::size_t overlay, float v) {
+  if (!f.overlays[overlay].labels.empty()) shown[overlay].insert(static_cast<int>(std::lround(v)));
+}
+
+void draw_slice(RgbImage& image, const SlicesFigure& f, const SliceView& view, double white,
+                ShownLabels& shown) {
   const int x0 = static_cast<int>(std::ceil(view.box.x - 0.5));
   const int y0 = static_cast<int>(std::ceil(view.box.y - 0.5));
   const int x1 = static_cast<int>(std::ceil(view.box.x + view.box.width - 0.5));
@@ -157,10 +166,13 @@ void draw_slice(RgbImage& image, const SlicesFigure& f, const SliceView& view, d
       const double grey =
           f.anatomy ? std::clamp(intensity_at(*f.anatomy, world) / white, 0.0, 1.0) : 0;
       image.set(x, y, to_pixel_colour({grey, grey, grey}));
-      for (const auto& overlay : f.overlays) {
-        const float v = overlay.value_at(world);
+      for (std::size_t m = 0; m < f.overlays.size(); ++m) {
+        const float v = f.overlays[m].value_at(world);
         if (std::isnan(v)) continue;
-        image.blend(x, y, overlay.colour_of(v));
+        const PixelColour c = f.overlays[m].colour_of(v);
+        if (c.a == 0) continue;
+        image.blend(x, y, c);
+        note_label(shown, f, m, v);
       }
     }
   }
@@ -307,7 +319,8 @@ double nearness(const SliceView& view, Vec3 p) {
   return 0;
 }
 
-void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& view, double unit) {
+void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& view, double unit,
+                     ShownLabels& shown) {
   const double step = 1.0;
   const Projection thickness = project(
       view, step, [&](Vec3 w) { return f.brain_mask->label_at(w) != 0 ? 1.0f : 0.0f; },
@@ -365,7 +378,11 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
         const auto cell = cell_of(maps[m], view, world);
         const float v = maps[m].at(static_cast<int>(std::lround(cell[0])),
                                    static_cast<int>(std::lround(cell[1])));
-        if (v != 0 && !std::isnan(v)) image.blend(x, y, f.overlays[m].colour_of(v));
+        if (v == 0 || std::isnan(v)) continue;
+        const PixelColour c = f.overlays[m].colour_of(v);
+        if (c.a == 0) continue;
+        image.blend(x, y, c);
+        note_label(shown, f, m, v);
       }
     }
   }
@@ -443,20 +460,25 @@ void draw_colour_bar(RgbImage& image, const SlicesFigure& f, const SliceOverlay&
   }
 }
 
+/// The names and colours of the labels the figure shows, in label order.
 void draw_label_legend(RgbImage& image, const SlicesFigure& f, const SliceOverlay& o,
-                       const PixelRect& area, double unit) {
+                       const std::set<int>& shown, const PixelRect& area, double unit) {
   const TextStyle title{unit * 0.85, ink(f), true}, names{unit * 0.8, ink(f), false};
   const auto [name, name_style] = fitted(o.title, title, area.width);
   draw_text(image, name, area.x, area.y, name_style);
+  std::vector<const SliceLabel*> listed;
+  for (const auto& label : o.labels) {
+    if (shown.count(label.value)) listed.push_back(&label);
+  }
   double y = area.y + unit * 1.6;
-  for (std::size_t n = 0; n < o.labels.size(); ++n) {
-    if (y + unit > area.y + area.height) {
-      draw_text(image, fmt::format("and {} more", o.labels.size() - n), area.x, y, names);
+  for (std::size_t n = 0; n < listed.size(); ++n) {
+    if (y + unit * 2.1 > area.y + area.height && n + 1 < listed.size()) {
+      draw_text(image, fmt::format("and {} more", listed.size() - n), area.x, y, names);
       break;
     }
     fill_box(image, area.x, y, area.x + unit * 0.8, y + unit * 0.8,
-             to_pixel_colour(o.labels[n].colour));
-    const auto [text, style] = fitted(o.labels[n].text, names, area.width - unit * 1.2);
+             to_pixel_colour(listed[n]->colour));
+    const auto [text, style] = fitted(listed[n]->name, names, area.width - unit * 1.2);
     draw_text(image, text, area.x + unit * 1.2, y + unit * 0.4, style, Align::start, Align::centre);
     y += unit * 1.1;
   }
@@ -575,9 +597,10 @@ RgbImage draw_slices(const SlicesFigure& figure) {
         fitted(figure.title, {u * 1.4, ink(figure), true}, layout.title.width);
     draw_text(image, title, layout.width / 2.0, layout.title.y, style, Align::centre);
   }
+  ShownLabels shown(figure.overlays.size());
   if (figure.mode == SlicesMode::glass) {
     for (const auto& view : layout.views) {
-      draw_glass_view(image, figure, view, u);
+      draw_glass_view(image, figure, view, u, shown);
       const std::string left = view.left_mark(), right = view.right_mark();
       const TextStyle mark{u * 1.05, ink(figure), true};
       if (!left.empty()) {
@@ -590,7 +613,7 @@ RgbImage draw_slices(const SlicesFigure& figure) {
     const double white = white_level(*figure.anatomy);
     for (std::size_t n = 0; n < layout.views.size(); ++n) {
       const SliceView& view = layout.views[n];
-      draw_slice(image, figure, view, white);
+      draw_slice(image, figure, view, white, shown);
       // Mosaics mark sides on the first slice only: the rest follow it.
       draw_slice_marks(image, figure, view, u, figure.mode == SlicesMode::ortho,
                        figure.mode == SlicesMode::ortho || n == 0);
@@ -605,7 +628,7 @@ RgbImage draw_slices(const SlicesFigure& figure) {
       if (figure.overlays[n].labels.empty()) {
         draw_colour_bar(image, figure, figure.overlays[n], area, u);
       } else {
-        draw_label_legend(image, figure, figure.overlays[n], area, u);
+        draw_label_legend(image, figure, figure.overlays[n], shown[n], area, u);
       }
     }
   }

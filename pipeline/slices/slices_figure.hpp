@@ -4,6 +4,7 @@
 // plot_glass_brain with plot_connectome). The stage draws what it is handed as plain values
 // and reads no file: the command loads the template, the maps and the findings.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@ namespace foci {
 
 enum class SlicesMode { ortho, mosaic, glass };
 std::string to_string(SlicesMode mode);
+
+/// A label of a label map: its value, colour and name.
+struct SliceLabel {
+  int value = 0;
+  Rgb colour;
+  std::string name;
+};
 
 /// One map as a slice figure draws it.
 struct SliceOverlay {
@@ -30,8 +38,9 @@ struct SliceOverlay {
   std::function<PixelColour(double)> colour_of;
   double minimum = 0, maximum = 1;  ///< the colour bar's range
   double threshold = 0;             ///< marked on the colour bar when above 0
-  /// Label maps: a legend of names and colours instead of a colour bar.
-  std::vector<LegendEntry> labels;
+  /// Label maps: a legend of names and colours instead of a colour bar, of the labels the
+  /// figure shows.
+  std::vector<SliceLabel> labels;
   /// World step (mm) of the glass projections: the map's voxel size, at most 1 mm.
   double projection_step_mm = 1;
 };

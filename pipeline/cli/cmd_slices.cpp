@@ -201,7 +201,8 @@ void add_slices_command(CLI::App& app, CommandContext& context) {
                   "they cross a slice)");
   cmd->add_option("--overlay", options->overlays,
                   "A NIfTI map, MAP.nii[.gz] or MAP.nii.gz:INDEX for a volume of a 4-D file; "
-                  "repeat for several, the last on top");
+                  "repeat for several, the last on top")
+      ->allow_extra_args(false);  // one map per --overlay: findings files after it stay files
   cmd->add_option("-o,--out", options->out, "PNG to write")->required();
   cmd->add_option("--mode", options->mode, "ortho, mosaic or glass")
       ->check(CLI::IsMember({"ortho", "mosaic", "glass"}))
@@ -244,6 +245,7 @@ void add_slices_command(CLI::App& app, CommandContext& context) {
   }
   cmd->add_option("--title", options->title, "Title above the figure");
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
+      ->allow_extra_args(false)
       ->delimiter(',')
       ->capture_default_str();
   cmd->add_flag("--space-ok", options->space_ok,

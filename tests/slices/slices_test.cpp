@@ -236,7 +236,9 @@ TEST_F(Slices, GlassDrawsFindingsInTheColoursOfTheirDirectionOnTheirSide) {
       "studies": [{"id": "s", "citation": "s"}], "findings": [)" +
                           finding("a", "increase", "-40") + "," + finding("b", "decrease", "40") +
                           "]}");
-  const ProcessResult r = run(q("f.json") + " --mode glass --size 1200x450 -o " + q("f.png"));
+  // The file after --atlas is a findings file, not a second atlas.
+  const ProcessResult r =
+      run("--atlas aal,jhu-wm " + q("f.json") + " --mode glass --size 1200x450 -o " + q("f.png"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Image image = read_png(dir_.path("f.png"));
   SlicesFigure figure = figure_of(SlicesMode::glass, 1200, 450, false);

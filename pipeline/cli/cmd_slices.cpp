@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -136,6 +137,13 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
   refuse_input_as_output(options.out, inputs);
   check_can_write(options.out, options.force);
 
+  // The template is read while the maps are: decompressing volumes is most of the run.
+  // A glass figure with findings has the brain mask from them already.
+  const bool glass = figure.mode == SlicesMode::glass;
+  std::future<LabelVolume> template_read;
+  if (!glass || options.files.empty()) {
+    template_read = std::async(std::launch::async, read_template, glass ? "ch2bet" : "ch2");
+  }
   std::optional<Vec3> peak;
   for (const auto& source : sources) {
     OverlayLoadOptions load;
@@ -176,14 +184,9 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
     figure.edges = scene.panels.front().edges;
     figure.legend = scene.panels.front().legend;
   }
-  LabelVolume anatomy, mask;
-  if (figure.mode == SlicesMode::glass) {
-    mask = findings ? std::move(findings->brain) : read_template("ch2bet");
-    figure.brain_mask = &mask;
-  } else {
-    anatomy = read_template("ch2");
-    figure.anatomy = &anatomy;
-  }
+  const LabelVolume background =
+      template_read.valid() ? template_read.get() : std::move(findings->brain);
+  (glass ? figure.brain_mask : figure.anatomy) = &background;
   write_slices_figure(figure, options.out, options.force);
 }
 

@@ -70,27 +70,31 @@ std::vector<std::string> footer_lines(const SlicesFigure& f) {
   return lines;
 }
 
-/// Bounds of the voxels of `volume` above `floor`, in world mm, widened by `margin`.
+/// Bounds of the voxels of `volume` above `floor`, in world mm, widened by `margin`: the
+/// corners of their box of voxel indices, so one pass over the volume does without affines.
 WorldBox nonzero_box(const LabelVolume& volume, std::int32_t floor, double margin) {
-  Vec3 lo{1e9, 1e9, 1e9}, hi{-1e9, -1e9, -1e9};
+  std::array<int, 3> lo{volume.size[0], volume.size[1], volume.size[2]}, hi{-1, -1, -1};
   std::size_t n = 0;
   for (int k = 0; k < volume.size[2]; ++k) {
     for (int j = 0; j < volume.size[1]; ++j) {
       for (int i = 0; i < volume.size[0]; ++i, ++n) {
         if (volume.labels[n] <= floor) continue;
-        // The corners of the voxel, so oblique grids are covered too.
-        for (int c = 0; c < 8; ++c) {
-          const Vec3 w = volume.voxel_to_world.apply(
-              {i + ((c & 1) ? 0.5 : -0.5), j + ((c & 2) ? 0.5 : -0.5), k + ((c & 4) ? 0.5 : -0.5)});
-          lo = {std::min(lo.x, w.x), std::min(lo.y, w.y), std::min(lo.z, w.z)};
-          hi = {std::max(hi.x, w.x), std::max(hi.y, w.y), std::max(hi.z, w.z)};
-        }
+        lo = {std::min(lo[0], i), std::min(lo[1], j), std::min(lo[2], k)};
+        hi = {std::max(hi[0], i), std::max(hi[1], j), std::max(hi[2], k)};
       }
     }
   }
-  if (lo.x > hi.x) return {{-90, -126, -72}, {90, 90, 108}};  // MNI's usual box
-  return {{lo.x - margin, lo.y - margin, lo.z - margin},
-          {hi.x + margin, hi.y + margin, hi.z + margin}};
+  if (hi[0] < 0) return {{-90, -126, -72}, {90, 90, 108}};  // MNI's usual box
+  Vec3 min{1e9, 1e9, 1e9}, max{-1e9, -1e9, -1e9};
+  for (int c = 0; c < 8; ++c) {
+    const Vec3 w = volume.voxel_to_world.apply({(c & 1) ? hi[0] + 0.5 : lo[0] - 0.5,
+                                                (c & 2) ? hi[1] + 0.5 : lo[1] - 0.5,
+                                                (c & 4) ? hi[2] + 0.5 : lo[2] - 0.5});
+    min = {std::min(min.x, w.x), std::min(min.y, w.y), std::min(min.z, w.z)};
+    max = {std::max(max.x, w.x), std::max(max.y, w.y), std::max(max.z, w.z)};
+  }
+  return {{min.x - margin, min.y - margin, min.z - margin},
+          {max.x + margin, max.y + margin, max.z + margin}};
 }
 
 /// The intensity that shows white: the 99.5th percentile of the non-zero voxels, so a few

@@ -1,9 +1,6 @@
 // foci render checked for meaning: where things appear, not only that a file exists.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <vtkImageData.h>
-#include <vtkNew.h>
-#include <vtkPNGReader.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,46 +8,19 @@
 #include <sstream>
 
 #include "nifti_fixture.hpp"
+#include "png_image.hpp"
 #include "process.hpp"
 
 namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Image;
 using testing::ProcessResult;
+using testing::read_png;
 using testing::slurp;
 using testing::TempDir;
 using testing::write_text;
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;  ///< rows top to bottom
-  const unsigned char* at(int x, int y) const { return &rgb[3 * (y * width + x)]; }
-};
-
-Image read_png(const std::string& path) {
-  vtkNew<vtkPNGReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  vtkImageData* data = reader->GetOutput();
-  int dims[3];
-  data->GetDimensions(dims);
-  Image image;
-  image.width = dims[0];
-  image.height = dims[1];
-  const int components = data->GetNumberOfScalarComponents();
-  image.rgb.resize(3 * image.width * image.height);
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      // VTK's rows run bottom to top.
-      const auto* p =
-          static_cast<unsigned char*>(data->GetScalarPointer(x, image.height - 1 - y, 0));
-      for (int c = 0; c < 3; ++c)
-        image.rgb[3 * (y * image.width + x) + c] = p[std::min(c, components - 1)];
-    }
-  }
-  return image;
-}
 
 struct Blob {
   std::size_t pixels = 0;

@@ -2,9 +2,6 @@
 // mirror, in maps stored RAS 1 mm and LAS 2 mm on grids other than the template's, appear at
 // the pixels where the figure's own layout puts those coordinates, on the side they belong.
 #include <gtest/gtest.h>
-#include <vtkImageData.h>
-#include <vtkNew.h>
-#include <vtkPNGReader.h>
 
 #include <cmath>
 #include <filesystem>
@@ -13,6 +10,7 @@
 #include "atlas/nifti_io.hpp"
 #include "nifti_fixture.hpp"
 #include "overlay/overlay_map.hpp"
+#include "png_image.hpp"
 #include "process.hpp"
 #include "slices/cut_point.hpp"
 #include "slices/slices_figure.hpp"
@@ -21,7 +19,9 @@ namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Image;
 using testing::ProcessResult;
+using testing::read_png;
 using testing::shell_quote;
 using testing::slurp;
 using testing::TempDir;
@@ -29,31 +29,9 @@ using testing::TempDir;
 const Vec3 kWarm{-40, -20, 50}, kCool{40, -20, 50}, kWeak{0, 40, 10};
 constexpr double kRadius = 8;
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;  ///< rows top to bottom
-  const unsigned char* at(double x, double y) const {
-    return &rgb[3 * (static_cast<int>(y) * width + static_cast<int>(x))];
-  }
-};
-
-Image read_png(const std::string& path) {
-  vtkNew<vtkPNGReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  vtkImageData* data = reader->GetOutput();
-  int dims[3];
-  data->GetDimensions(dims);
-  Image image{dims[0], dims[1], {}};
-  image.rgb.resize(3 * static_cast<std::size_t>(image.width) * image.height);
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      const auto* p =
-          static_cast<unsigned char*>(data->GetScalarPointer(x, image.height - 1 - y, 0));
-      for (int c = 0; c < 3; ++c) image.rgb[3 * (y * image.width + x) + c] = p[c];
-    }
-  }
-  return image;
+/// The pixel under a point given in fractional pixels (layouts place views at fractions).
+const unsigned char* pixel(const Image& image, double x, double y) {
+  return image.at(static_cast<int>(x), static_cast<int>(y));
 }
 
 bool warm(const unsigned char* p) { return p[0] > 180 && p[2] < 100; }
@@ -146,10 +124,10 @@ TEST_F(Slices, OrthoAxialSliceShowsWarmLeftCoolRightForRasAndLasMaps) {
     EXPECT_LT(w[0], middle(axial));
     EXPECT_GT(c[0], middle(axial));
     // A few pixels off the crosshair, which runs through the warm ball's centre.
-    EXPECT_TRUE(warm(image.at(w[0] + 5, w[1] + 5)));
-    EXPECT_TRUE(cool(image.at(c[0] + 5, c[1] + 5)));
+    EXPECT_TRUE(warm(pixel(image, w[0] + 5, w[1] + 5)));
+    EXPECT_TRUE(cool(pixel(image, c[0] + 5, c[1] + 5)));
     // Beside the balls (15 mm away), no colour.
-    EXPECT_FALSE(coloured(image.at(w[0] + 15 * axial.scale(), w[1] + 15 * axial.scale())));
+    EXPECT_FALSE(coloured(pixel(image, w[0] + 15 * axial.scale(), w[1] + 15 * axial.scale())));
   }
 }
 
@@ -170,8 +148,8 @@ TEST_F(Slices, RadiologicalSwapsSidesAndSaysSo) {
     const auto w = view.pixel_of(kWarm), c = view.pixel_of(kCool);
     EXPECT_GT(w[0], middle(view));
     EXPECT_LT(c[0], middle(view));
-    EXPECT_TRUE(warm(image.at(w[0] + 5, w[1] + 5)));
-    EXPECT_TRUE(cool(image.at(c[0] + 5, c[1] + 5)));
+    EXPECT_TRUE(warm(pixel(image, w[0] + 5, w[1] + 5)));
+    EXPECT_TRUE(cool(pixel(image, c[0] + 5, c[1] + 5)));
   }
 }
 
@@ -192,11 +170,11 @@ TEST_F(Slices, MosaicShowsTheBallsOnlyInTheirSlice) {
   ASSERT_DOUBLE_EQ(at50.position, 50);
   const auto w = at50.pixel_of(kWarm), c = at50.pixel_of(kCool);
   EXPECT_LT(w[0], middle(at50));
-  EXPECT_TRUE(warm(image.at(w[0], w[1])));
-  EXPECT_TRUE(cool(image.at(c[0], c[1])));
+  EXPECT_TRUE(warm(pixel(image, w[0], w[1])));
+  EXPECT_TRUE(cool(pixel(image, c[0], c[1])));
   const SliceView& at30 = layout.views[0];  // 20 mm below the balls' centres
   const auto w30 = at30.pixel_of(kWarm);
-  EXPECT_FALSE(coloured(image.at(w30[0], w30[1])));
+  EXPECT_FALSE(coloured(pixel(image, w30[0], w30[1])));
 }
 
 TEST_F(Slices, GlassProjectionsPutTheWarmBallLeftInCoronalAndAxialAndDropWeakValues) {
@@ -210,12 +188,12 @@ TEST_F(Slices, GlassProjectionsPutTheWarmBallLeftInCoronalAndAxialAndDropWeakVal
     const SliceView& view = layout.views[v];
     const auto w = view.pixel_of(kWarm);
     EXPECT_LT(w[0], middle(view)) << to_string(view.axis);
-    EXPECT_TRUE(warm(image.at(w[0], w[1]))) << to_string(view.axis);
+    EXPECT_TRUE(warm(pixel(image, w[0], w[1]))) << to_string(view.axis);
   }
   // The weak ball (2, below the threshold of 3) leaves no colour in any projection.
   for (const auto& view : layout.views) {
     const auto weak = view.pixel_of(kWeak);
-    EXPECT_FALSE(coloured(image.at(weak[0], weak[1]))) << to_string(view.axis);
+    EXPECT_FALSE(coloured(pixel(image, weak[0], weak[1]))) << to_string(view.axis);
   }
 }
 
@@ -249,8 +227,8 @@ TEST_F(Slices, GlassDrawsFindingsInTheColoursOfTheirDirectionOnTheirSide) {
     const auto up = view.pixel_of(kWarm), down = view.pixel_of(kCool);
     EXPECT_LT(up[0], middle(view));
     // increase_colour() and decrease_colour() of the 3D figures.
-    const unsigned char* red = image.at(up[0], up[1]);
-    const unsigned char* blue = image.at(down[0], down[1]);
+    const unsigned char* red = pixel(image, up[0], up[1]);
+    const unsigned char* blue = pixel(image, down[0], down[1]);
     EXPECT_TRUE(red[0] > 150 && red[2] < 90)
         << int(red[0]) << "," << int(red[1]) << "," << int(red[2]);
     EXPECT_TRUE(blue[2] > 120 && blue[0] < 90)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build foci (Release), look up the example
 # coordinates in findings/examples/probe-points.tsv in AAL and Harvard-Oxford, map the
-# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas, and render
-# the figure sets of findings/*/figures.json into output/<dataset>/, listing each file.
+# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas, draw its
+# signed per-measure maps on the brain surface (output/mect-overlays/), and render the figure
+# sets of findings/*/figures.json into output/<dataset>/, listing each file.
 set -euo pipefail
 FOCI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$FOCI_ROOT/pipeline/setup/common.sh"
@@ -26,6 +27,20 @@ done
 "$FOCI_ROOT/build/release/foci" map --force --atlas aal,jhu-wm --out "$FOCI_ROOT/output/mect-map" \
   "$FOCI_ROOT"/findings/mect/{claims,connectivity,functional,structure}.json
 echo "foci: MECT summary in output/mect-map/summary.md" >&2
+
+# The signed per-measure maps foci map wrote (each finding adds its direction, +1 or -1, to
+# the voxels of its regions), each projected onto the brain surface: a brain overlay image
+# per measure, into output/mect-overlays/.
+mkdir -p "$FOCI_ROOT/output/mect-overlays"
+for map in "$FOCI_ROOT"/output/mect-map/maps/*_regions.nii.gz; do
+  measure=$(basename "$map" _regions.nii.gz)
+  figure="$FOCI_ROOT/output/mect-overlays/$measure.png"
+  "$FOCI_ROOT/build/release/foci" render --force --overlay "$map" --threshold 0.5 \
+    --overlay-title "$measure: rises minus falls, per voxel" --style opaque \
+    --views left,dorsal,right,posterior --size 1600x1100 --figure-title "MECT: $measure" \
+    -o "$figure"
+  echo "foci: wrote ${figure#"$FOCI_ROOT"/}" >&2
+done
 
 # The figure sets: the MECT review's Fig. 2 redrawn, its connectivity, efficacy-versus-memory
 # and acute-versus-follow-up figures, and one figure each for the NSSI and oxytocin reviews.

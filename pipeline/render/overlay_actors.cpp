@@ -4,14 +4,10 @@
 #include <vtkFloatArray.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
-#include <vtkMatrix4x4.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPolyDataMapper.h>
-#include <vtkPolyDataNormals.h>
 #include <vtkProperty.h>
-#include <vtkTransform.h>
-#include <vtkTransformPolyDataFilter.h>
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
@@ -19,6 +15,7 @@
 #include <limits>
 
 #include "overlay/projection.hpp"
+#include "render/meshes.hpp"
 #include "render/scene_actors.hpp"
 
 namespace foci::scene_parts {
@@ -31,10 +28,8 @@ std::uint8_t to_byte(double unit) {
 
 Rgb to_rgb(const Rgba8& c) { return {c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}; }
 
-/// The surface where `magnitude(value)` crosses `level` (NaN counts as 0), in MNI mm; null
-/// when there is none. Normals are computed after the affine and turned outwards: a
-/// left-handed (LAS) grid reverses the contour's triangles, which would otherwise face
-/// inwards and stay unlit.
+/// The surface where `magnitude(value)` crosses `level` (NaN counts as 0), in MNI mm with
+/// outward normals; null when there is none.
 template <typename Magnitude>
 vtkSmartPointer<vtkPolyData> isosurface(const OverlayMap& map, Magnitude magnitude, double level) {
   vtkNew<vtkImageData> image;
@@ -53,21 +48,7 @@ vtkSmartPointer<vtkPolyData> isosurface(const OverlayMap& map, Magnitude magnitu
   contour->ComputeScalarsOff();
   contour->Update();
   if (contour->GetOutput()->GetNumberOfPoints() == 0) return nullptr;
-  vtkNew<vtkMatrix4x4> matrix;
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 4; ++c) matrix->SetElement(r, c, map.voxel_to_mni.m[r][c]);
-  vtkNew<vtkTransform> transform;
-  transform->SetMatrix(matrix);
-  vtkNew<vtkTransformPolyDataFilter> to_mni;
-  to_mni->SetInputConnection(contour->GetOutputPort());
-  to_mni->SetTransform(transform);
-  vtkNew<vtkPolyDataNormals> normals;
-  normals->SetInputConnection(to_mni->GetOutputPort());
-  normals->SplittingOff();
-  normals->ConsistencyOn();
-  normals->AutoOrientNormalsOn();
-  normals->Update();
-  return normals->GetOutput();
+  return place_in_world(contour->GetOutputPort(), map.voxel_to_mni);
 }
 
 vtkSmartPointer<vtkActor> blob_actor(vtkPolyData* mesh, Rgb colour) {

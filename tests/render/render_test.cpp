@@ -57,16 +57,13 @@ struct Blob {
   double x = 0, y = 0;  ///< centroid, pixels from the top-left
 };
 
-/// Pixels of the direction colours, strongly red or strongly blue, above the legend (whose
-/// swatches are red and blue too) in the bottom 15% of the image.
-Blob find(const Image& image, bool red) {
+/// The pixels for which `hit(rgb)` holds in the top `percent` of the image, and their centroid.
+template <typename Hit>
+Blob find_pixels(const Image& image, int percent, Hit hit) {
   Blob b;
-  for (int y = 0; y < image.height * 85 / 100; ++y) {
+  for (int y = 0; y < image.height * percent / 100; ++y) {
     for (int x = 0; x < image.width; ++x) {
-      const auto* p = image.at(x, y);
-      const bool hit =
-          red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
-      if (!hit) continue;
+      if (!hit(image.at(x, y))) continue;
       ++b.pixels;
       b.x += x;
       b.y += y;
@@ -74,6 +71,14 @@ Blob find(const Image& image, bool red) {
   }
   if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
   return b;
+}
+
+/// Pixels of the direction colours, strongly red or strongly blue, above the legend (whose
+/// swatches are red and blue too) in the bottom 15% of the image.
+Blob find(const Image& image, bool red) {
+  return find_pixels(image, 85, [red](const unsigned char* p) {
+    return red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
+  });
 }
 
 double non_white_fraction(const Image& image) {
@@ -321,19 +326,10 @@ TEST_F(Render, GoldenOpaqueMedialViewsWithARegion) {
 /// Warm (red to yellow) and cool (blue to cyan) overlay pixels above the footer (the bottom
 /// quarter, where colour bars hold both).
 Blob find_overlay(const Image& image, bool warm) {
-  Blob b;
-  for (int y = 0; y < image.height * 3 / 4; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      const int r = image.at(x, y)[0], g = image.at(x, y)[1], bl = image.at(x, y)[2];
-      const bool hit = warm ? (r > 120 && r > bl + 70 && r >= g) : (bl > 120 && bl > r + 70);
-      if (!hit) continue;
-      ++b.pixels;
-      b.x += x;
-      b.y += y;
-    }
-  }
-  if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
-  return b;
+  return find_pixels(image, 75, [warm](const unsigned char* p) {
+    const int r = p[0], g = p[1], b = p[2];
+    return warm ? (r > 120 && r > b + 70 && r >= g) : (b > 120 && b > r + 70);
+  });
 }
 
 // Parietal, where the cortex faces both up and back: seen from above and from behind.

@@ -124,8 +124,13 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   if (!panel.size_legend.empty()) {
     canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));
   }
-  if (!panel.note.empty()) {
+  const bool bars = panel.colour_bar || !panel.overlay_bars.empty();
+  if (!panel.note.empty() && !bars) {
     canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, layout.width - unit, y, 2, 1));
+  } else if (!panel.note.empty()) {
+    // The colour bars hold the right; the note goes left, under their titles' line.
+    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, x + unit * 0.4,
+                            box.footer.y0 + unit * 0.6, 0, 1));
   }
   int row = 0;
   if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout, row++);

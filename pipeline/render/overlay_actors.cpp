@@ -60,7 +60,8 @@ vtkSmartPointer<vtkActor> blob_actor(vtkPolyData* mesh, Rgb colour) {
 }  // namespace
 
 std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
-                                          const std::vector<SceneOverlay>& overlays, Rgba8 base) {
+                                          const std::vector<SceneOverlay>& overlays, Rgba8 base,
+                                          std::vector<bool>* coloured) {
   const vtkIdType count = brain->GetNumberOfPoints();
   std::vector<Rgba8> colours(static_cast<std::size_t>(count), base);
   vtkDataArray* normals = brain->GetPointData()->GetNormals();
@@ -73,19 +74,23 @@ std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
     points[static_cast<std::size_t>(v)] = {p[0], p[1], p[2]};
     outward[static_cast<std::size_t>(v)] = {n[0], n[1], n[2]};
   }
-  for (const auto& overlay : overlays) {
+  for (std::size_t o = 0; o < overlays.size(); ++o) {
+    const SceneOverlay& overlay = overlays[o];
     if (overlay.style != OverlayStyle::surface || !overlay.map) continue;
     const auto values = project_to_surface(*overlay.map, points, outward, overlay.projection);
     for (std::size_t v = 0; v < values.size(); ++v) {
       const Rgba8 c = overlay.colours.colour_of(values[v]);
-      if (c[3] > 0) colours[v] = c;
+      if (c[3] == 0) continue;
+      colours[v] = c;
+      if (coloured) (*coloured)[o] = true;
     }
   }
   return colours;
 }
 
 vtkSmartPointer<vtkActor> brain_actor(vtkPolyData* brain, BrainStyle style,
-                                      const std::vector<SceneOverlay>& overlays) {
+                                      const std::vector<SceneOverlay>& overlays,
+                                      std::vector<bool>* coloured) {
   const SurfaceLook look = brain_look(style);
   const bool projected = std::any_of(overlays.begin(), overlays.end(), [](const SceneOverlay& o) {
     return o.style == OverlayStyle::surface && o.map;
@@ -93,7 +98,7 @@ vtkSmartPointer<vtkActor> brain_actor(vtkPolyData* brain, BrainStyle style,
   if (!projected) return mesh_actor(brain, look.colour, look.opacity);
   const Rgba8 base{to_byte(look.colour.r), to_byte(look.colour.g), to_byte(look.colour.b),
                    to_byte(look.opacity)};
-  const auto colours = overlay_vertex_colours(brain, overlays, base);
+  const auto colours = overlay_vertex_colours(brain, overlays, base, coloured);
   vtkNew<vtkUnsignedCharArray> scalars;
   scalars->SetName("overlay");
   scalars->SetNumberOfComponents(4);
@@ -103,10 +108,10 @@ vtkSmartPointer<vtkActor> brain_actor(vtkPolyData* brain, BrainStyle style,
   }
   // A copy that shares the mesh's points and cells: the cached brain is drawn by other views
   // and panels without these colours.
-  vtkNew<vtkPolyData> coloured;
-  coloured->ShallowCopy(brain);
-  coloured->GetPointData()->SetScalars(scalars);
-  auto actor = mesh_actor(coloured, look.colour, 1.0);
+  vtkNew<vtkPolyData> painted;
+  painted->ShallowCopy(brain);
+  painted->GetPointData()->SetScalars(scalars);
+  auto actor = mesh_actor(painted, look.colour, 1.0);
   auto* mapper = vtkPolyDataMapper::SafeDownCast(actor->GetMapper());
   mapper->ScalarVisibilityOn();
   mapper->SetScalarModeToUsePointData();
@@ -115,6 +120,22 @@ vtkSmartPointer<vtkActor> brain_actor(vtkPolyData* brain, BrainStyle style,
   // cluster seen in the right view); only surfaces that face the camera are drawn.
   if (style == BrainStyle::glass) actor->GetProperty()->BackfaceCullingOn();
   return actor;
+}
+
+std::string unreached_overlays_note(const std::vector<SceneOverlay>& overlays,
+                                    const std::vector<bool>& coloured) {
+  std::string note;
+  for (std::size_t o = 0; o < overlays.size() && o < coloured.size(); ++o) {
+    const SceneOverlay& overlay = overlays[o];
+    if (overlay.style != OverlayStyle::surface || coloured[o] ||
+        overlay.colours.nothing_above_threshold) {
+      continue;
+    }
+    if (!note.empty()) note += "; ";
+    note += overlay.colours.title +
+            ": no value within 6 mm below the surface (deep or white matter); blobs show it";
+  }
+  return note;
 }
 
 std::vector<vtkSmartPointer<vtkActor>> blob_actors(const std::vector<SceneOverlay>& overlays) {

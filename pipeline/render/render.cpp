@@ -132,23 +132,33 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
     const Panel& panel = figure.panels[p];
     const PanelLayout& box = layout.panels[p];
     annotations::add_panel_header(canvas, panel, box, layout.unit);
-    annotations::add_panel_footer(canvas, panel, box, layout);
     const PanelActors actors = build_actors(panel, cache);
     // One brain actor per mesh a panel shows (the whole brain, a hemisphere): projecting
     // overlays onto it is done once for all the views that share it.
     std::map<vtkPolyData*, vtkSmartPointer<vtkActor>> brains;
+    std::vector<bool> coloured(panel.overlays.size(), false);
     for (std::size_t v = 0; v < box.views.size(); ++v) {
       const View view = panel.views[v];
       const auto side = view_side(view);
       const auto brain =
           side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
       auto& actor = brains[brain.Get()];
-      if (!actor) actor = brain_actor(brain, figure.style, panel.overlays);
+      if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
       vtkRenderer* projection = add_view(window, figure, box.views[v], view, actor, bounds, actors);
       if (panel.show_labels) {
         annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
       }
       annotations::add_view_marks(canvas, view, box.views[v], layout.unit);
+    }
+    // The footer after the views: it also says which surface overlays coloured nothing.
+    const std::string unreached =
+        box.views.empty() ? std::string() : unreached_overlays_note(panel.overlays, coloured);
+    if (unreached.empty()) {
+      annotations::add_panel_footer(canvas, panel, box, layout);
+    } else {
+      Panel noted = panel;
+      noted.note = panel.note.empty() ? unreached : panel.note + "; " + unreached;
+      annotations::add_panel_footer(canvas, noted, box, layout);
     }
   }
   window->AddRenderer(canvas);

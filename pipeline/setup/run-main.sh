@@ -29,17 +29,22 @@ done
 echo "foci: MECT summary in output/mect-map/summary.md" >&2
 
 # The signed per-measure maps foci map wrote (each finding adds its direction, +1 or -1, to
-# the voxels of its regions), each projected onto the brain surface: a brain overlay image
-# per measure, into output/mect-overlays/.
+# the voxels of its regions), as brain overlay images into output/mect-overlays/: projected
+# onto the brain surface (cortical measures), and as blobs inside the glass brain (white
+# matter and deep regions, which lie more than 6 mm below the surface).
 mkdir -p "$FOCI_ROOT/output/mect-overlays"
 for map in "$FOCI_ROOT"/output/mect-map/maps/*_regions.nii.gz; do
   measure=$(basename "$map" _regions.nii.gz)
-  figure="$FOCI_ROOT/output/mect-overlays/$measure.png"
-  "$FOCI_ROOT/build/release/foci" render --force --overlay "$map" --threshold 0.5 \
-    --overlay-title "$measure: rises minus falls, per voxel" --style opaque \
-    --views left,dorsal,right,posterior --size 1600x1100 --figure-title "MECT: $measure" \
-    -o "$figure"
-  echo "foci: wrote ${figure#"$FOCI_ROOT"/}" >&2
+  for style in surface blobs; do
+    figure="$FOCI_ROOT/output/mect-overlays/$measure-$style.png"
+    look=opaque  # coloured surface; blobs show inside the glass brain
+    if [ "$style" = blobs ]; then look=glass; fi
+    "$FOCI_ROOT/build/release/foci" render --force --overlay "$map" --threshold 0.5 \
+      --overlay-style "$style" --style "$look" --overlay-title "$measure: rises minus falls" \
+      --views left,dorsal,right,posterior --size 1600x1100 --figure-title "MECT: $measure" \
+      -o "$figure"
+    echo "foci: wrote ${figure#"$FOCI_ROOT"/}" >&2
+  done
 done
 
 # The figure sets: the MECT review's Fig. 2 redrawn, its connectivity, efficacy-versus-memory

@@ -9,6 +9,9 @@
 
 namespace foci {
 
+/// Height of a footer row with a colour bar (its numbers under it), in text units; bars stack.
+constexpr double kColourBarRowUnits = 3.6;
+
 /// A rectangle in pixels, origin at the image's bottom-left (as VTK's display coordinates).
 struct PixelBox {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "render/overlay_actors.hpp"
+
 namespace foci::scene_parts {
 
 // Debian's fonts-wqy-microhei: a CJK font the set-up installs.
@@ -143,6 +145,7 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
     actors.regions.emplace_back(
         r.side, mesh->GetNumberOfPoints() == 0 ? nullptr : mesh_actor(mesh, r.colour, 1.0));
   }
+  actors.blobs = blob_actors(panel.overlays);
   return actors;
 }
 
@@ -182,6 +185,7 @@ void fit_camera(vtkCamera* camera, View view, const double bounds[6], double asp
 
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side) {
   std::vector<vtkActor*> shown;
+  for (const auto& blob : actors.blobs) shown.push_back(blob);
   for (const auto& [where, actor] : actors.nodes) {
     if (on_view_side(side, where.x)) shown.push_back(actor);
   }

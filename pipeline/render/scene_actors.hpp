@@ -41,6 +41,7 @@ struct PanelActors {
   std::vector<std::pair<Vec3, vtkSmartPointer<vtkActor>>> nodes;  ///< with their position
   std::vector<std::pair<std::optional<Hemisphere>, vtkSmartPointer<vtkActor>>> regions;
   std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
+  std::vector<vtkSmartPointer<vtkActor>> blobs;  ///< isosurfaces of blob-style overlays
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
 
@@ -57,7 +58,7 @@ SurfaceLook brain_look(BrainStyle style);
 void fit_camera(vtkCamera* camera, View view, const double bounds[6], double aspect);
 
 /// The actors a view of `side` shows (a medial view: only that hemisphere's nodes, edges and
-/// regions; other views: all).
+/// regions; other views: all), overlay blobs first.
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side);
 
 }  // namespace foci::scene_parts

@@ -83,7 +83,7 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
       {"batch --out o", "batch", "SPEC...", "SPEC is required (figure spec JSON files)"},
       {"validate", "validate", "FILE...", "FILE is required (findings JSON files)"},
       {"map --out o", "map", "FILE...", "FILE is required (findings JSON files)"},
-      {"render -o x.png", "render", "FILE...", "FILE is required (findings JSON files)"},
+      // render takes maps alone too (--overlay): its own check says "nothing to draw".
       {"inspect", "inspect", "FILE...", "FILE is required (findings JSON files)"},
       {"import --from tsv -o x.json", "import", "FILE...",
        "FILE is required (input file(s); Sleuth takes several)"},

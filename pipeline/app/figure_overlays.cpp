@@ -1,0 +1,96 @@
+#include "app/figure_overlays.hpp"
+
+#include "core/text.hpp"
+
+namespace foci {
+
+namespace {
+
+/// Label names shown in a legend before the rest are summed up as "+N more labels".
+constexpr std::size_t kMaximumLabelLegend = 12;
+
+Rgb to_rgb(const Rgba8& c) { return {c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}; }
+
+/// The colour bar of a map of values: its colours from bar_minimum to bar_maximum (the band
+/// below the threshold a pale grey: nothing is drawn there) and the threshold marked.
+ColourScale colour_bar_of(const OverlayColours& colours) {
+  ColourScale bar;
+  bar.minimum = colours.bar_minimum;
+  bar.maximum = colours.bar_maximum;
+  constexpr int kStops = 129;
+  const Rgb clear{0.92, 0.92, 0.92};
+  for (int n = 0; n < kStops; ++n) {
+    const double value = bar.minimum + (bar.maximum - bar.minimum) * n / (kStops - 1.0);
+    const Rgba8 c = colours.colour_of(value);
+    bar.stops.push_back(c[3] == 0 ? clear : to_rgb(c));
+  }
+  bar.title = colours.title;
+  if (colours.threshold > 0) {
+    bar.title += " (threshold " + format_short_number(colours.threshold) + ")";
+    if (colours.kind != OverlayKind::negative) bar.marks.push_back(colours.threshold);
+    if (colours.kind != OverlayKind::positive) bar.marks.push_back(-colours.threshold);
+  }
+  return bar;
+}
+
+}  // namespace
+
+std::vector<OverlayMap> load_overlays(const OverlayOptions& options) {
+  std::vector<OverlayMap> maps;
+  OverlayLoadOptions load;
+  load.space_ok = options.space_ok;
+  load.title = options.title;
+  for (const auto& source : options.maps) {
+    maps.push_back(load_overlay(source, load));
+    apply_threshold(maps.back(), options.threshold, options.cluster_min);
+  }
+  return maps;
+}
+
+std::vector<SceneOverlay> scene_overlays(const std::vector<OverlayMap>& maps,
+                                         const OverlayOptions& options) {
+  std::vector<SceneOverlay> out;
+  for (const auto& map : maps) {
+    SceneOverlay overlay;
+    overlay.map = &map;
+    overlay.colours = overlay_colours(map, options.colormap, options.threshold, options.vmax);
+    overlay.projection = options.projection;
+    overlay.style = options.style;
+    out.push_back(std::move(overlay));
+  }
+  return out;
+}
+
+std::vector<std::string> add_overlays_to_panel(Panel& panel,
+                                               const std::vector<SceneOverlay>& overlays) {
+  std::vector<std::string> warnings;
+  for (const auto& overlay : overlays) {
+    panel.overlays.push_back(overlay);
+    const OverlayColours& colours = overlay.colours;
+    if (colours.nothing_above_threshold) {
+      const std::string what = colours.title + ": no value reaches the threshold " +
+                               format_short_number(colours.threshold) + " (largest magnitude " +
+                               format_short_number(colours.largest_magnitude) + ")";
+      panel.note = panel.note.empty() ? what : panel.note + "; " + what;
+      warnings.push_back("overlay " + what + "; nothing of it is drawn");
+      continue;
+    }
+    if (colours.kind != OverlayKind::labels) {
+      panel.overlay_bars.push_back(colour_bar_of(colours));
+      continue;
+    }
+    std::size_t shown = 0;
+    for (const auto& label : colours.labels) {
+      if (shown++ == kMaximumLabelLegend) {
+        panel.legend.push_back(
+            {{1, 1, 1},
+             "+" + std::to_string(colours.labels.size() - kMaximumLabelLegend) + " more labels"});
+        break;
+      }
+      panel.legend.push_back({to_rgb(label.colour), label.name});
+    }
+  }
+  return warnings;
+}
+
+}  // namespace foci

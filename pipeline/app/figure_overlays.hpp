@@ -1,0 +1,28 @@
+#pragma once
+// The volumetric maps of a figure: read and thresholded once, then handed to every panel
+// with their colours, colour bars, label legends and notes. Shared by `foci render` and
+// `foci batch`.
+#include <string>
+#include <vector>
+
+#include "app/figure_options.hpp"
+#include "overlay/overlay_map.hpp"
+#include "render/scene.hpp"
+
+namespace foci {
+
+/// Reads each map of `options.maps`, in order, and applies the threshold and cluster size.
+/// Throws Error (input) naming a map that cannot be drawn.
+std::vector<OverlayMap> load_overlays(const OverlayOptions& options);
+
+/// How panels draw `maps` (which must outlive them). Throws Error (usage) for a bad colormap.
+std::vector<SceneOverlay> scene_overlays(const std::vector<OverlayMap>& maps,
+                                         const OverlayOptions& options);
+
+/// Adds the overlays to a panel: a colour bar for each map of values (titled with the map,
+/// marking the threshold), the names of a label map's labels in the legend, and a note for a
+/// map with nothing left to draw. Returns a warning line for each such map.
+std::vector<std::string> add_overlays_to_panel(Panel& panel,
+                                               const std::vector<SceneOverlay>& overlays);
+
+}  // namespace foci

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
+#include "core/text.hpp"
 #include "overlay/overlay_map.hpp"
 #include "slices/cut_point.hpp"
 #include "slices/slices_figure.hpp"
@@ -197,8 +198,9 @@ void add_slices_command(CLI::App& app, CommandContext& context) {
   CLI::App* cmd = app.add_subcommand(
       "slices",
       "Draw volumetric maps in 2D on the Colin27 brain: ortho slices through a point (the\n"
-      "map's peak unless --cut-coords), a mosaic of slices, or glass-brain projections with\n"
-      "the findings' nodes and edges. Left is on the left unless --radiological.");
+      "middle of the map's peak cluster unless --cut-coords), a mosaic of slices, or\n"
+      "glass-brain projections with the findings' nodes and edges. Left is on the left\n"
+      "unless --radiological.");
   cmd->add_option("FILE", options->files,
                   "Findings JSON files (drawn on glass brains and where "
                   "they cross a slice)");
@@ -227,7 +229,8 @@ void add_slices_command(CLI::App& app, CommandContext& context) {
       ->capture_default_str();
   cmd->add_option("--colormap", options->colormap,
                   "auto (signed: cold_hot; positive: hot; negative: cold; labels: a colour "
-                  "each) or a colormap name")
+                  "each), or one of: " +
+                      join(overlay_colormap_names(), ", "))
       ->capture_default_str();
   cmd->add_option("--vmax", options->vmax,
                   "|value| at the end of the colour bar [default: "

@@ -236,6 +236,51 @@ TEST_F(Slices, GlassDrawsFindingsInTheColoursOfTheirDirectionOnTheirSide) {
   }
 }
 
+TEST_F(Slices, ALabelMapIsDrawnInItsLabelsColoursWithALegendOfTheLabelsShown) {
+  testing::SyntheticHeader header;
+  header.size = {91, 109, 91};
+  header.sform = las_2mm();
+  const std::string map = dir_.path("balls.nii.gz");
+  testing::write_synthetic_nifti(map, header, [](int i, int j, int k) {
+    const double v = ball_value(las_2mm().apply({double(i), double(j), double(k)}));
+    return v == 5 ? 1 : v == -5 ? 2 : v == 2 ? 3 : 0;
+  });
+  testing::write_text(dir_.path("balls.nii.txt"), "1 LeftBall\n2 RightBall\n3 FrontBall\n");
+  const ProcessResult r = run("--overlay " + shell_quote(map) +
+                              " --cut-coords -40,-20,50 --size 1200x450 -o " + q("l.png"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Image image = read_png(dir_.path("l.png"));
+  const OverlayMap loaded = load_overlay({map, 0}, {});
+  ASSERT_EQ(loaded.kind, OverlayKind::labels);
+  const OverlayColours colours = overlay_colours(loaded, "auto", 0, std::nullopt);
+  SlicesFigure figure = figure_of(SlicesMode::ortho, 1200, 450, false);
+  figure.cut = kWarm;
+  figure.overlays.push_back({});
+  figure.overlays.back().labels.push_back({1, {}, "LeftBall"});
+  const SlicesLayout layout = layout_of(figure);
+  const auto is = [](const unsigned char* p, const Rgba8& c) {
+    return p[0] == c[0] && p[1] == c[1] && p[2] == c[2];
+  };
+  // Each label in its own colour where it is, at the nearest voxel's value.
+  const SliceView& axial = layout.views[2];
+  const auto w = axial.pixel_of(kWarm), c = axial.pixel_of(kCool);
+  EXPECT_TRUE(is(pixel(image, w[0] + 5, w[1] + 5), colours.colour_of(1)));
+  EXPECT_TRUE(is(pixel(image, c[0] + 5, c[1] + 5), colours.colour_of(2)));
+  // The legend beside the views has swatches of the two labels the slices show, and none of
+  // the third, which no slice crosses.
+  const auto swatches = [&](int value) {
+    std::size_t n = 0;
+    const PixelRect& legend = layout.colour_bars;
+    for (int y = static_cast<int>(legend.y); y < legend.y + legend.height; ++y)
+      for (int x = static_cast<int>(legend.x); x < legend.x + legend.width; ++x)
+        n += is(image.at(x, y), colours.colour_of(value));
+    return n;
+  };
+  EXPECT_GT(swatches(1), 20u);
+  EXPECT_GT(swatches(2), 20u);
+  EXPECT_EQ(swatches(3), 0u);
+}
+
 TEST_F(Slices, ThresholdAboveTheMaximumDrawsAFigureThatSaysSo) {
   const std::string map = ras_map();
   const ProcessResult r = run("--overlay " + shell_quote(map) +

@@ -162,7 +162,9 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
       figure.notes.push_back(note);
       *context.log << "foci: [WARNING] " << source.path << ": " << note << "\n";
     }
-    figure.overlays.push_back(slice_overlay(std::move(map), std::move(colours)));
+    SliceOverlay overlay = slice_overlay(map, std::move(colours));
+    overlay.extent = value_extent(*map);
+    figure.overlays.push_back(std::move(overlay));
   }
   figure.cut = cut ? *cut : peak ? *peak : Vec3{0, 0, 0};
 

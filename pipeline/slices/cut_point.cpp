@@ -1,5 +1,6 @@
 #include "slices/cut_point.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -63,6 +64,23 @@ Vec3 peak_cluster_centre(const OverlayMap& map) {
     }
   }
   return map.voxel_to_mni.apply({double(nearest[0]), double(nearest[1]), double(nearest[2])});
+}
+
+std::optional<WorldBox> value_extent(const OverlayMap& map) {
+  std::array<int, 3> lo{map.size[0], map.size[1], map.size[2]}, hi{-1, -1, -1};
+  std::size_t n = 0;
+  for (int k = 0; k < map.size[2]; ++k) {
+    for (int j = 0; j < map.size[1]; ++j) {
+      for (int i = 0; i < map.size[0]; ++i, ++n) {
+        const float v = map.values[n];
+        if (v == 0 || std::isnan(v)) continue;
+        lo = {std::min(lo[0], i), std::min(lo[1], j), std::min(lo[2], k)};
+        hi = {std::max(hi[0], i), std::max(hi[1], j), std::max(hi[2], k)};
+      }
+    }
+  }
+  if (hi[0] < 0) return std::nullopt;
+  return world_box_of_voxels(map.voxel_to_mni, lo, hi);
 }
 
 }  // namespace foci

@@ -48,6 +48,19 @@ double component(const Vec3& v, int axis) { return axis == 0 ? v.x : axis == 1 ?
 
 }  // namespace
 
+WorldBox world_box_of_voxels(const Affine& voxel_to_world, const std::array<int, 3>& lo,
+                             const std::array<int, 3>& hi) {
+  WorldBox box{{1e9, 1e9, 1e9}, {-1e9, -1e9, -1e9}};
+  for (int c = 0; c < 8; ++c) {
+    const Vec3 w = voxel_to_world.apply({(c & 1) ? hi[0] + 0.5 : lo[0] - 0.5,
+                                         (c & 2) ? hi[1] + 0.5 : lo[1] - 0.5,
+                                         (c & 4) ? hi[2] + 0.5 : lo[2] - 0.5});
+    box.min = {std::min(box.min.x, w.x), std::min(box.min.y, w.y), std::min(box.min.z, w.z)};
+    box.max = {std::max(box.max.x, w.x), std::max(box.max.y, w.y), std::max(box.max.z, w.z)};
+  }
+  return box;
+}
+
 double view_width_mm(SliceAxis axis, const WorldBox& box) {
   const int h = in_plane_axes(axis)[0];
   return component(box.max, h) - component(box.min, h);
@@ -58,9 +71,13 @@ double view_height_mm(SliceAxis axis, const WorldBox& box) {
   return component(box.max, v) - component(box.min, v);
 }
 
-double SliceView::scale() const { return box.width / view_width_mm(axis, extent); }
+namespace {
 
 bool flips(const SliceView& view) { return view.radiological && view.axis != SliceAxis::sagittal; }
+
+}  // namespace
+
+double SliceView::scale() const { return box.width / view_width_mm(axis, extent); }
 
 Vec3 SliceView::world_at(double x, double y) const {
   const auto [h, v] = in_plane_axes(axis);

@@ -47,6 +47,11 @@ struct SliceView {
   std::string right_mark() const;
 };
 
+/// The world box (MNI mm) of the voxels from index `lo` to `hi` (inclusive, to their outer
+/// corners) under `voxel_to_world`.
+WorldBox world_box_of_voxels(const Affine& voxel_to_world, const std::array<int, 3>& lo,
+                             const std::array<int, 3>& hi);
+
 /// In-plane horizontal and vertical extents (mm) of a view of `axis` over `box`.
 double view_width_mm(SliceAxis axis, const WorldBox& box);
 double view_height_mm(SliceAxis axis, const WorldBox& box);

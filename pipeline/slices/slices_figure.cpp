@@ -85,16 +85,9 @@ WorldBox nonzero_box(const LabelVolume& volume, std::int32_t floor, double margi
     }
   }
   if (hi[0] < 0) return {{-90, -126, -72}, {90, 90, 108}};  // MNI's usual box
-  Vec3 min{1e9, 1e9, 1e9}, max{-1e9, -1e9, -1e9};
-  for (int c = 0; c < 8; ++c) {
-    const Vec3 w = volume.voxel_to_world.apply({(c & 1) ? hi[0] + 0.5 : lo[0] - 0.5,
-                                                (c & 2) ? hi[1] + 0.5 : lo[1] - 0.5,
-                                                (c & 4) ? hi[2] + 0.5 : lo[2] - 0.5});
-    min = {std::min(min.x, w.x), std::min(min.y, w.y), std::min(min.z, w.z)};
-    max = {std::max(max.x, w.x), std::max(max.y, w.y), std::max(max.z, w.z)};
-  }
-  return {{min.x - margin, min.y - margin, min.z - margin},
-          {max.x + margin, max.y + margin, max.z + margin}};
+  const WorldBox box = world_box_of_voxels(volume.voxel_to_world, lo, hi);
+  return {{box.min.x - margin, box.min.y - margin, box.min.z - margin},
+          {box.max.x + margin, box.max.y + margin, box.max.z + margin}};
 }
 
 /// The intensity that shows white: the 99.5th percentile of the non-zero voxels, so a few
@@ -366,16 +359,6 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
       const double t = projection_at(thickness, view, world) / deepest;
       const double shade = 1 - kMaxShade * std::clamp(t, 0.0, 1.0);
       image.set(x, y, to_pixel_colour({shade, shade, shade}));
-      // The outline where `inside` crosses one half: its distance in pixels from there,
-      // by the local gradient, gives an anti-aliased line of one width everywhere.
-      const double s = inside_at(x + 0.5, y + 0.5);
-      const double gx = (inside_at(x + 1.5, y + 0.5) - inside_at(x - 0.5, y + 0.5)) / 2;
-      const double gy = (inside_at(x + 0.5, y + 1.5) - inside_at(x + 0.5, y - 0.5)) / 2;
-      const double gradient = std::hypot(gx, gy);
-      if (gradient > 1e-6) {
-        const double distance = std::abs(s - 0.5) / gradient;
-        image.blend(x, y, outline, std::clamp(line_half + 0.5 - distance, 0.0, 1.0));
-      }
       for (std::size_t m = 0; m < maps.size(); ++m) {
         // The nearest cell: interpolating a projection would invent values at a cluster's
         // edge (a red rim round a yellow peak) that no voxel holds.
@@ -387,6 +370,17 @@ void draw_glass_view(RgbImage& image, const SlicesFigure& f, const SliceView& vi
         if (c.a == 0) continue;
         image.blend(x, y, c);
         note_label(shown, f, m, v);
+      }
+      // The outline on top of the map, so a map reaching the brain's edge does not hide
+      // it: where `inside` crosses one half, its distance in pixels from there, by the
+      // local gradient, gives an anti-aliased line of one width everywhere.
+      const double s = inside_at(x + 0.5, y + 0.5);
+      const double gx = (inside_at(x + 1.5, y + 0.5) - inside_at(x - 0.5, y + 0.5)) / 2;
+      const double gy = (inside_at(x + 0.5, y + 1.5) - inside_at(x + 0.5, y - 0.5)) / 2;
+      const double gradient = std::hypot(gx, gy);
+      if (gradient > 1e-6) {
+        const double distance = std::abs(s - 0.5) / gradient;
+        image.blend(x, y, outline, std::clamp(line_half + 0.5 - distance, 0.0, 1.0));
       }
     }
   }
@@ -532,7 +526,16 @@ std::array<int, 2> default_figure_size(const SlicesFigure& figure) {
 WorldBox figure_extent(const SlicesFigure& figure) {
   if (figure.mode == SlicesMode::glass) {
     if (!figure.brain_mask) throw Error(ExitCode::internal, "a glass figure needs the brain mask");
-    return nonzero_box(*figure.brain_mask, 0, 4);
+    WorldBox box = nonzero_box(*figure.brain_mask, 0, 4);
+    for (const auto& overlay : figure.overlays) {
+      if (!overlay.extent) continue;
+      const WorldBox& e = *overlay.extent;
+      box = {{std::min(box.min.x, e.min.x - 2), std::min(box.min.y, e.min.y - 2),
+              std::min(box.min.z, e.min.z - 2)},
+             {std::max(box.max.x, e.max.x + 2), std::max(box.max.y, e.max.y + 2),
+              std::max(box.max.z, e.max.z + 2)}};
+    }
+    return box;
   }
   if (!figure.anatomy) throw Error(ExitCode::internal, "a slice figure needs the template");
   // The head without the empty border of the template's grid.

@@ -4,6 +4,7 @@
 // plot_glass_brain with plot_connectome). The stage draws what it is handed as plain values
 // and reads no file: the command loads the template, the maps and the findings.
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct SliceOverlay {
   /// Label maps: a legend of names and colours instead of a colour bar, of the labels the
   /// figure shows.
   std::vector<SliceLabel> labels;
+  /// Where the map has values (MNI mm): glass views widen to show all of it, since a map's
+  /// regions may reach past the brain mask's outline. Unset: the brain's box.
+  std::optional<WorldBox> extent;
   /// World step (mm) of the glass projections: the map's voxel size, at most 1 mm.
   double projection_step_mm = 1;
 };

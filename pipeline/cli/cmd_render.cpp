@@ -58,12 +58,12 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   std::vector<PanelRequest> panel_requests;
   for (const auto& text : options.panels) {
     const auto bar = text.find('|');
-    PanelRequest request{text.substr(0, bar), filter, figure_options.views};
+    PanelRequest request{text.substr(0, bar), filter, figure_options.views, {}};
     if (bar != std::string::npos) add_filter_conditions(request.filter, text.substr(bar + 1));
     panel_requests.push_back(std::move(request));
   }
   if (panel_requests.empty())
-    panel_requests.push_back({options.title, filter, figure_options.views});
+    panel_requests.push_back({options.title, filter, figure_options.views, {}});
 
   // Refused before any work: a figure never replaces an input (--force or not), nor any other
   // file without --force.

@@ -8,9 +8,6 @@ namespace foci {
 
 namespace {
 
-/// Label names shown in a legend before the rest are summed up as "+N more labels".
-constexpr std::size_t kMaximumLabelLegend = 12;
-
 bool same_source(const OverlayMap& map, const OverlaySource& source) {
   return map.path == source.path && map.volume == source.volume;
 }
@@ -112,14 +109,8 @@ std::vector<std::string> add_overlays_to_panel(Panel& panel,
       panel.overlay_bars.push_back(colour_bar_of(colours));
       continue;
     }
-    std::size_t shown = 0;
+    // Every name; the legend draws those that fit and counts the rest.
     for (const auto& label : colours.labels) {
-      if (shown++ == kMaximumLabelLegend) {
-        panel.legend.push_back(
-            {{1, 1, 1},
-             "+" + std::to_string(colours.labels.size() - kMaximumLabelLegend) + " more labels"});
-        break;
-      }
       panel.legend.push_back({to_rgb(label.colour), label.name});
     }
   }

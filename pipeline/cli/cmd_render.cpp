@@ -120,7 +120,8 @@ void add_render_command(CLI::App& app, CommandContext& context) {
   // The figure options share their parser, help and defaults with figure specs.
   cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
       ->type_name("MAP[:INDEX]");
-  cmd->add_flag("--space-ok", options->space_ok, figure_option_help("space_ok"));
+  cmd->add_flag("--space-ok", options->space_ok,
+                "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");
   for (const std::string key :
        {"views", "size", "style", "regions", "colour_by", "dpi", "threshold", "cluster_min",
         "colormap", "vmax", "projection", "overlay_style", "overlay_title"}) {

@@ -1,5 +1,6 @@
 #include "app/figure_inputs.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "app/cache.hpp"
@@ -87,8 +88,11 @@ std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
                                     std::to_string(inputs.finding_count) + " findings") +
                          "; drawing the brain alone");
     }
-    for (auto& warning : add_overlays_to_panel(panel, overlays)) {
-      if (n == 0) warnings.push_back(std::move(warning));  // said once, not per panel
+    for (auto& warning : add_overlays_to_panel(panel, overlays_of_panel(overlays, requests[n]))) {
+      // A figure-wide map is said once, not once per panel.
+      if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) {
+        warnings.push_back(std::move(warning));
+      }
     }
     figure.panels.push_back(std::move(panel));
   }

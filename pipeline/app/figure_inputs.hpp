@@ -39,6 +39,8 @@ struct PanelRequest {
   std::string title;
   FindingFilter filter;
   std::vector<View> views;
+  /// Maps this panel draws instead of the figure's (figure specs' panel key "overlay").
+  std::vector<OverlaySource> overlays;
 };
 
 /// How render_figure should draw scenes of these inputs: their brain, the mesh cache folder.

@@ -1,13 +1,16 @@
 #include "app/figure_overlays.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 
 namespace foci {
 
 namespace {
 
-/// Label names shown in a legend before the rest are summed up as "+N more labels".
-constexpr std::size_t kMaximumLabelLegend = 12;
+bool same_source(const OverlayMap& map, const OverlaySource& source) {
+  return map.path == source.path && map.volume == source.volume;
+}
 
 Rgb to_rgb(const Rgba8& c) { return {c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}; }
 
@@ -35,16 +38,41 @@ ColourScale colour_bar_of(const OverlayColours& colours) {
 
 }  // namespace
 
-std::vector<OverlayMap> load_overlays(const OverlayOptions& options) {
+std::vector<OverlayMap> load_overlays(const OverlayOptions& options,
+                                      const std::vector<PanelRequest>& panels) {
   std::vector<OverlayMap> maps;
   OverlayLoadOptions load;
   load.space_ok = options.space_ok;
   load.title = options.title;
-  for (const auto& source : options.maps) {
+  std::vector<OverlaySource> sources = options.maps;
+  for (const auto& panel : panels) {
+    sources.insert(sources.end(), panel.overlays.begin(), panel.overlays.end());
+  }
+  for (const auto& source : sources) {
+    const bool loaded = std::any_of(maps.begin(), maps.end(),
+                                    [&](const OverlayMap& m) { return same_source(m, source); });
+    if (loaded) continue;
     maps.push_back(load_overlay(source, load));
     apply_threshold(maps.back(), options.threshold, options.cluster_min);
   }
   return maps;
+}
+
+std::vector<SceneOverlay> overlays_of_panel(const std::vector<SceneOverlay>& overlays,
+                                            const PanelRequest& request) {
+  std::vector<SceneOverlay> out;
+  if (request.overlays.empty()) {
+    for (const auto& o : overlays) {
+      if (o.figure_wide) out.push_back(o);
+    }
+    return out;
+  }
+  for (const auto& source : request.overlays) {
+    for (const auto& o : overlays) {
+      if (o.map && same_source(*o.map, source)) out.push_back(o);
+    }
+  }
+  return out;
 }
 
 std::vector<SceneOverlay> scene_overlays(const std::vector<OverlayMap>& maps,
@@ -56,6 +84,8 @@ std::vector<SceneOverlay> scene_overlays(const std::vector<OverlayMap>& maps,
     overlay.colours = overlay_colours(map, options.colormap, options.threshold, options.vmax);
     overlay.projection = options.projection;
     overlay.style = options.style;
+    overlay.figure_wide = std::any_of(options.maps.begin(), options.maps.end(),
+                                      [&](const OverlaySource& s) { return same_source(map, s); });
     out.push_back(std::move(overlay));
   }
   return out;
@@ -79,14 +109,8 @@ std::vector<std::string> add_overlays_to_panel(Panel& panel,
       panel.overlay_bars.push_back(colour_bar_of(colours));
       continue;
     }
-    std::size_t shown = 0;
+    // Every name; the legend draws those that fit and counts the rest.
     for (const auto& label : colours.labels) {
-      if (shown++ == kMaximumLabelLegend) {
-        panel.legend.push_back(
-            {{1, 1, 1},
-             "+" + std::to_string(colours.labels.size() - kMaximumLabelLegend) + " more labels"});
-        break;
-      }
       panel.legend.push_back({to_rgb(label.colour), label.name});
     }
   }

@@ -88,7 +88,7 @@ class Progress {
 Figure figure_for(const FigureSpec& spec, const FigureInputs& inputs, std::vector<OverlayMap>& maps,
                   std::vector<std::string>& warnings) {
   Figure figure = empty_figure(spec.options, spec.title);
-  maps = load_overlays(spec.options.overlay);
+  maps = load_overlays(spec.options.overlay, spec.panels);
   warnings = add_panels(figure, inputs, spec.panels, spec.options.scene,
                         scene_overlays(maps, spec.options.overlay));
   return figure;

@@ -27,7 +27,11 @@ BatchPlan plan_batch(const std::vector<SpecFile>& specs, const PlanOptions& opti
       for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
       for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
       // A map redrawn with new values is a new figure, as a changed findings file is.
-      for (const auto& map : figure.options.overlay.maps) {
+      std::vector<OverlaySource> maps = figure.options.overlay.maps;
+      for (const auto& panel : figure.panels) {
+        maps.insert(maps.end(), panel.overlays.begin(), panel.overlays.end());
+      }
+      for (const auto& map : maps) {
         inputs +=
             "|overlay " + map.path + ":" + std::to_string(map.volume) + ":" + content_key(map.path);
       }

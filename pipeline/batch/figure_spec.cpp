@@ -126,7 +126,7 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     const auto& p = entry["panels"][n];
     const std::string here = at + "/panels/" + std::to_string(n);
     if (!p.is_object()) entry_fail(here, "expected an object");
-    only_keys(p, {"title", "filter", "views"}, here);
+    only_keys(p, {"title", "filter", "views", "overlay"}, here);
     PanelRequest panel;
     if (p.contains("title") && !p["title"].is_string()) {
       entry_fail(here + "/title", "expected a string");
@@ -135,6 +135,24 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     panel.views = p.contains("views")
                       ? parse_view_list(option_text("views", p["views"], here + "/views"))
                       : figure.options.views;
+    if (p.contains("overlay")) {
+      // The panel's own maps, read as the figure's "overlay" key reads them.
+      FigureOptions own;
+      const json& maps = p["overlay"];
+      const json list = maps.is_array() ? maps : json::array({maps});
+      if (list.empty()) entry_fail(here + "/overlay", "expected a map or a list of maps");
+      for (std::size_t m = 0; m < list.size(); ++m) {
+        const std::string at_map =
+            here + "/overlay" + (maps.is_array() ? "/" + std::to_string(m) : "");
+        if (!list[m].is_string()) entry_fail(at_map, "expected the path of a NIfTI map");
+        try {
+          set_figure_option(own, "overlay", list[m].get<std::string>());
+        } catch (const Error& e) {
+          entry_fail(at_map, e.lines().back());
+        }
+      }
+      panel.overlays = own.overlay.maps;
+    }
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {
@@ -217,9 +235,14 @@ SpecFile read_spec_file(const std::string& path) {
       figure.error = path + ": " + at + "/name: \"" + figure.name + "\" is used twice";
     }
     // Maps are named relative to the spec, as findings files are.
-    for (auto& map : figure.options.overlay.maps) {
-      const fs::path p(map.path);
-      map.path = (p.is_absolute() ? p : folder / p).lexically_normal().string();
+    std::vector<OverlaySource*> maps;
+    for (auto& map : figure.options.overlay.maps) maps.push_back(&map);
+    for (auto& panel : figure.panels) {
+      for (auto& map : panel.overlays) maps.push_back(&map);
+    }
+    for (OverlaySource* map : maps) {
+      const fs::path p(map->path);
+      map->path = (p.is_absolute() ? p : folder / p).lexically_normal().string();
     }
     figure.canonical = entry.dump();
     spec.figures.push_back(std::move(figure));

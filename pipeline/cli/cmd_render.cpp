@@ -58,12 +58,12 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   std::vector<PanelRequest> panel_requests;
   for (const auto& text : options.panels) {
     const auto bar = text.find('|');
-    PanelRequest request{text.substr(0, bar), filter, figure_options.views};
+    PanelRequest request{text.substr(0, bar), filter, figure_options.views, {}};
     if (bar != std::string::npos) add_filter_conditions(request.filter, text.substr(bar + 1));
     panel_requests.push_back(std::move(request));
   }
   if (panel_requests.empty())
-    panel_requests.push_back({options.title, filter, figure_options.views});
+    panel_requests.push_back({options.title, filter, figure_options.views, {}});
 
   // Refused before any work: a figure never replaces an input (--force or not), nor any other
   // file without --force.
@@ -120,7 +120,8 @@ void add_render_command(CLI::App& app, CommandContext& context) {
   // The figure options share their parser, help and defaults with figure specs.
   cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
       ->type_name("MAP[:INDEX]");
-  cmd->add_flag("--space-ok", options->space_ok, figure_option_help("space_ok"));
+  cmd->add_flag("--space-ok", options->space_ok,
+                "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");
   for (const std::string key :
        {"views", "size", "style", "regions", "colour_by", "dpi", "threshold", "cluster_min",
         "colormap", "vmax", "projection", "overlay_style", "overlay_title"}) {

@@ -97,6 +97,7 @@ OverlayMap load_overlay(const OverlaySource& source, const OverlayLoadOptions& o
 
   OverlayMap map;
   map.path = path;
+  map.volume = source.volume;
   map.title = options.title;
   if (map.title.empty()) {
     map.title = fs::path(without_nifti_extension(path)).filename().string();

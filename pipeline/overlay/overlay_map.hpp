@@ -35,6 +35,7 @@ struct OverlayLoadOptions {
 
 struct OverlayMap {
   std::string path;           ///< as given
+  int volume = 0;             ///< of a 4-D file, from 0
   std::string title;          ///< options.title, else the file name without .nii/.nii.gz
   std::array<int, 3> size{};  ///< voxels along i, j, k; i fastest in `values`
   std::vector<float> values;  ///< scaled by scl_slope/scl_inter; NaN kept

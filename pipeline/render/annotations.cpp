@@ -116,10 +116,22 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   const double unit = layout.unit;
   double x = unit * 1.2;
   const double y = box.footer.y0 + unit * 0.9;
-  for (const auto& entry : panel.legend) {
+  // Entries that would run into the colour bars' titles, or off the figure (a label map's
+  // hundred names), are counted instead of drawn.
+  const bool has_bars = panel.colour_bar || !panel.overlay_bars.empty();
+  const double right = has_bars ? layout.width * 0.42 : layout.width - unit;
+  for (std::size_t n = 0; n < panel.legend.size(); ++n) {
+    const auto& entry = panel.legend[n];
+    const double width = unit * (2.2 + 0.62 * entry.text.size());
+    if (x + width > right - unit * 6 && n + 1 < panel.legend.size()) {
+      canvas->AddActor2D(text("+" + std::to_string(panel.legend.size() - n) + " more", unit, kFaint,
+                              false, x, y, 0, 1));
+      x += unit * 5;
+      break;
+    }
     canvas->AddActor2D(disk(x, y, unit * 0.45, entry.colour));
     canvas->AddActor2D(text(entry.text, unit, kInk, false, x + unit * 0.8, y, 0, 1));
-    x += unit * (2.2 + 0.62 * entry.text.size());
+    x += width;
   }
   if (!panel.size_legend.empty()) {
     canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));

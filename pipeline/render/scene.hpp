@@ -87,7 +87,7 @@ struct SceneOverlay {
   OverlayColours colours;
   OverlayProjection projection = OverlayProjection::extremum;
   OverlayStyle style = OverlayStyle::surface;
-  std::string key;  ///< identifies map and threshold, for reuse within one figure
+  bool figure_wide = true;  ///< drawn in every panel without maps of its own
 };
 
 /// One panel of a figure: a title, a letter, views laid out in a grid, and what to draw.

@@ -417,5 +417,15 @@ TEST_F(Render, BadOverlaysAreInputErrorsNamingTheMap) {
   EXPECT_FALSE(fs::exists(png("x.png")));
 }
 
+TEST_F(Render, OverlayFiguresAreTheSameBytesEachTime) {
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", true);
+  for (const std::string name : {"one.png", "two.png"}) {
+    const auto r = render("--overlay '" + map + "' --threshold 1 --views dorsal,medial-left -o '" +
+                          png(name) + "' --size 360x240");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(slurp(png("one.png")), slurp(png("two.png")));
+}
+
 }  // namespace
 }  // namespace foci

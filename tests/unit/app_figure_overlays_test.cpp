@@ -62,5 +62,23 @@ TEST(AppFigureOverlays, AThresholdAboveTheMaximumIsSaidOnThePanel) {
   EXPECT_TRUE(panel.overlay_bars.empty());
 }
 
+TEST(AppFigureOverlays, APanelWithMapsOfItsOwnDrawsThoseAndTheOthersTheFiguresMaps) {
+  auto figure_map = small_map({1, 2}, OverlayKind::positive);
+  figure_map.path = "figure.nii";
+  auto panel_map = small_map({3, 4}, OverlayKind::positive);
+  panel_map.path = "panel.nii";
+  panel_map.volume = 2;
+  const std::vector<OverlayMap> maps{figure_map, panel_map};
+  OverlayOptions options;
+  options.maps = {{"figure.nii", 0}};
+  const auto overlays = scene_overlays(maps, options);
+  PanelRequest own, plain;
+  own.overlays = {{"panel.nii", 2}};
+  ASSERT_EQ(overlays_of_panel(overlays, own).size(), 1u);
+  EXPECT_EQ(overlays_of_panel(overlays, own)[0].map->path, "panel.nii");
+  ASSERT_EQ(overlays_of_panel(overlays, plain).size(), 1u);
+  EXPECT_EQ(overlays_of_panel(overlays, plain)[0].map->path, "figure.nii");
+}
+
 }  // namespace
 }  // namespace foci

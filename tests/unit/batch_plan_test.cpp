@@ -20,7 +20,7 @@ SpecFile spec_with(const std::vector<std::string>& names, const std::string& fin
     FigureSpec f;
     f.name = name;
     f.canonical = "{\"name\":\"" + name + "\"}";
-    f.panels.push_back(PanelRequest{"all", {}, {View::dorsal}});
+    f.panels.push_back(PanelRequest{"all", {}, {View::dorsal}, {}});
     spec.figures.push_back(f);
   }
   return spec;
@@ -156,9 +156,11 @@ TEST(BatchSpec, OverlayKeysAreReadRelativeToTheSpecAndTheMapIsPartOfTheInputHash
                          "colormap": "hot", "overlay_title": "z", "panels": [{"title": "a"}]},
                         {"name": "one", "overlay": "z.nii.gz", "panels": [{"title": "a"}]},
                         {"name": "bad", "threshold": "2.3", "panels": [{"title": "a"}]},
-                        {"name": "worse", "overlay": [3], "panels": [{"title": "a"}]}]})");
+                        {"name": "worse", "overlay": [3], "panels": [{"title": "a"}]},
+                        {"name": "own", "panels": [{"title": "a", "overlay": "p.nii:1"},
+                                                   {"title": "b"}]}]})");
   const SpecFile spec = read_spec_file(dir.path("figures.json"));
-  ASSERT_EQ(spec.figures.size(), 4u);
+  ASSERT_EQ(spec.figures.size(), 5u);
   ASSERT_FALSE(spec.figures[0].error.has_value()) << *spec.figures[0].error;
   const OverlayOptions& o = spec.figures[0].options.overlay;
   ASSERT_EQ(o.maps.size(), 2u);
@@ -176,6 +178,13 @@ TEST(BatchSpec, OverlayKeysAreReadRelativeToTheSpecAndTheMapIsPartOfTheInputHash
             dir.path("figures.json") + ": /figures/2/threshold: expected a number");
   EXPECT_EQ(*spec.figures[3].error,
             dir.path("figures.json") + ": /figures/3/overlay/0: expected the path of a NIfTI map");
+
+  // A panel's own maps, relative to the spec as well.
+  ASSERT_FALSE(spec.figures[4].error.has_value()) << *spec.figures[4].error;
+  ASSERT_EQ(spec.figures[4].panels[0].overlays.size(), 1u);
+  EXPECT_EQ(spec.figures[4].panels[0].overlays[0].path, dir.path("p.nii"));
+  EXPECT_EQ(spec.figures[4].panels[0].overlays[0].volume, 1);
+  EXPECT_TRUE(spec.figures[4].panels[1].overlays.empty());
 
   // A map with new content is a new figure for --resume.
   PlanOptions options;

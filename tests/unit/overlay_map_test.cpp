@@ -35,12 +35,18 @@ Affine ras_1mm() { return Affine::from_rows({{{1, 0, 0, -60}, {0, 1, 0, -50}, {0
 /// LAS storage, 2 mm voxels (as FSL's MNI152 files): i runs right to left.
 Affine las_2mm() { return Affine::from_rows({{{-2, 0, 0, 60}, {0, 2, 0, -50}, {0, 0, 2, 20}}}); }
 
-std::string write_balls(const TempDir& dir, const std::string& name, const Affine& affine,
-                        std::array<int, 3> size) {
+/// A float32 map header of `size` voxels on the RAS 1 mm grid (unless the test changes it).
+SyntheticHeader float_map(std::array<int, 3> size, const Affine& affine = ras_1mm()) {
   SyntheticHeader header;
   header.size = size;
   header.sform = affine;
   header.datatype = 16;
+  return header;
+}
+
+std::string write_balls(const TempDir& dir, const std::string& name, const Affine& affine,
+                        std::array<int, 3> size) {
+  const SyntheticHeader header = float_map(size, affine);
   const std::string path = dir.path(name);
   write_synthetic_nifti(path, header, [affine](int i, int j, int k) {
     return two_balls(affine.apply({double(i), double(j), double(k)}));
@@ -74,10 +80,7 @@ TEST(OverlayMap, RasOneMillimetreAndLasTwoMillimetreGiveTheSameValuesAtTheSameMn
 
 TEST(OverlayMap, TrilinearSamplingInterpolatesBetweenVoxelCentres) {
   TempDir dir;
-  SyntheticHeader header;
-  header.size = {4, 4, 4};
-  header.sform = ras_1mm();
-  header.datatype = 16;
+  SyntheticHeader header = float_map({4, 4, 4});
   write_synthetic_nifti(dir.path("ramp.nii"), header, [](int i, int, int) { return i + 1.0; });
   const auto map = load_overlay({dir.path("ramp.nii"), 0}, {});
   EXPECT_FLOAT_EQ(map.value_at({-58.5, -49, 21}, OverlayMap::Sampling::trilinear), 2.5f);
@@ -88,10 +91,7 @@ TEST(OverlayMap, TrilinearSamplingInterpolatesBetweenVoxelCentres) {
 
 TEST(OverlayMap, FourDimensionalIndexPicksTheVolume) {
   TempDir dir;
-  SyntheticHeader header;
-  header.size = {5, 5, 5};
-  header.sform = ras_1mm();
-  header.datatype = 16;
+  SyntheticHeader header = float_map({5, 5, 5});
   header.volumes = 3;
   write_synthetic_nifti(dir.path("four.nii.gz"), header,
                         [](int, int, int, int t) { return -(t + 1.0); });
@@ -122,9 +122,8 @@ TEST(OverlayMap, ParseOverlaySourceSplitsOnlyADigitIndex) {
 
 TEST(OverlayMap, LabelMapTakesNamesFromTheTableBesideIt) {
   TempDir dir;
-  SyntheticHeader header;
-  header.size = {10, 10, 10};
-  header.sform = ras_1mm();
+  SyntheticHeader header = float_map({10, 10, 10});
+  header.datatype = 8;  // int32
   write_synthetic_nifti(dir.path("parcels.nii.gz"), header, [](int i, int, int) {
     return i < 3 ? 1 : i < 6 ? 0 : 7;
   });
@@ -143,10 +142,7 @@ TEST(OverlayMap, LabelMapTakesNamesFromTheTableBesideIt) {
 
 TEST(OverlayMap, LabelTableWithFractionalValuesIsAnInputError) {
   TempDir dir;
-  SyntheticHeader header;
-  header.size = {4, 4, 4};
-  header.sform = ras_1mm();
-  header.datatype = 16;
+  SyntheticHeader header = float_map({4, 4, 4});
   write_synthetic_nifti(dir.path("z.nii"), header, [](int i, int, int) { return i * 0.5; });
   foci::testing::write_text(dir.path("names.txt"), "1 A 1\n");
   OverlayLoadOptions options;
@@ -180,18 +176,14 @@ TEST(OverlayMap, BadMapsAreInputErrorsThatNameTheFile) {
             "cannot read '" + dir.path("text.nii") +
                 "': not a NIfTI-1 image (its first four bytes, the header size, are not 348)");
 
-  SyntheticHeader flat;
-  flat.size = {20, 20, 1};
-  flat.sform = ras_1mm();
+  SyntheticHeader flat = float_map({20, 20, 1});
+  flat.datatype = 8;  // int32
   write_synthetic_nifti(dir.path("flat.nii"), flat, [](int, int, int) { return 1; });
   EXPECT_EQ(load_error(dir.path("flat.nii")),
             "cannot draw map '" + dir.path("flat.nii") +
                 "': it is 2-D (20 x 20 x 1 voxels); foci draws 3-D maps");
 
-  SyntheticHeader cube;
-  cube.size = {6, 6, 6};
-  cube.sform = ras_1mm();
-  cube.datatype = 16;
+  SyntheticHeader cube = float_map({6, 6, 6});
   write_synthetic_nifti(dir.path("zeros.nii"), cube, [](int, int, int) { return 0; });
   EXPECT_EQ(load_error(dir.path("zeros.nii")), "cannot draw map '" + dir.path("zeros.nii") +
                                                    "': every voxel is 0; there is nothing to draw");

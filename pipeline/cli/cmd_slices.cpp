@@ -175,8 +175,8 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
     SceneOptions scene_options;
     // Every finding is a node on a 2D figure: a region at its atlas placement.
     scene_options.regions = RegionStyle::node;
-    for (const auto& warning :
-         add_panels(scene, *findings, {{"", FindingFilter{}, {}}}, scene_options)) {
+    const PanelRequest every_finding;  // one panel, no filter
+    for (const auto& warning : add_panels(scene, *findings, {every_finding}, scene_options)) {
       *context.log << "foci: [WARNING] " << warning << "\n";
     }
     for (const auto& u : findings->mapped.unmapped) {

@@ -1,8 +1,10 @@
 #include "app/figure_inputs.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "app/cache.hpp"
+#include "app/figure_overlays.hpp"
 #include "atlas/nifti_io.hpp"
 #include "findings/findings_json.hpp"
 #include "render/render.hpp"
@@ -47,7 +49,8 @@ std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>&
     for (const auto& f : in->files[n].findings) findings.push_back({paths[n], &f, &in->files[n]});
   }
   in->finding_count = findings.size();
-  in->mapped = map_findings(findings, request);
+  // Without findings (a figure of overlays alone) no atlas need be read, and nothing mapped.
+  if (!findings.empty()) in->mapped = map_findings(findings, request);
   return in;
 }
 
@@ -63,7 +66,8 @@ RenderSettings render_settings(const FigureInputs& inputs, std::ostream* log, bo
 
 std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
                                     const std::vector<PanelRequest>& requests,
-                                    const SceneOptions& options) {
+                                    const SceneOptions& options,
+                                    const std::vector<SceneOverlay>& overlays) {
   std::vector<std::string> warnings;
   SceneOptions scene = options;
   scene.volume_keys = inputs.volume_keys;
@@ -74,7 +78,8 @@ std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
     if (requests.size() > 1) panel.letter = std::string(1, static_cast<char>('a' + n % 26));
     const std::size_t drawn = fill_panel(panel, inputs.mapped, requests[n].filter,
                                          inputs.atlas_pointers(), inputs.lexicon, scene);
-    if (drawn == 0) {
+    // A figure of maps alone has no findings to miss.
+    if (drawn == 0 && !(inputs.finding_count == 0 && !overlays.empty())) {
       panel.note = inputs.finding_count == 0 ? "no findings" : "no finding matches the filter";
       warnings.push_back((panel.title.empty() ? std::string() : "panel '" + panel.title + "': ") +
                          (inputs.finding_count == 0
@@ -82,6 +87,12 @@ std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
                               : "the filter matches none of the " +
                                     std::to_string(inputs.finding_count) + " findings") +
                          "; drawing the brain alone");
+    }
+    for (auto& warning : add_overlays_to_panel(panel, overlays_of_panel(overlays, requests[n]))) {
+      // A figure-wide map is said once, not once per panel.
+      if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) {
+        warnings.push_back(std::move(warning));
+      }
     }
     figure.panels.push_back(std::move(panel));
   }

@@ -39,15 +39,19 @@ struct PanelRequest {
   std::string title;
   FindingFilter filter;
   std::vector<View> views;
+  /// Maps this panel draws instead of the figure's (figure specs' panel key "overlay").
+  std::vector<OverlaySource> overlays;
 };
 
 /// How render_figure should draw scenes of these inputs: their brain, the mesh cache folder.
 RenderSettings render_settings(const FigureInputs& inputs, std::ostream* log, bool verbose);
 
-/// Appends one panel per request (lettered a, b, ... when there are several). Returns a
-/// warning line for each panel whose filter matches nothing (it still draws the brain).
+/// Appends one panel per request (lettered a, b, ... when there are several), each with the
+/// overlays under its findings. Returns a warning line for each panel whose filter matches
+/// nothing (it still draws the brain and overlays) and for each overlay with nothing to draw.
 std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
                                     const std::vector<PanelRequest>& requests,
-                                    const SceneOptions& options);
+                                    const SceneOptions& options,
+                                    const std::vector<SceneOverlay>& overlays = {});
 
 }  // namespace foci

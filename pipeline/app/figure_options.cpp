@@ -30,6 +30,26 @@ std::vector<std::string> region_words() {
   const std::vector<std::string> words{"surface", "node"};
   return words;
 }
+std::vector<std::string> overlay_style_words() {
+  const std::vector<std::string> words{"surface", "blobs"};
+  return words;
+}
+std::vector<std::string> colormap_words() {
+  std::vector<std::string> words{"auto"};
+  for (auto& name : overlay_colormap_names()) words.push_back(std::move(name));
+  return words;
+}
+constexpr int kMaximumClusterMin = 1000000;
+
+/// A finite number, or a usage error saying what `key` expects.
+double number_of(const std::string& text, const std::string& expected) {
+  const auto value = parse_finite_double(text);
+  if (!value) {
+    throw usage_error("expected " + expected + "; got '" + text + "'");
+  }
+  return *value;
+}
+
 std::vector<std::string> colour_words() {
   const std::vector<std::string> words{"direction", "measure", "value"};
   return words;
@@ -50,7 +70,9 @@ std::vector<View> default_views() {
 }
 
 std::vector<std::string> figure_option_keys() {
-  return {"size", "dpi", "style", "regions", "colour_by", "labels", "views"};
+  return {"size",       "dpi",           "style",         "regions",     "colour_by", "labels",
+          "views",      "overlay",       "threshold",     "cluster_min", "colormap",  "vmax",
+          "projection", "overlay_style", "overlay_title", "space_ok"};
 }
 
 std::string figure_option_help(const std::string& key) {
@@ -70,6 +92,26 @@ std::string figure_option_help(const std::string& key) {
   }
   if (key == "labels") return "label nodes (true or false)";
   if (key == "views") return "views, comma-separated: " + join(view_names(), ", ");
+  if (key == "overlay") {
+    return "a NIfTI map drawn on the brain, MAP.nii.gz or MAP.nii.gz:INDEX (a volume of a 4-D "
+           "file, from 0); repeat for several";
+  }
+  if (key == "threshold") return "overlay values of magnitude below this are not drawn (>= 0)";
+  if (key == "cluster_min") {
+    return "overlay clusters (26-connected, per sign) of fewer voxels are not drawn (0 to " +
+           std::to_string(kMaximumClusterMin) + ")";
+  }
+  if (key == "colormap") return "overlay colours: " + join(colormap_words(), ", ");
+  if (key == "vmax") return "overlay value at the top of the colour scale (> 0)";
+  if (key == "projection") {
+    return "overlay onto the surface, over 0-6 mm below it: " +
+           join(overlay_projection_names(), ", ");
+  }
+  if (key == "overlay_style") {
+    return "overlay projected on the brain surface, or drawn as blobs (isosurfaces) inside it";
+  }
+  if (key == "overlay_title") return "colour bar title of the overlay";
+  if (key == "space_ok") return "draw a map whose header says Talairach (true or false)";
   return "";
 }
 
@@ -84,6 +126,17 @@ std::string figure_option_default(const std::string& key) {
   if (key == "colour_by") return colour_words()[static_cast<int>(defaults.scene.colour_by)];
   if (key == "labels") return defaults.scene.labels ? "true" : "false";
   if (key == "views") return views_text(defaults.views);
+  if (key == "overlay") return "none";
+  if (key == "threshold") return "0";
+  if (key == "cluster_min") return std::to_string(defaults.overlay.cluster_min);
+  if (key == "colormap") return defaults.overlay.colormap;
+  if (key == "vmax") return "the largest magnitude drawn";
+  if (key == "projection") return to_string(defaults.overlay.projection);
+  if (key == "overlay_style") {
+    return overlay_style_words()[static_cast<int>(defaults.overlay.style)];
+  }
+  if (key == "overlay_title") return "the map's file name";
+  if (key == "space_ok") return defaults.overlay.space_ok ? "true" : "false";
   return "";
 }
 
@@ -138,6 +191,39 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
     options.scene.labels = one_of(text, {"true", "false"}) == "true";
   } else if (key == "views") {
     options.views = parse_view_list(text);
+  } else if (key == "overlay") {
+    if (text.empty()) throw usage_error("expected a NIfTI map; got ''");
+    options.overlay.maps.push_back(parse_overlay_source(text));
+  } else if (key == "threshold") {
+    const double t = number_of(text, "a number >= 0");
+    if (t < 0) throw usage_error("expected a number >= 0; got '" + text + "'");
+    options.overlay.threshold = t;
+  } else if (key == "cluster_min") {
+    const auto n = parse_integer(text);
+    if (!n || *n < 0 || *n > kMaximumClusterMin) {
+      throw usage_error("expected a whole number from 0 to " + std::to_string(kMaximumClusterMin) +
+                        "; got '" + text + "'");
+    }
+    options.overlay.cluster_min = static_cast<int>(*n);
+  } else if (key == "colormap") {
+    options.overlay.colormap = one_of(text, colormap_words());
+  } else if (key == "vmax") {
+    const double v = number_of(text, "a number > 0");
+    if (!(v > 0)) throw usage_error("expected a number > 0; got '" + text + "'");
+    options.overlay.vmax = v;
+  } else if (key == "projection") {
+    const std::string p = one_of(text, overlay_projection_names());
+    for (const auto candidate : {OverlayProjection::extremum, OverlayProjection::nearest,
+                                 OverlayProjection::average, OverlayProjection::trilinear}) {
+      if (to_string(candidate) == p) options.overlay.projection = candidate;
+    }
+  } else if (key == "overlay_style") {
+    options.overlay.style = one_of(text, overlay_style_words()) == "blobs" ? OverlayStyle::blobs
+                                                                           : OverlayStyle::surface;
+  } else if (key == "overlay_title") {
+    options.overlay.title = text;
+  } else if (key == "space_ok") {
+    options.overlay.space_ok = one_of(text, {"true", "false"}) == "true";
   } else {
     throw usage_error("unknown figure option '" + key +
                       "' (options: " + join(figure_option_keys(), ", ") + ")");

@@ -16,7 +16,7 @@ FigureInspectContent::FigureInspectContent(const FigureInputs& inputs, const Fin
                                            SceneOptions options)
     : inputs_(inputs), options_(std::move(options)) {
   options_.volume_keys = inputs.volume_keys;
-  scenes_.push_back({"all findings", filter, {}});
+  scenes_.push_back({"all findings", filter, {}, {}});
   std::set<std::string> measures;
   for (const auto& m : inputs.mapped.mapped) {
     if (filter.matches(m.input) && m.input.finding->measure) {
@@ -26,7 +26,7 @@ FigureInspectContent::FigureInspectContent(const FigureInputs& inputs, const Fin
   for (const auto& measure : measures) {
     FindingFilter only = filter;
     only.conditions["measure"] = {measure};
-    scenes_.push_back({measure, only, {}});
+    scenes_.push_back({measure, only, {}, {}});
   }
 }
 

@@ -116,17 +116,27 @@ struct CheckedHeader {
   std::size_t offset = 0;  ///< where the voxels start, in the uncompressed bytes
   std::size_t voxels = 0;
   int nbyper = 0;
+  /// Volumes along dimensions 4 to 7 together (1 for a 3-D image).
+  std::size_t volumes = 1;
   /// Whether the stored quaternion and offsets, and the voxel sizes, are all finite: the
   /// library turns a NaN there into 0 without a word, which would orient the image anew.
   bool qform_finite = true, pixdim_finite = true;
 };
+
+/// The most volumes a 4-D to 7-D header may claim; with kMaxVoxels it keeps the byte count of
+/// the claim within 64 bits.
+constexpr std::size_t kMaxVolumes = 1000000;
 
 /// Reads the 348-byte header itself and checks what the NIfTI library would silently fix or
 /// report only on stderr: a dimension of 0 or less (the library makes it 1), the magic, the
 /// datatype, the voxel count against kMaxVoxels, and, for an uncompressed file, that the file
 /// holds the voxels the header claims (as nibabel refuses a file too short for its header).
 /// Only then does the library convert the header, so it has nothing to complain about.
-CheckedHeader read_checked_header(const std::string& path) {
+/// `kind` names what is read ("a label volume", "a map") in messages; `allow_volumes` accepts
+/// 4-D to 7-D images, whose volumes are read one at a time.
+CheckedHeader read_checked_header(const std::string& path,
+                                  const std::string& kind = "a label volume",
+                                  bool allow_volumes = false) {
   require_readable(path);
   nifti_set_debug_level(0);  // the library would print to stderr; we report ourselves
   const auto fail = [&](const std::string& what) {
@@ -164,7 +174,7 @@ CheckedHeader read_checked_header(const std::string& path) {
   short dim[8];
   for (int d = 0; d < 8; ++d) dim[d] = swapped_if(header.dim[d], swap);
   if (dim[0] < 3 || dim[0] > 7) {
-    fail("a label volume needs three dimensions, the header has " + std::to_string(dim[0]));
+    fail(kind + " needs three dimensions, the header has " + std::to_string(dim[0]));
   }
   for (int d = 1; d <= dim[0]; ++d) {
     if (dim[d] < 1) {
@@ -173,15 +183,17 @@ CheckedHeader read_checked_header(const std::string& path) {
     }
   }
   for (int d = 4; d <= dim[0]; ++d) {
-    if (dim[d] > 1) {
-      fail("a label volume is 3-D, this image has " + std::to_string(dim[d]) +
+    if (dim[d] > 1 && !allow_volumes) {
+      fail(kind + " is 3-D, this image has " + std::to_string(dim[d]) +
            " volumes along dimension " + std::to_string(d));
     }
+    out.volumes *= static_cast<std::size_t>(dim[d]);
   }
   const int datatype = swapped_if(header.datatype, swap);
   out.nbyper = bytes_per_voxel(datatype);
   if (out.nbyper == 0) {
-    fail("NIfTI datatype " + std::to_string(datatype) + " cannot hold labels");
+    fail("NIfTI datatype " + std::to_string(datatype) +
+         " is not one foci reads (integers of 8 to " + "32 bits, float32, float64)");
   }
   out.voxels = static_cast<std::size_t>(dim[1]) * static_cast<std::size_t>(dim[2]) *
                static_cast<std::size_t>(dim[3]);
@@ -197,7 +209,12 @@ CheckedHeader read_checked_header(const std::string& path) {
   }
   // As the NIfTI library reads a single-file image: data never starts inside the header.
   out.offset = std::max<std::size_t>(sizeof header, static_cast<std::size_t>(vox_offset));
-  const std::size_t bytes = out.voxels * static_cast<std::size_t>(out.nbyper);
+  // Every volume is counted: a 4-D file too short for its last volume is damaged.
+  const std::size_t bytes = out.voxels * out.volumes * static_cast<std::size_t>(out.nbyper);
+  if (out.volumes > kMaxVolumes) {
+    fail("the header claims " + std::to_string(out.volumes) + " volumes, more than foci reads (" +
+         std::to_string(kMaxVolumes) + ")");
+  }
   if (!out.compressed && file_bytes < out.offset + bytes) {
     fail("the header claims " + std::to_string(dim[1]) + " x " + std::to_string(dim[2]) + " x " +
          std::to_string(dim[3]) + " voxels of " + std::to_string(out.nbyper) +
@@ -278,44 +295,48 @@ std::int32_t as_label(double v, std::size_t n, const std::string& path) {
   return static_cast<std::int32_t>(v);
 }
 
-/// Appends `count` stored values as labels; `first` is the index of the first, for messages.
-template <typename Stored>
-void append_labels(const unsigned char* data, std::size_t count, std::size_t first, double slope,
-                   double intercept, const std::string& path, std::vector<std::int32_t>& labels) {
-  labels.resize(first + count);
+/// Converts `count` stored values, scaled, with `convert(value, voxel number)`; `first` is the
+/// number of the first voxel.
+template <typename Stored, typename Out, typename Convert>
+void append_values(const unsigned char* data, std::size_t count, std::size_t first, double slope,
+                   double intercept, const Convert& convert, std::vector<Out>& out) {
+  out.resize(first + count);
   for (std::size_t n = 0; n < count; ++n) {
     Stored value;
     std::memcpy(&value, data + n * sizeof(Stored), sizeof(Stored));
-    labels[first + n] = as_label(slope * static_cast<double>(value) + intercept, first + n, path);
+    out[first + n] = convert(slope * static_cast<double>(value) + intercept, first + n);
   }
 }
 
-/// Reads the voxels a block at a time, so nothing is allocated for voxels the file does not
-/// hold: a compressed file whose header claims more than its data fails when the data runs
-/// out, having held no more than the data it had. (nifti_image_load is not used: it
-/// allocates the whole claim first and fills a short file up with zeros.)
-void read_voxels(const std::string& path, const CheckedHeader& header, LabelVolume& volume) {
+/// Reads the voxels of volume `volume` a block at a time, so nothing is allocated for voxels
+/// the file does not hold: a compressed file whose header claims more than its data fails
+/// when the data runs out, having held no more than the data it had. (nifti_image_load is not
+/// used: it allocates the whole claim first and fills a short file up with zeros.)
+template <typename Out, typename Convert>
+void read_voxels(const std::string& path, const CheckedHeader& header, std::size_t volume,
+                 const Convert& convert, std::vector<Out>& out) {
   const nifti_image& image = *header.image;
   const std::size_t bytes = header.voxels * static_cast<std::size_t>(header.nbyper);
+  const std::size_t start = header.offset + volume * bytes;
   const auto short_file = [&](std::size_t read) {
     return input_error("cannot read voxels of '" + path + "': the file ends after " +
                        std::to_string(read) + " of its " + std::to_string(bytes) +
-                       " bytes of voxel data");
+                       " bytes of voxel data" +
+                       (header.volumes > 1 ? " in volume " + std::to_string(volume) : ""));
   };
   gzFile file = gzopen(path.c_str(), "rb");
   if (!file) throw input_error("cannot read voxels of '" + path + "'");
   const std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);
   gzbuffer(file, 1 << 17);
-  if (gzseek(file, static_cast<z_off_t>(header.offset), SEEK_SET) !=
-      static_cast<z_off_t>(header.offset)) {
+  if (gzseek(file, static_cast<z_off_t>(start), SEEK_SET) != static_cast<z_off_t>(start)) {
     throw short_file(0);
   }
   // As ITK does: scl_slope 0 means no scaling.
   const double slope = image.scl_slope == 0 ? 1.0 : image.scl_slope;
   const double intercept = image.scl_slope == 0 ? 0.0 : image.scl_inter;
-  volume.labels.clear();
+  out.clear();
   // An uncompressed file was checked to hold every voxel; a compressed one grows as it reads.
-  if (!header.compressed) volume.labels.reserve(header.voxels);
+  if (!header.compressed) out.reserve(header.voxels);
   const std::size_t block_voxels = (std::size_t{1} << 20) / static_cast<std::size_t>(header.nbyper);
   std::vector<unsigned char> block(block_voxels * static_cast<std::size_t>(header.nbyper));
   for (std::size_t done = 0; done < header.voxels;) {
@@ -327,40 +348,35 @@ void read_voxels(const std::string& path, const CheckedHeader& header, LabelVolu
                        static_cast<std::size_t>(std::max(got, 0)));
     }
     if (header.swapped) nifti_swap_Nbytes(count, header.nbyper, block.data());
+    const unsigned char* data = block.data();
     switch (image.datatype) {
       case NIFTI_TYPE_UINT8:
-        append_labels<std::uint8_t>(block.data(), count, done, slope, intercept, path,
-                                    volume.labels);
+        append_values<std::uint8_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_INT8:
-        append_labels<std::int8_t>(block.data(), count, done, slope, intercept, path,
-                                   volume.labels);
+        append_values<std::int8_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_UINT16:
-        append_labels<std::uint16_t>(block.data(), count, done, slope, intercept, path,
-                                     volume.labels);
+        append_values<std::uint16_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_INT16:
-        append_labels<std::int16_t>(block.data(), count, done, slope, intercept, path,
-                                    volume.labels);
+        append_values<std::int16_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_UINT32:
-        append_labels<std::uint32_t>(block.data(), count, done, slope, intercept, path,
-                                     volume.labels);
+        append_values<std::uint32_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_INT32:
-        append_labels<std::int32_t>(block.data(), count, done, slope, intercept, path,
-                                    volume.labels);
+        append_values<std::int32_t>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_FLOAT32:
-        append_labels<float>(block.data(), count, done, slope, intercept, path, volume.labels);
+        append_values<float>(data, count, done, slope, intercept, convert, out);
         break;
       case NIFTI_TYPE_FLOAT64:
-        append_labels<double>(block.data(), count, done, slope, intercept, path, volume.labels);
+        append_values<double>(data, count, done, slope, intercept, convert, out);
         break;
       default:
         throw input_error("cannot read '" + path + "': NIfTI datatype " +
-                          std::to_string(image.datatype) + " cannot hold labels");
+                          std::to_string(image.datatype) + " is not one foci reads");
     }
     done += count;
   }
@@ -374,7 +390,25 @@ LabelVolume read_label_volume(const std::string& path) {
   LabelVolume volume;
   volume.size = orientation.size;
   set_voxel_to_world(volume, orientation.chosen);
-  read_voxels(path, header, volume);
+  const auto as_label_of_file = [&path](double v, std::size_t n) { return as_label(v, n, path); };
+  read_voxels(path, header, 0, as_label_of_file, volume.labels);
+  return volume;
+}
+
+FloatVolume read_float_volume(const std::string& path, int volume_index) {
+  const CheckedHeader header = read_checked_header(path, "a map", true);
+  if (volume_index < 0 || static_cast<std::size_t>(volume_index) >= header.volumes) {
+    throw input_error("cannot read volume " + std::to_string(volume_index) + " of '" + path +
+                      "': it has " + std::to_string(header.volumes) + " volume" +
+                      (header.volumes == 1 ? "" : "s") + " (indices 0 to " +
+                      std::to_string(header.volumes - 1) + ")");
+  }
+  FloatVolume volume;
+  volume.orientation = orientation_of(header, path);
+  volume.size = volume.orientation.size;
+  volume.volume_count = static_cast<int>(header.volumes);
+  const auto as_float = [](double v, std::size_t) { return static_cast<float>(v); };
+  read_voxels(path, header, static_cast<std::size_t>(volume_index), as_float, volume.values);
   return volume;
 }
 

@@ -42,6 +42,20 @@ NiftiOrientation read_nifti_orientation(const std::string& path);
 /// (compressed) data ends before the header's voxels do.
 LabelVolume read_label_volume(const std::string& path);
 
+/// One volume of a NIfTI map as floats: any datatype foci reads, scaled by scl_slope and
+/// scl_inter, NaN kept.
+struct FloatVolume {
+  std::array<int, 3> size{0, 0, 0};
+  std::vector<float> values;  ///< i fastest, then j, then k
+  NiftiOrientation orientation;
+  int volume_count = 1;  ///< volumes in the file (dimensions 4 to 7 together)
+};
+
+/// Reads volume `volume_index` (0-based) of a 3-D to 7-D image, with the header checks of
+/// read_label_volume. Throws Error (input) naming the file, also when the index is out of
+/// range (saying how many volumes there are).
+FloatVolume read_float_volume(const std::string& path, int volume_index = 0);
+
 /// Writes a label volume as NIfTI-1 (.nii or .nii.gz) with sform and qform both set to its
 /// voxel_to_world, codes 4 (MNI), int32 voxels. The affine must be a rotation times positive
 /// scales (what the qform can hold). Written through a TemporaryFile: the file is complete or

@@ -22,6 +22,7 @@
 #include "app/cache.hpp"
 #include "app/display.hpp"
 #include "app/figure_inputs.hpp"
+#include "app/figure_overlays.hpp"
 #include "batch/batch_plan.hpp"
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
@@ -83,10 +84,13 @@ class Progress {
   Clock::time_point start_;
 };
 
-Figure figure_for(const FigureSpec& spec, const FigureInputs& inputs,
+/// The figure of a spec entry; its overlays point into `maps`, which must outlive it.
+Figure figure_for(const FigureSpec& spec, const FigureInputs& inputs, std::vector<OverlayMap>& maps,
                   std::vector<std::string>& warnings) {
   Figure figure = empty_figure(spec.options, spec.title);
-  warnings = add_panels(figure, inputs, spec.panels, spec.options.scene);
+  maps = load_overlays(spec.options.overlay, spec.panels);
+  warnings = add_panels(figure, inputs, spec.panels, spec.options.scene,
+                        scene_overlays(maps, spec.options.overlay));
   return figure;
 }
 
@@ -118,7 +122,8 @@ ItemResult render_item(const PlannedFigure& item, const SpecFile& spec, const Fi
   const auto start = Clock::now();
   ItemResult result;
   try {
-    const Figure figure = figure_for(spec.figures[item.figure], inputs, result.warnings);
+    std::vector<OverlayMap> maps;
+    const Figure figure = figure_for(spec.figures[item.figure], inputs, maps, result.warnings);
     render_figure(figure, render_settings(inputs, verbose ? &log : nullptr, verbose), item.output);
     result.written = true;
   } catch (const std::exception& e) {
@@ -311,9 +316,15 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       continue;
     }
     std::vector<std::string> warnings;
-    const Figure figure =
-        figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], warnings);
-    prepare_meshes(figure, render_settings(*inputs[item.spec], &log, false));
+    std::vector<OverlayMap> maps;
+    try {
+      const Figure figure =
+          figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], maps, warnings);
+      prepare_meshes(figure, render_settings(*inputs[item.spec], &log, false));
+    } catch (const Error& e) {
+      outcome.failures.push_back(item.name + ": " + e.what());
+      continue;
+    }
     ready.push_back(item);
   }
 

@@ -26,6 +26,15 @@ BatchPlan plan_batch(const std::vector<SpecFile>& specs, const PlanOptions& opti
       std::string inputs = figure.canonical + "|" + options.version;
       for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
       for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
+      // A map redrawn with new values is a new figure, as a changed findings file is.
+      std::vector<OverlaySource> maps = figure.options.overlay.maps;
+      for (const auto& panel : figure.panels) {
+        maps.insert(maps.end(), panel.overlays.begin(), panel.overlays.end());
+      }
+      for (const auto& map : maps) {
+        inputs +=
+            "|overlay " + map.path + ":" + std::to_string(map.volume) + ":" + content_key(map.path);
+      }
       planned.input_hash = content_hash(inputs);
       const bool present = exists(planned.output);
       const auto record = recorded.find(figure.name);

@@ -42,7 +42,15 @@ std::string option_text(const std::string& key, const json& value, const std::st
     if (!value.is_number_integer()) entry_fail(at, "expected a whole number");
     return std::to_string(value.get<long long>());
   }
-  if (key == "labels") {
+  if (key == "threshold" || key == "vmax") {
+    if (!value.is_number()) entry_fail(at, "expected a number");
+    return value.dump();
+  }
+  if (key == "cluster_min") {
+    if (!value.is_number_integer()) entry_fail(at, "expected a whole number");
+    return std::to_string(value.get<long long>());
+  }
+  if (key == "labels" || key == "space_ok") {
     if (!value.is_boolean()) entry_fail(at, "expected true or false");
     return value.get<bool>() ? "true" : "false";
   }
@@ -89,6 +97,22 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
   figure.title = entry.value("title", std::string());
   for (const auto& key : figure_option_keys()) {
     if (!entry.contains(key)) continue;
+    if (key == "overlay") {
+      // One map or a list of them; each is one set_figure_option call, as each --overlay is.
+      const json& maps = entry[key];
+      const json list = maps.is_array() ? maps : json::array({maps});
+      if (list.empty()) entry_fail(at + "/overlay", "expected a map or a list of maps");
+      for (std::size_t n = 0; n < list.size(); ++n) {
+        const std::string here = at + "/overlay" + (maps.is_array() ? "/" + std::to_string(n) : "");
+        if (!list[n].is_string()) entry_fail(here, "expected the path of a NIfTI map");
+        try {
+          set_figure_option(figure.options, key, list[n].get<std::string>());
+        } catch (const Error& e) {
+          entry_fail(here, e.lines().back());
+        }
+      }
+      continue;
+    }
     try {
       set_figure_option(figure.options, key, option_text(key, entry[key], at + "/" + key));
     } catch (const Error& e) {
@@ -102,7 +126,7 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     const auto& p = entry["panels"][n];
     const std::string here = at + "/panels/" + std::to_string(n);
     if (!p.is_object()) entry_fail(here, "expected an object");
-    only_keys(p, {"title", "filter", "views"}, here);
+    only_keys(p, {"title", "filter", "views", "overlay"}, here);
     PanelRequest panel;
     if (p.contains("title") && !p["title"].is_string()) {
       entry_fail(here + "/title", "expected a string");
@@ -111,6 +135,24 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     panel.views = p.contains("views")
                       ? parse_view_list(option_text("views", p["views"], here + "/views"))
                       : figure.options.views;
+    if (p.contains("overlay")) {
+      // The panel's own maps, read as the figure's "overlay" key reads them.
+      FigureOptions own;
+      const json& maps = p["overlay"];
+      const json list = maps.is_array() ? maps : json::array({maps});
+      if (list.empty()) entry_fail(here + "/overlay", "expected a map or a list of maps");
+      for (std::size_t m = 0; m < list.size(); ++m) {
+        const std::string at_map =
+            here + "/overlay" + (maps.is_array() ? "/" + std::to_string(m) : "");
+        if (!list[m].is_string()) entry_fail(at_map, "expected the path of a NIfTI map");
+        try {
+          set_figure_option(own, "overlay", list[m].get<std::string>());
+        } catch (const Error& e) {
+          entry_fail(at_map, e.lines().back());
+        }
+      }
+      panel.overlays = own.overlay.maps;
+    }
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {
@@ -191,6 +233,16 @@ SpecFile read_spec_file(const std::string& path) {
     }
     if (!names.insert(figure.name).second) {
       figure.error = path + ": " + at + "/name: \"" + figure.name + "\" is used twice";
+    }
+    // Maps are named relative to the spec, as findings files are.
+    std::vector<OverlaySource*> maps;
+    for (auto& map : figure.options.overlay.maps) maps.push_back(&map);
+    for (auto& panel : figure.panels) {
+      for (auto& map : panel.overlays) maps.push_back(&map);
+    }
+    for (OverlaySource* map : maps) {
+      const fs::path p(map->path);
+      map->path = (p.is_absolute() ? p : folder / p).lexically_normal().string();
     }
     figure.canonical = entry.dump();
     spec.figures.push_back(std::move(figure));

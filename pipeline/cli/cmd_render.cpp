@@ -5,6 +5,7 @@
 #include "app/display.hpp"
 #include "app/figure_inputs.hpp"
 #include "app/figure_options.hpp"
+#include "app/figure_overlays.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -16,6 +17,8 @@ namespace {
 
 struct RenderOptions {
   std::vector<std::string> files;
+  std::vector<std::string> overlays;  ///< --overlay, each MAP[:INDEX]
+  bool space_ok = false;
   std::string out;
   std::vector<std::string> atlases = default_atlases();
   /// Figure options as written, by figure_options key; only those given are set.
@@ -45,6 +48,8 @@ void run_render(const RenderOptions& options, CommandContext& context) {
       throw usage_error(option + ": " + e.lines().back());
     }
   }
+  for (const auto& map : options.overlays) set_figure_option(figure_options, "overlay", map);
+  if (options.space_ok) set_figure_option(figure_options, "space_ok", "true");
   figure_options.scene.labels = options.labels;
   figure_options.transparent_background = options.transparent;
   FindingFilter filter;
@@ -53,24 +58,33 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   std::vector<PanelRequest> panel_requests;
   for (const auto& text : options.panels) {
     const auto bar = text.find('|');
-    PanelRequest request{text.substr(0, bar), filter, figure_options.views};
+    PanelRequest request{text.substr(0, bar), filter, figure_options.views, {}};
     if (bar != std::string::npos) add_filter_conditions(request.filter, text.substr(bar + 1));
     panel_requests.push_back(std::move(request));
   }
   if (panel_requests.empty())
-    panel_requests.push_back({options.title, filter, figure_options.views});
+    panel_requests.push_back({options.title, filter, figure_options.views, {}});
 
   // Refused before any work: a figure never replaces an input (--force or not), nor any other
   // file without --force.
-  refuse_input_as_output(options.out, options.files);
+  std::vector<std::string> input_files = options.files;
+  for (const auto& map : figure_options.overlay.maps) input_files.push_back(map.path);
+  refuse_input_as_output(options.out, input_files);
   check_can_write(options.out, options.force);
 
-  const auto inputs = load_figure_inputs(options.files, options.atlases);
+  if (options.files.empty() && figure_options.overlay.maps.empty()) {
+    throw usage_error("nothing to draw: give findings files, --overlay maps, or both");
+  }
+  // Atlases place findings; a figure of maps alone does not read them.
+  const auto inputs = load_figure_inputs(
+      options.files, options.files.empty() ? std::vector<std::string>{} : options.atlases);
+  const std::vector<OverlayMap> maps = load_overlays(figure_options.overlay);
   if (context.verbose) {
     *context.log << "foci: inputs read and mapped in " << seconds_since(start) << " s\n";
   }
   Figure figure = empty_figure(figure_options, options.figure_title);
-  for (const auto& warning : add_panels(figure, *inputs, panel_requests, figure_options.scene)) {
+  for (const auto& warning : add_panels(figure, *inputs, panel_requests, figure_options.scene,
+                                        scene_overlays(maps, figure_options.overlay))) {
     *context.log << "foci: [WARNING] " << warning << "\n";
   }
   for (const auto& u : inputs->mapped.unmapped) {
@@ -94,8 +108,9 @@ void add_render_command(CLI::App& app, CommandContext& context) {
       "render",
       "Draw findings on a 3D brain (Colin27) in one PNG: rises red, falls blue; reported\n"
       "coordinates as spheres sized by cluster volume, named regions as atlas surfaces,\n"
-      "connections as tubes. Renders without a display through a private Xvfb.");
-  cmd->add_option("FILE", options->files, "Findings JSON files")->required();
+      "connections as tubes. Volumetric maps (--overlay) are projected onto the brain surface\n"
+      "or drawn as blobs, under the findings. Renders without a display through a private Xvfb.");
+  cmd->add_option("FILE", options->files, "Findings JSON files (optional with --overlay)");
   cmd->add_option("-o,--out", options->out, "PNG to write")->required();
   cmd->add_flag("--force", options->force,
                 "Overwrite the PNG if it exists (never one of the input files)");
@@ -103,7 +118,13 @@ void add_render_command(CLI::App& app, CommandContext& context) {
       ->delimiter(',')
       ->capture_default_str();
   // The figure options share their parser, help and defaults with figure specs.
-  for (const std::string key : {"views", "size", "style", "regions", "colour_by", "dpi"}) {
+  cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
+      ->type_name("MAP[:INDEX]");
+  cmd->add_flag("--space-ok", options->space_ok,
+                "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");
+  for (const std::string key :
+       {"views", "size", "style", "regions", "colour_by", "dpi", "threshold", "cluster_min",
+        "colormap", "vmax", "projection", "overlay_style", "overlay_title"}) {
     std::string name = "--" + key;
     for (char& c : name) c = c == '_' ? '-' : c;
     cmd->add_option_function<std::string>(

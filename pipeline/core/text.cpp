@@ -239,4 +239,10 @@ std::string excerpt(std::string_view text, std::size_t limit) {
   return out;
 }
 
+std::string format_short_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
 }  // namespace foci

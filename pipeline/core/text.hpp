@@ -31,6 +31,8 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 /// Millimetres with two decimals, as every table foci writes prints them; no "-0.00", and
 /// empty for NaN (a region with no voxels has no centroid).
 std::string format_mm(double mm);
+/// A value as colour bars and notes print it: three significant digits ("%.3g").
+std::string format_short_number(double value);
 /// A text cell of a TSV row: tabs and line breaks, which would break the row, become spaces.
 std::string tsv_cell(std::string_view text);
 

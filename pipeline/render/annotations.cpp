@@ -10,8 +10,12 @@
 #include <vtkScalarBarActor.h>
 #include <vtkTextProperty.h>
 
+#include <vtkStdString.h>
+#include <vtkVariant.h>
+
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "render/scene_actors.hpp"
 
 namespace foci::annotations {
@@ -38,9 +42,11 @@ vtkSmartPointer<vtkActor2D> disk(double x, double y, double radius_px, Rgb colou
   return actor;
 }
 
+/// `row` 0 is the footer's bottom colour bar; each further row stacks one bar higher.
 void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBox& footer,
-                    const FigureLayout& layout) {
+                    const FigureLayout& layout, int row) {
   const double unit = layout.unit, W = layout.width, H = layout.height;
+  const double y0 = footer.y0 + row * unit * kColourBarRowUnits;
   vtkNew<vtkLookupTable> table;
   table->SetNumberOfTableValues(256);
   table->SetRange(scale.minimum, scale.maximum);
@@ -48,20 +54,28 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
     const Rgb c = scale.colour_of(scale.minimum + (scale.maximum - scale.minimum) * n / 255.0);
     table->SetTableValue(n, c.r, c.g, c.b, 1.0);
   }
+  // Marks (an overlay's threshold) are the table's annotations, drawn above the bar with a
+  // tick; the evenly spaced numbers stay under it.
+  for (const double mark : scale.marks) {
+    table->SetAnnotation(vtkVariant(mark), vtkStdString(format_short_number(mark)));
+  }
   vtkNew<vtkScalarBarActor> bar;
   bar->SetLookupTable(table);
   bar->SetOrientationToHorizontal();
   bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar
   // The title goes left of the bar, where it cannot collide with the numbers.
-  canvas->AddActor2D(text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5,
-                          footer.y0 + unit * 1.8, 2, 1));
+  canvas->AddActor2D(
+      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, y0 + unit * 1.8, 2, 1));
   bar->SetNumberOfLabels(5);
   bar->SetLabelFormat("%.3g");
   bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  bar->SetPosition(0.6, (footer.y0 + unit * 0.2) / H);
+  bar->SetPosition(0.6, (y0 + unit * 0.2) / H);
+  bar->SetDrawAnnotations(!scale.marks.empty());
+  bar->SetAnnotationTextScaling(0);
   bar->SetWidth(0.38);
   bar->SetHeight(unit * 3.2 / H);
-  for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty()}) {
+  for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty(),
+                         bar->GetAnnotationTextProperty()}) {
     property->SetColor(kInk.r, kInk.g, kInk.b);
     property->SetFontFamilyToArial();
     property->ItalicOff();
@@ -71,6 +85,7 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   bar->UnconstrainedFontSizeOn();
   bar->GetTitleTextProperty()->SetFontSize(static_cast<int>(unit * 0.85));
   bar->GetLabelTextProperty()->SetFontSize(static_cast<int>(unit * 0.8));
+  bar->GetAnnotationTextProperty()->SetFontSize(static_cast<int>(unit * 0.75));
   canvas->AddActor2D(bar);
 }
 
@@ -101,18 +116,37 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   const double unit = layout.unit;
   double x = unit * 1.2;
   const double y = box.footer.y0 + unit * 0.9;
-  for (const auto& entry : panel.legend) {
+  // Entries that would run into the colour bars' titles, or off the figure (a label map's
+  // hundred names), are counted instead of drawn.
+  const bool has_bars = panel.colour_bar || !panel.overlay_bars.empty();
+  const double right = has_bars ? layout.width * 0.42 : layout.width - unit;
+  for (std::size_t n = 0; n < panel.legend.size(); ++n) {
+    const auto& entry = panel.legend[n];
+    const double width = unit * (2.2 + 0.62 * entry.text.size());
+    if (x + width > right - unit * 6 && n + 1 < panel.legend.size()) {
+      canvas->AddActor2D(text("+" + std::to_string(panel.legend.size() - n) + " more", unit, kFaint,
+                              false, x, y, 0, 1));
+      x += unit * 5;
+      break;
+    }
     canvas->AddActor2D(disk(x, y, unit * 0.45, entry.colour));
     canvas->AddActor2D(text(entry.text, unit, kInk, false, x + unit * 0.8, y, 0, 1));
-    x += unit * (2.2 + 0.62 * entry.text.size());
+    x += width;
   }
   if (!panel.size_legend.empty()) {
     canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));
   }
-  if (!panel.note.empty()) {
+  const bool bars = panel.colour_bar || !panel.overlay_bars.empty();
+  if (!panel.note.empty() && !bars) {
     canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, layout.width - unit, y, 2, 1));
+  } else if (!panel.note.empty()) {
+    // The colour bars hold the right; the note goes left, under their titles' line.
+    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, x + unit * 0.4,
+                            box.footer.y0 + unit * 0.6, 0, 1));
   }
-  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout);
+  int row = 0;
+  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout, row++);
+  for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, box.footer, layout, row++);
 }
 
 void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {

@@ -6,21 +6,18 @@ namespace foci {
 
 namespace {
 
-// Heights in text units: a title line, a panel header, a legend footer, and a footer with a
-// colour bar (its numbers sit under the bar).
-constexpr double kTitleUnits = 2.6, kHeaderUnits = 2.2, kFooterUnits = 2.0,
-                 kColourBarFooterUnits = 3.6;
-// A view is about this much wider than high (a brain seen from the side).
-constexpr double kViewAspect = 1.25;
+// Heights in text units: a title line, a panel header, a legend footer (with colour bars,
+// kColourBarRowUnits per bar).
+constexpr double kTitleUnits = 2.6, kHeaderUnits = 2.2, kFooterUnits = 2.0;
 
 }  // namespace
 
-int best_columns(int n, double w, double h) {
+int best_columns(int n, double w, double h, double view_aspect) {
   int best = 1;
   double best_size = 0;
   for (int cols = 1; cols <= n; ++cols) {
     const int rows = (n + cols - 1) / cols;
-    const double size = std::min(w / cols / kViewAspect, h / rows);
+    const double size = std::min(w / cols / view_aspect, h / rows);
     if (size > best_size + 1e-9) {
       best_size = size;
       best = cols;
@@ -31,7 +28,7 @@ int best_columns(int n, double w, double h) {
 
 bool has_footer(const Panel& panel) {
   return !panel.legend.empty() || !panel.size_legend.empty() || !panel.note.empty() ||
-         panel.colour_bar.has_value();
+         panel.colour_bar.has_value() || !panel.overlay_bars.empty();
 }
 
 FigureLayout lay_out_figure(const Figure& figure) {
@@ -55,8 +52,12 @@ FigureLayout lay_out_figure(const Figure& figure) {
     const double panel_top = top - p * panel_h, panel_bottom = panel_top - panel_h;
     out.area = {0, panel_bottom, W, panel_top};
     const double header = panel.title.empty() && panel.letter.empty() ? 0.0 : unit * kHeaderUnits;
+    // Colour bars stack, the findings' at the bottom and each overlay's above it.
+    const std::size_t bars = panel.overlay_bars.size() + (panel.colour_bar ? 1 : 0);
     const double footer =
-        !has_footer(panel) ? 0.0 : unit * (panel.colour_bar ? kColourBarFooterUnits : kFooterUnits);
+        !has_footer(panel)
+            ? 0.0
+            : unit * (bars > 0 ? kColourBarRowUnits * static_cast<double>(bars) : kFooterUnits);
     out.header = {0, panel_top - header, W, panel_top};
     out.footer = {0, panel_bottom, W, panel_bottom + footer};
     const double views_top = panel_top - header, views_bottom = panel_bottom + footer;

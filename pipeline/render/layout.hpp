@@ -9,6 +9,9 @@
 
 namespace foci {
 
+/// Height of a footer row with a colour bar (its numbers under it), in text units; bars stack.
+constexpr double kColourBarRowUnits = 3.6;
+
 /// A rectangle in pixels, origin at the image's bottom-left (as VTK's display coordinates).
 struct PixelBox {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
@@ -34,9 +37,9 @@ struct FigureLayout {
 /// and each panel's views in the grid that makes them largest (a short last row centred).
 FigureLayout lay_out_figure(const Figure& figure);
 
-/// Columns for n views in a w x h area so each view is as large as possible; a view is about
-/// 1.25 times as wide as it is high.
-int best_columns(int n, double w, double h);
+/// Columns for n views in a w x h area so each view is as large as possible; a view is
+/// `view_aspect` times as wide as it is high (a brain seen from the side: about 1.25).
+int best_columns(int n, double w, double h, double view_aspect = 1.25);
 
 /// Whether a panel has a footer (a colour legend, a size legend, a note or a colour bar).
 bool has_footer(const Panel& panel);

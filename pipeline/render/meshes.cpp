@@ -174,13 +174,20 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
   sinc->SetPassBand(0.05);
   sinc->NonManifoldSmoothingOn();
   sinc->NormalizeCoordinatesOn();
+  return place_in_world(sinc->GetOutputPort(), volume.voxel_to_world);
+}
+
+}  // namespace
+
+vtkSmartPointer<vtkPolyData> place_in_world(vtkAlgorithmOutput* voxel_mesh,
+                                            const Affine& voxel_to_world) {
   vtkNew<vtkMatrix4x4> matrix;
   for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 4; ++c) matrix->SetElement(r, c, volume.voxel_to_world.m[r][c]);
+    for (int c = 0; c < 4; ++c) matrix->SetElement(r, c, voxel_to_world.m[r][c]);
   vtkNew<vtkTransform> transform;
   transform->SetMatrix(matrix);
   vtkNew<vtkTransformPolyDataFilter> place;
-  place->SetInputConnection(sinc->GetOutputPort());
+  place->SetInputConnection(voxel_mesh);
   place->SetTransform(transform);
   vtkNew<vtkPolyDataNormals> normals;
   normals->SetInputConnection(place->GetOutputPort());
@@ -191,8 +198,6 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
   vtkSmartPointer<vtkPolyData> mesh = normals->GetOutput();
   return mesh;
 }
-
-}  // namespace
 
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {

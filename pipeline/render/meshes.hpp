@@ -1,6 +1,7 @@
 #pragma once
 // Surface meshes of the brain and of atlas regions, in MNI mm, built once and kept in an
 // on-disk cache keyed by the source volume's content. Internal to the render stage.
+#include <vtkAlgorithmOutput.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
@@ -34,6 +35,12 @@ class MeshCache {
 /// only that hemisphere, closed along the midline, for medial views.
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache);
+
+/// A mesh in voxel index space (`voxel_mesh`, an algorithm's output) placed in MNI mm by
+/// `voxel_to_world`, with point normals turned outwards: a left-handed voxel grid (LAS)
+/// reverses its triangles, which would otherwise face inwards and stay unlit.
+vtkSmartPointer<vtkPolyData> place_in_world(vtkAlgorithmOutput* voxel_mesh,
+                                            const Affine& voxel_to_world);
 
 /// The smoothed surface of a region's voxels.
 vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const MeshCache& cache);

@@ -1,7 +1,9 @@
 #include "render/png_output.hpp"
 
+#include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
+#include <vtkTrivialProducer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkWindowToImageFilter.h>
 #include <zlib.h>
@@ -34,6 +36,18 @@ std::string with_dpi(const unsigned char* png, std::size_t size, int dpi) {
   return out;
 }
 
+/// Encodes an image as PNG with the resolution recorded. The compression level is fixed: the
+/// same pixels give the same bytes every time, and quicker than the default.
+std::string encoded_png(vtkAlgorithmOutput* image, int dpi) {
+  vtkNew<vtkPNGWriter> writer;
+  writer->SetInputConnection(image);
+  writer->WriteToMemoryOn();
+  writer->SetCompressionLevel(4);
+  writer->Write();
+  vtkUnsignedCharArray* png = writer->GetResult();
+  return with_dpi(png->GetPointer(0), static_cast<std::size_t>(png->GetNumberOfTuples()), dpi);
+}
+
 }  // namespace
 
 std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
@@ -46,13 +60,22 @@ std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
   }
   grab->ReadFrontBufferOff();
   grab->Update();
-  vtkNew<vtkPNGWriter> writer;
-  writer->SetInputConnection(grab->GetOutputPort());
-  writer->WriteToMemoryOn();
-  writer->SetCompressionLevel(4);  // the same bytes every time, and quicker than the default
-  writer->Write();
-  vtkUnsignedCharArray* png = writer->GetResult();
-  return with_dpi(png->GetPointer(0), static_cast<std::size_t>(png->GetNumberOfTuples()), dpi);
+  return encoded_png(grab->GetOutputPort(), dpi);
+}
+
+std::string rgb_png(const unsigned char* rgb, int width, int height, int dpi) {
+  vtkNew<vtkImageData> image;
+  image->SetDimensions(width, height, 1);
+  image->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
+  auto* out = static_cast<unsigned char*>(image->GetScalarPointer());
+  const std::size_t row = static_cast<std::size_t>(width) * 3;
+  // VTK's rows run bottom to top.
+  for (int y = 0; y < height; ++y) {
+    std::memcpy(out + row * static_cast<std::size_t>(height - 1 - y), rgb + row * y, row);
+  }
+  vtkNew<vtkTrivialProducer> producer;
+  producer->SetOutput(image);
+  return encoded_png(producer->GetOutputPort(), dpi);
 }
 
 }  // namespace foci

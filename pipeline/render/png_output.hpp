@@ -11,4 +11,7 @@ namespace foci {
 /// `dpi`. The same pixels give the same bytes.
 std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi);
 
+/// RGB pixels (three bytes each, top row first) as PNG bytes with a pHYs chunk saying `dpi`.
+std::string rgb_png(const unsigned char* rgb, int width, int height, int dpi);
+
 }  // namespace foci

@@ -13,12 +13,14 @@
 #include <vtkVersion.h>
 
 #include <chrono>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "render/annotations.hpp"
 #include "render/layout.hpp"
 #include "render/meshes.hpp"
+#include "render/overlay_actors.hpp"
 #include "render/png_output.hpp"
 #include "render/scene_actors.hpp"
 #include "render/vtk_messages.hpp"
@@ -50,7 +52,7 @@ namespace {
 /// `brain` is what the view shows (a hemisphere in medial views); every view is framed on
 /// the whole brain's `bounds`, so views of one figure share a scale and a centre.
 vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const PixelBox& box, View view,
-                      vtkPolyData* brain, const double bounds[6], const PanelActors& actors) {
+                      vtkActor* brain, const double bounds[6], const PanelActors& actors) {
   const double W = figure.width, H = figure.height;
   vtkNew<vtkCamera> camera;
   fit_camera(camera, view, bounds, box.width() / box.height());
@@ -61,8 +63,7 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
   brain_layer->SetActiveCamera(camera);
   brain_layer->SetBackground(1, 1, 1);
   brain_layer->SetBackgroundAlpha(figure.transparent_background ? 0.0 : 1.0);
-  const SurfaceLook look = brain_look(figure.style);
-  brain_layer->AddActor(mesh_actor(brain, look.colour, look.opacity));
+  brain_layer->AddActor(brain);
   vtkRenderer* findings_layer = brain_layer;
   const bool glass = figure.style == BrainStyle::glass;
   if (glass) {
@@ -131,18 +132,33 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
     const Panel& panel = figure.panels[p];
     const PanelLayout& box = layout.panels[p];
     annotations::add_panel_header(canvas, panel, box, layout.unit);
-    annotations::add_panel_footer(canvas, panel, box, layout);
     const PanelActors actors = build_actors(panel, cache);
+    // One brain actor per mesh a panel shows (the whole brain, a hemisphere): projecting
+    // overlays onto it is done once for all the views that share it.
+    std::map<vtkPolyData*, vtkSmartPointer<vtkActor>> brains;
+    std::vector<bool> coloured(panel.overlays.size(), false);
     for (std::size_t v = 0; v < box.views.size(); ++v) {
       const View view = panel.views[v];
       const auto side = view_side(view);
       const auto brain =
           side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
-      vtkRenderer* projection = add_view(window, figure, box.views[v], view, brain, bounds, actors);
+      auto& actor = brains[brain.Get()];
+      if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
+      vtkRenderer* projection = add_view(window, figure, box.views[v], view, actor, bounds, actors);
       if (panel.show_labels) {
         annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
       }
       annotations::add_view_marks(canvas, view, box.views[v], layout.unit);
+    }
+    // The footer after the views: it also says which surface overlays coloured nothing.
+    const std::string unreached =
+        box.views.empty() ? std::string() : unreached_overlays_note(panel.overlays, coloured);
+    if (unreached.empty()) {
+      annotations::add_panel_footer(canvas, panel, box, layout);
+    } else {
+      Panel noted = panel;
+      noted.note = panel.note.empty() ? unreached : panel.note + "; " + unreached;
+      annotations::add_panel_footer(canvas, noted, box, layout);
     }
   }
   window->AddRenderer(canvas);

@@ -10,6 +10,8 @@
 
 #include "atlas/label_volume.hpp"
 #include "core/hemisphere.hpp"
+#include "overlay/overlay_map.hpp"
+#include "overlay/projection.hpp"
 
 namespace foci {
 
@@ -69,7 +71,23 @@ struct ColourScale {
   double minimum = 0, maximum = 1;
   std::vector<Rgb> stops;
   std::string title;
+  /// Values marked on the bar (an overlay's threshold, +-T for a signed map).
+  std::vector<double> marks;
   Rgb colour_of(double value) const;
+};
+
+/// How an overlay is drawn: coloured onto the brain surface (sampled below each vertex), or
+/// as isosurfaces of the thresholded map inside the brain.
+enum class OverlayStyle { surface, blobs };
+
+/// A volumetric map over the brain: its values (already thresholded), their colours and
+/// how they reach the picture.
+struct SceneOverlay {
+  const OverlayMap* map = nullptr;
+  OverlayColours colours;
+  OverlayProjection projection = OverlayProjection::extremum;
+  OverlayStyle style = OverlayStyle::surface;
+  bool figure_wide = true;  ///< drawn in every panel without maps of its own
 };
 
 /// One panel of a figure: a title, a letter, views laid out in a grid, and what to draw.
@@ -80,9 +98,11 @@ struct Panel {
   std::vector<SceneNode> nodes;
   std::vector<SceneEdge> edges;
   std::vector<SceneRegion> regions;
+  std::vector<SceneOverlay> overlays;  ///< drawn under the findings, first one lowest
   std::vector<LegendEntry> legend;
   std::string size_legend;                ///< e.g. "node size: cluster volume"; empty for none
   std::optional<ColourScale> colour_bar;  ///< drawn when colours come from values
+  std::vector<ColourScale> overlay_bars;  ///< one per overlay with a colour scale, above it
   bool show_labels = false;               ///< node labels, placed so they do not overlap
   std::string note;  ///< a line under the panel, e.g. "no finding matches the filter"
 };

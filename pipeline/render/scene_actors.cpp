@@ -15,6 +15,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "render/overlay_actors.hpp"
+
 namespace foci::scene_parts {
 
 // Debian's fonts-wqy-microhei: a CJK font the set-up installs.
@@ -68,11 +70,8 @@ Hemisphere left_of_image(View view) {
   return view == View::anterior ? Hemisphere::right : Hemisphere::left;
 }
 
-vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
-                                   bool bold, double x, double y, int justification, int vertical) {
-  auto actor = vtkSmartPointer<vtkTextActor>::New();
-  actor->SetInput(content.c_str());
-  auto* p = actor->GetTextProperty();
+void set_text_style(vtkTextProperty* p, const std::string& content, double size_px, Rgb colour,
+                    bool bold) {
   p->SetFontFamilyToArial();
   // VTK's own fonts have no Chinese: text that is not plain ASCII (region names as papers
   // write them, titles in Chinese) is drawn with a CJK font when the system has one.
@@ -85,6 +84,14 @@ vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, R
   p->SetFontSize(static_cast<int>(std::lround(size_px)));
   p->SetColor(colour.r, colour.g, colour.b);
   p->SetBold(bold);
+}
+
+vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
+                                   bool bold, double x, double y, int justification, int vertical) {
+  auto actor = vtkSmartPointer<vtkTextActor>::New();
+  actor->SetInput(content.c_str());
+  auto* p = actor->GetTextProperty();
+  set_text_style(p, content, size_px, colour, bold);
   p->SetJustification(justification);     // 0 left, 1 centre, 2 right
   p->SetVerticalJustification(vertical);  // 0 bottom, 1 centre, 2 top
   actor->GetPositionCoordinate()->SetCoordinateSystemToDisplay();
@@ -138,6 +145,7 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
     actors.regions.emplace_back(
         r.side, mesh->GetNumberOfPoints() == 0 ? nullptr : mesh_actor(mesh, r.colour, 1.0));
   }
+  actors.blobs = blob_actors(panel.overlays);
   return actors;
 }
 
@@ -177,6 +185,7 @@ void fit_camera(vtkCamera* camera, View view, const double bounds[6], double asp
 
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side) {
   std::vector<vtkActor*> shown;
+  for (const auto& blob : actors.blobs) shown.push_back(blob);
   for (const auto& [where, actor] : actors.nodes) {
     if (on_view_side(side, where.x)) shown.push_back(actor);
   }

@@ -26,6 +26,10 @@ Hemisphere left_of_image(View view);
 /// Whether something at x (mm) belongs in a view of `view_side`.
 bool on_view_side(std::optional<Hemisphere> view_side, double x);
 
+/// Font (Arial, or a CJK font for text that is not ASCII), size in pixels at 72 dpi, colour
+/// and weight of figure text.
+void set_text_style(vtkTextProperty* property, const std::string& content, double size_px,
+                    Rgb colour, bool bold);
 vtkSmartPointer<vtkTextActor> text(const std::string& content, double size_px, Rgb colour,
                                    bool bold, double x, double y, int justification,
                                    int vertical = 0);
@@ -37,6 +41,7 @@ struct PanelActors {
   std::vector<std::pair<Vec3, vtkSmartPointer<vtkActor>>> nodes;  ///< with their position
   std::vector<std::pair<std::optional<Hemisphere>, vtkSmartPointer<vtkActor>>> regions;
   std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
+  std::vector<vtkSmartPointer<vtkActor>> blobs;  ///< isosurfaces of blob-style overlays
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
 
@@ -53,7 +58,7 @@ SurfaceLook brain_look(BrainStyle style);
 void fit_camera(vtkCamera* camera, View view, const double bounds[6], double aspect);
 
 /// The actors a view of `side` shows (a medial view: only that hemisphere's nodes, edges and
-/// regions; other views: all).
+/// regions; other views: all), overlay blobs first.
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side);
 
 }  // namespace foci::scene_parts

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build foci (Release), look up the example
 # coordinates in findings/examples/probe-points.tsv in AAL and Harvard-Oxford, map the
-# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas, and render
-# the figure sets of findings/*/figures.json into output/<dataset>/, listing each file.
+# curated MECT dataset (findings/mect) onto AAL and the JHU white-matter atlas, draw its
+# signed per-measure maps on the brain surface (output/mect-overlays/) and in 2D slices
+# (output/mect-slices/), and render the figure sets of findings/*/figures.json into
+# output/<dataset>/, listing each file.
 set -euo pipefail
 FOCI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$FOCI_ROOT/pipeline/setup/common.sh"
@@ -26,6 +28,40 @@ done
 "$FOCI_ROOT/build/release/foci" map --force --atlas aal,jhu-wm --out "$FOCI_ROOT/output/mect-map" \
   "$FOCI_ROOT"/findings/mect/{claims,connectivity,functional,structure}.json
 echo "foci: MECT summary in output/mect-map/summary.md" >&2
+
+# The signed per-measure maps foci map wrote (each finding adds its direction, +1 or -1, to
+# the voxels of its regions), as brain overlay images into output/mect-overlays/: projected
+# onto the brain surface (cortical measures), and as blobs inside the glass brain (white
+# matter and deep regions, which lie more than 6 mm below the surface).
+mkdir -p "$FOCI_ROOT/output/mect-overlays"
+for map in "$FOCI_ROOT"/output/mect-map/maps/*_regions.nii.gz; do
+  measure=$(basename "$map" _regions.nii.gz)
+  for style in surface blobs; do
+    figure="$FOCI_ROOT/output/mect-overlays/$measure-$style.png"
+    look=opaque  # coloured surface; blobs show inside the glass brain
+    if [ "$style" = blobs ]; then look=glass; fi
+    "$FOCI_ROOT/build/release/foci" render --force --overlay "$map" --threshold 0.5 \
+      --overlay-style "$style" --style "$look" --overlay-title "$measure: rises minus falls" \
+      --views left,dorsal,right,posterior --size 1600x1100 --figure-title "MECT: $measure" \
+      -o "$figure"
+    echo "foci: wrote ${figure#"$FOCI_ROOT"/}" >&2
+  done
+done
+
+# 2D figures of maps: an axial mosaic of the signed ReHo map `foci map` wrote above (net
+# rises minus falls per region) and a glass brain of the MECT findings (nodes and
+# connections) over the same map.
+mkdir -p "$FOCI_ROOT/output/mect-slices"
+"$FOCI_ROOT/build/release/foci" slices --force --mode mosaic --mosaic axial:-30:85:5 \
+  --overlay "$FOCI_ROOT/output/mect-map/maps/reho_regions.nii.gz" --overlay-title "ReHo (rises - falls)" \
+  --title "MECT: regional homogeneity, findings per AAL region" \
+  -o "$FOCI_ROOT/output/mect-slices/reho-mosaic.png"
+echo "foci: wrote output/mect-slices/reho-mosaic.png" >&2
+"$FOCI_ROOT/build/release/foci" slices --force --mode glass --atlas aal,jhu-wm \
+  "$FOCI_ROOT"/findings/mect/{connectivity,functional,structure}.json \
+  --title "MECT: every finding, rises red, falls blue" \
+  -o "$FOCI_ROOT/output/mect-slices/findings-glass.png"
+echo "foci: wrote output/mect-slices/findings-glass.png" >&2
 
 # The figure sets: the MECT review's Fig. 2 redrawn, its connectivity, efficacy-versus-memory
 # and acute-versus-follow-up figures, and one figure each for the NSSI and oxytocin reviews.

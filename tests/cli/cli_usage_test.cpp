@@ -83,7 +83,7 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
       {"batch --out o", "batch", "SPEC...", "SPEC is required (figure spec JSON files)"},
       {"validate", "validate", "FILE...", "FILE is required (findings JSON files)"},
       {"map --out o", "map", "FILE...", "FILE is required (findings JSON files)"},
-      {"render -o x.png", "render", "FILE...", "FILE is required (findings JSON files)"},
+      // render takes maps alone too (--overlay): its own check says "nothing to draw".
       {"inspect", "inspect", "FILE...", "FILE is required (findings JSON files)"},
       {"import --from tsv -o x.json", "import", "FILE...",
        "FILE is required (input file(s); Sleuth takes several)"},
@@ -110,7 +110,7 @@ TEST_F(CliUsage, MissingSubCommandListsTheChoices) {
   expect_usage_error(
       run_foci(""),
       "a sub-command is required: atlas, import, export, validate, map, meta, render, batch, "
-      "inspect",
+      "inspect, slices",
       "foci");
 }
 

@@ -1,9 +1,6 @@
 // foci render checked for meaning: where things appear, not only that a file exists.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <vtkImageData.h>
-#include <vtkNew.h>
-#include <vtkPNGReader.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,62 +8,32 @@
 #include <sstream>
 
 #include "nifti_fixture.hpp"
+#include "png_image.hpp"
 #include "process.hpp"
 
 namespace foci {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Image;
 using testing::ProcessResult;
+using testing::read_png;
 using testing::slurp;
 using testing::TempDir;
 using testing::write_text;
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;  ///< rows top to bottom
-  const unsigned char* at(int x, int y) const { return &rgb[3 * (y * width + x)]; }
-};
-
-Image read_png(const std::string& path) {
-  vtkNew<vtkPNGReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  vtkImageData* data = reader->GetOutput();
-  int dims[3];
-  data->GetDimensions(dims);
-  Image image;
-  image.width = dims[0];
-  image.height = dims[1];
-  const int components = data->GetNumberOfScalarComponents();
-  image.rgb.resize(3 * image.width * image.height);
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      // VTK's rows run bottom to top.
-      const auto* p =
-          static_cast<unsigned char*>(data->GetScalarPointer(x, image.height - 1 - y, 0));
-      for (int c = 0; c < 3; ++c)
-        image.rgb[3 * (y * image.width + x) + c] = p[std::min(c, components - 1)];
-    }
-  }
-  return image;
-}
 
 struct Blob {
   std::size_t pixels = 0;
   double x = 0, y = 0;  ///< centroid, pixels from the top-left
 };
 
-/// Pixels of the direction colours, strongly red or strongly blue, above the legend (whose
-/// swatches are red and blue too) in the bottom 15% of the image.
-Blob find(const Image& image, bool red) {
+/// The pixels for which `hit(rgb)` holds in the top `percent` of the image, and their centroid.
+template <typename Hit>
+Blob find_pixels(const Image& image, int percent, Hit hit) {
   Blob b;
-  for (int y = 0; y < image.height * 85 / 100; ++y) {
+  for (int y = 0; y < image.height * percent / 100; ++y) {
     for (int x = 0; x < image.width; ++x) {
-      const auto* p = image.at(x, y);
-      const bool hit =
-          red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
-      if (!hit) continue;
+      if (!hit(image.at(x, y))) continue;
       ++b.pixels;
       b.x += x;
       b.y += y;
@@ -74,6 +41,14 @@ Blob find(const Image& image, bool red) {
   }
   if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
   return b;
+}
+
+/// Pixels of the direction colours, strongly red or strongly blue, above the legend (whose
+/// swatches are red and blue too) in the bottom 15% of the image.
+Blob find(const Image& image, bool red) {
+  return find_pixels(image, 85, [red](const unsigned char* p) {
+    return red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
+  });
 }
 
 double non_white_fraction(const Image& image) {
@@ -314,6 +289,142 @@ TEST_F(Render, GoldenOpaqueMedialViewsWithARegion) {
                 .exit_code,
             0);
   expect_like_golden(png("o.png"), FOCI_SOURCE_DIR "/tests/golden/medial-region-opaque.png");
+}
+
+// ---- Overlays: maps built in the test, two balls of opposite sign at mirror coordinates.
+
+/// Warm (red to yellow) and cool (blue to cyan) overlay pixels above the footer (the bottom
+/// quarter, where colour bars hold both).
+Blob find_overlay(const Image& image, bool warm) {
+  return find_pixels(image, 75, [warm](const unsigned char* p) {
+    const int r = p[0], g = p[1], b = p[2];
+    return warm ? (r > 120 && r > b + 70 && r >= g) : (b > 120 && b > r + 70);
+  });
+}
+
+// Parietal, where the cortex faces both up and back: seen from above and from behind.
+constexpr Vec3 kLeftBall{-35, -65, 50};
+constexpr double kBallRadius = 12;
+
+/// +5 around (-35, -65, 50), -3 around its mirror (35, -65, 50), 0 elsewhere; stored as RAS
+/// 1 mm or as LAS 2 mm (i running right to left, as FSL's MNI152 files).
+std::string write_ball_map(const TempDir& dir, const std::string& name, bool las_2mm) {
+  testing::SyntheticHeader header;
+  const Affine affine =
+      las_2mm ? Affine::from_rows({{{-2, 0, 0, 90}, {0, 2, 0, -126}, {0, 0, 2, -72}}})
+              : Affine::from_rows({{{1, 0, 0, -90}, {0, 1, 0, -126}, {0, 0, 1, -72}}});
+  header.size = las_2mm ? std::array<int, 3>{91, 109, 91} : std::array<int, 3>{181, 217, 181};
+  header.sform = affine;
+  header.datatype = 16;
+  const Vec3 right_ball{-kLeftBall.x, kLeftBall.y, kLeftBall.z};
+  testing::write_synthetic_nifti(dir.path(name), header, [&](int i, int j, int k) {
+    const Vec3 p = affine.apply({double(i), double(j), double(k)});
+    if (norm(p - kLeftBall) <= kBallRadius) return 5.0;
+    if (norm(p - right_ball) <= kBallRadius) return -3.0;
+    return 0.0;
+  });
+  return dir.path(name);
+}
+
+TEST_F(Render, OverlayIsWarmOnTheLeftAndCoolOnTheRightFromAboveAndBehindInEveryStorage) {
+  for (const bool las : {false, true}) {
+    const std::string map = write_ball_map(dir_, las ? "las.nii.gz" : "ras.nii.gz", las);
+    for (const std::string view : {"dorsal", "posterior"}) {
+      const std::string out = png(view + (las ? "-las.png" : "-ras.png"));
+      const auto r = render("--overlay '" + map + "' --threshold 1 -o '" + out + "' --views " +
+                            view + " --size 400x320");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      const Image image = read_png(out);
+      const Blob warm = find_overlay(image, true), cool = find_overlay(image, false);
+      ASSERT_GT(warm.pixels, 30u) << out;
+      ASSERT_GT(cool.pixels, 30u) << out;
+      // Left is on the image's left from above and from behind.
+      EXPECT_LT(warm.x, image.width / 2.0) << out;
+      EXPECT_GT(cool.x, image.width / 2.0) << out;
+    }
+  }
+}
+
+TEST_F(Render, OverlayValuesBelowTheThresholdLeaveNoColour) {
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", false);
+  auto r = render("--overlay '" + map + "' --threshold 4 -o '" + png("t4.png") +
+                  "' --views dorsal --size 400x320");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Image image = read_png(png("t4.png"));
+  EXPECT_GT(find_overlay(image, true).pixels, 30u);
+  EXPECT_EQ(find_overlay(image, false).pixels, 0u);  // -3 is below 4
+
+  // Above the largest value: a figure that says so, and exit 0.
+  r = render("--overlay '" + map + "' --threshold 6 -o '" + png("t6.png") +
+             "' --views dorsal --size 400x320");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("balls: no value reaches the threshold 6 (largest magnitude 5)"),
+            std::string::npos)
+      << r.err;
+  image = read_png(png("t6.png"));
+  EXPECT_EQ(find_overlay(image, true).pixels, 0u);
+  EXPECT_EQ(find_overlay(image, false).pixels, 0u);
+}
+
+TEST_F(Render, OverlayBlobsAreWarmOnTheLeftInsideTheGlassBrain) {
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", true);
+  const auto r = render("--overlay '" + map + "' --overlay-style blobs --threshold 1 -o '" +
+                        png("blobs.png") + "' --views posterior --size 400x320");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Image image = read_png(png("blobs.png"));
+  const Blob warm = find_overlay(image, true), cool = find_overlay(image, false);
+  ASSERT_GT(warm.pixels, 30u);
+  ASSERT_GT(cool.pixels, 30u);
+  EXPECT_LT(warm.x, image.width / 2.0);
+  EXPECT_GT(cool.x, image.width / 2.0);
+}
+
+TEST_F(Render, OverlayLabelMapColoursItsLabels) {
+  testing::SyntheticHeader header;
+  const Affine affine = Affine::from_rows({{{2, 0, 0, -90}, {0, 2, 0, -126}, {0, 0, 2, -72}}});
+  header.size = {91, 109, 91};
+  header.sform = affine;
+  testing::write_synthetic_nifti(dir_.path("parcels.nii.gz"), header, [&](int i, int j, int k) {
+    const Vec3 p = affine.apply({double(i), double(j), double(k)});
+    return norm(p - kLeftBall) <= kBallRadius ? 1.0 : 0.0;
+  });
+  write_text(dir_.path("parcels.nii.txt"), "1 Left_Blob 1\n");
+  const auto r = render("--overlay '" + dir_.path("parcels.nii.gz") + "' -o '" + png("labels.png") +
+                        "' --views dorsal --size 400x320");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Label 1 takes the first label colour, (230, 25, 75): a warm red.
+  const Blob label = find_overlay(read_png(png("labels.png")), true);
+  EXPECT_GT(label.pixels, 30u);
+  EXPECT_LT(label.x, 200);
+}
+
+TEST_F(Render, BadOverlaysAreInputErrorsNamingTheMap) {
+  write_text(dir_.path("notes.nii"), std::string(400, 'x'));
+  auto r = render("--overlay '" + dir_.path("notes.nii") + "' -o '" + png("x.png") + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            "foci: [ERROR] cannot read '" + dir_.path("notes.nii") +
+                "': not a NIfTI-1 image (its first four bytes, the header size, are not 348)");
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", true);
+  r = render("--overlay '" + map + ":1' -o '" + png("x.png") + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "foci: [ERROR] cannot read volume 1 of '" + map +
+                                                   "': it has 1 volume (indices 0 to 0)");
+  r = render("-o '" + png("x.png") + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            "foci: [ERROR] nothing to draw: give findings files, --overlay maps, or both");
+  EXPECT_FALSE(fs::exists(png("x.png")));
+}
+
+TEST_F(Render, OverlayFiguresAreTheSameBytesEachTime) {
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", true);
+  for (const std::string name : {"one.png", "two.png"}) {
+    const auto r = render("--overlay '" + map + "' --threshold 1 --views dorsal,medial-left -o '" +
+                          png(name) + "' --size 360x240");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(slurp(png("one.png")), slurp(png("two.png")));
 }
 
 }  // namespace

@@ -26,7 +26,20 @@ mat44 to_mat44(const Affine& a) {
 
 void write_synthetic_nifti(const std::string& path, const SyntheticHeader& header,
                            const std::function<double(int, int, int)>& label) {
-  const int dims[8] = {3, header.size[0], header.size[1], header.size[2], 1, 1, 1, 1};
+  write_synthetic_nifti(path, header,
+                        [&label](int i, int j, int k, int) { return label(i, j, k); });
+}
+
+void write_synthetic_nifti(const std::string& path, const SyntheticHeader& header,
+                           const std::function<double(int, int, int, int)>& label) {
+  const int dims[8] = {header.volumes > 1 ? 4 : 3,
+                       header.size[0],
+                       header.size[1],
+                       header.size[2],
+                       header.volumes,
+                       1,
+                       1,
+                       1};
   nifti_image* image = nifti_make_new_nim(dims, header.datatype, 1);
   if (!image) throw std::runtime_error("nifti_make_new_nim failed");
   image->qform_code = 0;
@@ -54,22 +67,24 @@ void write_synthetic_nifti(const std::string& path, const SyntheticHeader& heade
     image->dz = image->pixdim[3] = dz;
   }
   if (header.sform) {
-    image->sform_code = NIFTI_XFORM_MNI_152;
+    image->sform_code = header.sform_code;
     image->sto_xyz = to_mat44(*header.sform);
   }
   const auto [nx, ny, nz] = header.size;
-  for (int k = 0; k < nz; ++k)
-    for (int j = 0; j < ny; ++j)
-      for (int i = 0; i < nx; ++i) {
-        const std::size_t n =
-            i + static_cast<std::size_t>(nx) * (j + static_cast<std::size_t>(ny) * k);
-        const double v = label(i, j, k);
-        if (header.datatype == NIFTI_TYPE_FLOAT32) {
-          static_cast<float*>(image->data)[n] = static_cast<float>(v);
-        } else {
-          static_cast<std::int32_t*>(image->data)[n] = static_cast<std::int32_t>(v);
+  for (int t = 0; t < header.volumes; ++t)
+    for (int k = 0; k < nz; ++k)
+      for (int j = 0; j < ny; ++j)
+        for (int i = 0; i < nx; ++i) {
+          const std::size_t n =
+              i + static_cast<std::size_t>(nx) *
+                      (j + static_cast<std::size_t>(ny) * (k + static_cast<std::size_t>(nz) * t));
+          const double v = label(i, j, k, t);
+          if (header.datatype == NIFTI_TYPE_FLOAT32) {
+            static_cast<float*>(image->data)[n] = static_cast<float>(v);
+          } else {
+            static_cast<std::int32_t*>(image->data)[n] = static_cast<std::int32_t>(v);
+          }
         }
-      }
   nifti_set_filenames(image, path.c_str(), 0, 1);
   nifti_image_write(image);
   nifti_image_free(image);

@@ -18,11 +18,16 @@ struct SyntheticHeader {
   /// writer does), or 1 mm without an sform.
   std::optional<std::array<double, 3>> pixdim;
   int datatype = 8;  ///< NIFTI_TYPE_INT32; 16 for float32
+  int sform_code = 4;  ///< written with the sform: 4 MNI, 3 Talairach, ...
+  int volumes = 1;     ///< more than 1: a 4-D image
 };
 
 /// Fills voxel (i, j, k) with label(i, j, k) and writes `path` (.nii or .nii.gz).
 void write_synthetic_nifti(const std::string& path, const SyntheticHeader& header,
                            const std::function<double(int, int, int)>& label);
+/// Fills voxel (i, j, k) of volume t with value(i, j, k, t); header.volumes volumes.
+void write_synthetic_nifti(const std::string& path, const SyntheticHeader& header,
+                           const std::function<double(int, int, int, int)>& value);
 
 /// A labelling that paints axis-aligned boxes given in world mm, through `truth` (the
 /// voxel-to-world map the test holds to be right): label 1 around (-30, 10, 20), label 2

@@ -43,6 +43,27 @@ TEST(AppFigureOptions, ParsesEveryKey) {
   set_figure_option(o, "colour_by", "value");
   set_figure_option(o, "labels", "true");
   set_figure_option(o, "views", "medial-left, dorsal");
+  set_figure_option(o, "overlay", "a.nii.gz");
+  set_figure_option(o, "overlay", "b.nii:2");
+  set_figure_option(o, "threshold", "2.3");
+  set_figure_option(o, "cluster_min", "10");
+  set_figure_option(o, "colormap", "viridis");
+  set_figure_option(o, "vmax", "8");
+  set_figure_option(o, "projection", "trilinear");
+  set_figure_option(o, "overlay_style", "blobs");
+  set_figure_option(o, "overlay_title", "z");
+  set_figure_option(o, "space_ok", "true");
+  ASSERT_EQ(o.overlay.maps.size(), 2u);
+  EXPECT_EQ(o.overlay.maps[1].path, "b.nii");
+  EXPECT_EQ(o.overlay.maps[1].volume, 2);
+  EXPECT_DOUBLE_EQ(o.overlay.threshold, 2.3);
+  EXPECT_EQ(o.overlay.cluster_min, 10);
+  EXPECT_EQ(o.overlay.colormap, "viridis");
+  EXPECT_EQ(o.overlay.vmax, 8.0);
+  EXPECT_EQ(o.overlay.projection, OverlayProjection::trilinear);
+  EXPECT_EQ(o.overlay.style, OverlayStyle::blobs);
+  EXPECT_EQ(o.overlay.title, "z");
+  EXPECT_TRUE(o.overlay.space_ok);
   EXPECT_EQ(o.width, 800);
   EXPECT_EQ(o.height, 600);
   EXPECT_EQ(o.dpi, 600);
@@ -74,7 +95,15 @@ TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
             "medial-left, medial-right)");
   EXPECT_EQ(error_of("colour", "x"),
             "unknown figure option 'colour' (options: size, dpi, style, regions, colour_by, "
-            "labels, views)");
+            "labels, views, overlay, threshold, cluster_min, colormap, vmax, projection, "
+            "overlay_style, overlay_title, space_ok)");
+  EXPECT_EQ(error_of("threshold", "-1"), "expected a number >= 0; got '-1'");
+  EXPECT_EQ(error_of("vmax", "0"), "expected a number > 0; got '0'");
+  EXPECT_EQ(error_of("projection", "nearst"),
+            "expected extremum, nearest, average, trilinear; got 'nearst'; did you mean "
+            "'nearest'?");
+  EXPECT_EQ(error_of("overlay_style", "blob"),
+            "expected surface, blobs; got 'blob'; did you mean 'blobs'?");
 }
 
 }  // namespace

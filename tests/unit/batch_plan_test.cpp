@@ -20,7 +20,7 @@ SpecFile spec_with(const std::vector<std::string>& names, const std::string& fin
     FigureSpec f;
     f.name = name;
     f.canonical = "{\"name\":\"" + name + "\"}";
-    f.panels.push_back(PanelRequest{"all", {}, {View::dorsal}});
+    f.panels.push_back(PanelRequest{"all", {}, {View::dorsal}, {}});
     spec.figures.push_back(f);
   }
   return spec;
@@ -144,6 +144,62 @@ TEST(BatchSpec, NamesThatAreHugeOrDotsFailAloneAndNameNoFile) {
   EXPECT_EQ(planned.to_draw[0].output, "out/fine.png");
   ASSERT_EQ(planned.failures.size(), 4u);
   for (const auto& failure : planned.failures) EXPECT_LT(failure.size(), 400u) << failure;
+}
+
+TEST(BatchSpec, OverlayKeysAreReadRelativeToTheSpecAndTheMapIsPartOfTheInputHash) {
+  testing::TempDir dir;
+  testing::write_text(dir.path("figures.json"),
+                      R"({"foci_figures": 1, "findings": ["f.json"], "figures": [
+                        {"name": "maps", "overlay": ["z.nii.gz", "/abs/t.nii:2"],
+                         "threshold": 2.3, "cluster_min": 10, "vmax": 6, "space_ok": true,
+                         "projection": "average", "overlay_style": "blobs",
+                         "colormap": "hot", "overlay_title": "z", "panels": [{"title": "a"}]},
+                        {"name": "one", "overlay": "z.nii.gz", "panels": [{"title": "a"}]},
+                        {"name": "bad", "threshold": "2.3", "panels": [{"title": "a"}]},
+                        {"name": "worse", "overlay": [3], "panels": [{"title": "a"}]},
+                        {"name": "own", "panels": [{"title": "a", "overlay": "p.nii:1"},
+                                                   {"title": "b"}]}]})");
+  const SpecFile spec = read_spec_file(dir.path("figures.json"));
+  ASSERT_EQ(spec.figures.size(), 5u);
+  ASSERT_FALSE(spec.figures[0].error.has_value()) << *spec.figures[0].error;
+  const OverlayOptions& o = spec.figures[0].options.overlay;
+  ASSERT_EQ(o.maps.size(), 2u);
+  EXPECT_EQ(o.maps[0].path, dir.path("z.nii.gz"));
+  EXPECT_EQ(o.maps[1].path, "/abs/t.nii");
+  EXPECT_EQ(o.maps[1].volume, 2);
+  EXPECT_DOUBLE_EQ(o.threshold, 2.3);
+  EXPECT_EQ(o.cluster_min, 10);
+  EXPECT_EQ(o.vmax, 6.0);
+  EXPECT_TRUE(o.space_ok);
+  EXPECT_EQ(o.projection, OverlayProjection::average);
+  EXPECT_EQ(o.style, OverlayStyle::blobs);
+  EXPECT_EQ(spec.figures[1].options.overlay.maps.size(), 1u);
+  EXPECT_EQ(*spec.figures[2].error,
+            dir.path("figures.json") + ": /figures/2/threshold: expected a number");
+  EXPECT_EQ(*spec.figures[3].error,
+            dir.path("figures.json") + ": /figures/3/overlay/0: expected the path of a NIfTI map");
+
+  // A panel's own maps, relative to the spec as well.
+  ASSERT_FALSE(spec.figures[4].error.has_value()) << *spec.figures[4].error;
+  ASSERT_EQ(spec.figures[4].panels[0].overlays.size(), 1u);
+  EXPECT_EQ(spec.figures[4].panels[0].overlays[0].path, dir.path("p.nii"));
+  EXPECT_EQ(spec.figures[4].panels[0].overlays[0].volume, 1);
+  EXPECT_TRUE(spec.figures[4].panels[1].overlays.empty());
+
+  // A map with new content is a new figure for --resume.
+  PlanOptions options;
+  options.out = "out";
+  options.version = "test";
+  const auto hash_with = [&](const std::string& map_key) {
+    return plan_batch(
+               {spec}, options, {}, [](const std::string&) { return false; },
+               [&](const std::string& p) {
+                 return p.find(".nii") != std::string::npos ? map_key : "f";
+               })
+        .to_draw[0]
+        .input_hash;
+  };
+  EXPECT_NE(hash_with("one"), hash_with("two"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -35,6 +36,11 @@ std::vector<std::string> colour_words() {
   return words;
 }
 
+std::vector<std::string> format_words() {
+  const std::vector<std::string> words{"png", "html"};
+  return words;
+}
+
 std::string views_text(const std::vector<View>& views) {
   std::vector<std::string> names;
   for (const View v : views) names.push_back(to_string(v));
@@ -50,7 +56,7 @@ std::vector<View> default_views() {
 }
 
 std::vector<std::string> figure_option_keys() {
-  return {"size", "dpi", "style", "regions", "colour_by", "labels", "views"};
+  return {"size", "dpi", "style", "regions", "colour_by", "labels", "views", "formats"};
 }
 
 std::string figure_option_help(const std::string& key) {
@@ -70,6 +76,10 @@ std::string figure_option_help(const std::string& key) {
   }
   if (key == "labels") return "label nodes (true or false)";
   if (key == "views") return "views, comma-separated: " + join(view_names(), ", ");
+  if (key == "formats") {
+    return "what a batch writes, comma-separated: png (the figure), html (the page foci web "
+           "writes)";
+  }
   return "";
 }
 
@@ -84,6 +94,7 @@ std::string figure_option_default(const std::string& key) {
   if (key == "colour_by") return colour_words()[static_cast<int>(defaults.scene.colour_by)];
   if (key == "labels") return defaults.scene.labels ? "true" : "false";
   if (key == "views") return views_text(defaults.views);
+  if (key == "formats") return join(defaults.formats, ",");
   return "";
 }
 
@@ -138,6 +149,17 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
     options.scene.labels = one_of(text, {"true", "false"}) == "true";
   } else if (key == "views") {
     options.views = parse_view_list(text);
+  } else if (key == "formats") {
+    std::string spaced = text;
+    std::replace(spaced.begin(), spaced.end(), ',', ' ');
+    std::set<std::string> chosen;
+    for (const auto& word : split_whitespace(spaced)) chosen.insert(one_of(word, format_words()));
+    if (chosen.empty()) throw usage_error("names no format (formats: png, html)");
+    // In a fixed order, so the same formats in any order mean the same figure.
+    options.formats.clear();
+    for (const auto& word : format_words()) {
+      if (chosen.count(word)) options.formats.push_back(word);
+    }
   } else {
     throw usage_error("unknown figure option '" + key +
                       "' (options: " + join(figure_option_keys(), ", ") + ")");

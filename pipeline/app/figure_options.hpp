@@ -22,10 +22,12 @@ struct FigureOptions {
   bool transparent_background = false;
   SceneOptions scene;  ///< regions, colour_by, labels
   std::vector<View> views = default_views();
+  /// What a batch writes of the figure: "png" (render) and/or "html" (web), in this order.
+  std::vector<std::string> formats{"png"};
 };
 
 /// The keys set_figure_option takes, with the words each accepts, for help texts:
-/// size, dpi, style, regions, colour_by, labels, views.
+/// size, dpi, style, regions, colour_by, labels, views, formats.
 std::vector<std::string> figure_option_keys();
 /// One line describing what `key` accepts ("WIDTHxHEIGHT pixels, each from 64 to 8192").
 std::string figure_option_help(const std::string& key);
@@ -34,7 +36,7 @@ std::string figure_option_default(const std::string& key);
 
 /// Sets one option from its text: size "1600x1200", dpi "300", style "glass|opaque", regions
 /// "surface|node", colour_by "direction|measure|value", labels "true|false", views
-/// "left,dorsal,..." (commas or spaces). Throws Error (usage) saying what the key expects
+/// "left,dorsal,..." (commas or spaces), formats "png,html" (commas or spaces). Throws Error (usage) saying what the key expects
 /// and what it got (with "did you mean" for a misspelt word); the caller adds where the text
 /// came from (an option name, a JSON pointer).
 void set_figure_option(FigureOptions& options, const std::string& key, const std::string& text);

@@ -150,6 +150,7 @@ int main(int argc, char** argv) {
   foci::add_render_command(app, context);
   foci::add_batch_command(app, context);
   foci::add_inspect_command(app, context);
+  foci::add_web_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommand("meta")->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);

@@ -35,9 +35,24 @@ json side_json(const std::optional<Hemisphere>& side) {
   return side ? json(to_string(*side)) : json(nullptr);
 }
 
+/// A mesh in the page: coordinates as int16 hundredths of a millimetre (MNI space stays
+/// within ±327 mm, and a hundredth is far below a voxel), triangles as uint16 when the mesh
+/// has few enough vertices, else uint32. Half the bytes of float32 and uint32, the same
+/// picture.
 json mesh_json(const MeshArrays& mesh) {
-  return {{"points", base64_of_floats(mesh.points)},
-          {"triangles", base64_of_indices(mesh.triangles)}};
+  std::vector<std::int16_t> points;
+  points.reserve(mesh.points.size());
+  for (const float c : mesh.points) {
+    points.push_back(static_cast<std::int16_t>(std::clamp(std::lround(c * 100.0), -32767L, 32767L)));
+  }
+  const std::size_t vertices = mesh.points.size() / 3;
+  if (vertices <= 65536) {
+    const std::vector<std::uint16_t> small(mesh.triangles.begin(), mesh.triangles.end());
+    return {{"points", base64_of(points)}, {"triangles", base64_of(small)}, {"index_bytes", 2}};
+  }
+  return {{"points", base64_of(points)},
+          {"triangles", base64_of(mesh.triangles)},
+          {"index_bytes", 4}};
 }
 
 /// Side words papers write around a region name, tried on every name of the figure's

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "core/error.hpp"
 
@@ -122,25 +123,24 @@ std::string base64(const unsigned char* bytes, std::size_t size) {
 
 namespace {
 
-/// Bytes of 32-bit values, little-endian whatever the machine, as typed arrays read them on
-/// every browser platform.
+/// Bytes of whole numbers, little-endian whatever the machine.
 template <typename T>
 std::string base64_of_words(const std::vector<T>& values) {
-  static_assert(sizeof(T) == 4);
-  std::vector<unsigned char> bytes(values.size() * 4);
+  static_assert(std::is_integral_v<T>);
+  std::vector<unsigned char> bytes(values.size() * sizeof(T));
   for (std::size_t n = 0; n < values.size(); ++n) {
-    std::uint32_t word;
-    std::memcpy(&word, &values[n], 4);
-    for (int k = 0; k < 4; ++k) bytes[n * 4 + k] = static_cast<unsigned char>(word >> (8 * k));
+    const auto word = static_cast<std::make_unsigned_t<T>>(values[n]);
+    for (std::size_t k = 0; k < sizeof(T); ++k) {
+      bytes[n * sizeof(T) + k] = static_cast<unsigned char>(word >> (8 * k));
+    }
   }
   return base64(bytes.data(), bytes.size());
 }
 
 }  // namespace
 
-std::string base64_of_floats(const std::vector<float>& values) { return base64_of_words(values); }
-std::string base64_of_indices(const std::vector<std::uint32_t>& values) {
-  return base64_of_words(values);
-}
+std::string base64_of(const std::vector<std::int16_t>& values) { return base64_of_words(values); }
+std::string base64_of(const std::vector<std::uint16_t>& values) { return base64_of_words(values); }
+std::string base64_of(const std::vector<std::uint32_t>& values) { return base64_of_words(values); }
 
 }  // namespace foci

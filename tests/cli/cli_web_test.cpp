@@ -67,7 +67,7 @@ TEST(WebCli, PageDataHoldsTheSceneFindingsAndNames) {
   const auto data = page_data(slurp(out));
   EXPECT_EQ(data["foci_web"], 1);
   EXPECT_EQ(data["overlays"], nlohmann::json::array()) << "the place kept for overlay maps";
-  // The brain mesh: base64 of float32 triples and uint32 triangles.
+  // The brain mesh: base64 of int16 hundredths of a millimetre and uint triangles.
   const std::string points = data["brain"]["points"];
   EXPECT_GT(points.size(), 100000u);
   EXPECT_EQ(points.size() % 4, 0u);

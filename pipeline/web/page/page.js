@@ -37,11 +37,13 @@
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return bytes;
   }
+  // Coordinates come as int16 hundredths of a millimetre, triangles as uint16 or uint32.
   function meshOf(m) {
-    return {
-      points: new Float32Array(bytesOf(m.points).buffer),
-      triangles: new Uint32Array(bytesOf(m.triangles).buffer),
-    };
+    const hundredths = new Int16Array(bytesOf(m.points).buffer);
+    const points = new Float32Array(hundredths.length);
+    for (let i = 0; i < hundredths.length; i++) points[i] = hundredths[i] / 100;
+    const indices = bytesOf(m.triangles).buffer;
+    return { points, triangles: m.index_bytes === 2 ? new Uint32Array(new Uint16Array(indices)) : new Uint32Array(indices) };
   }
   const brain = meshOf(data.brain);
   const hemispheres = data.hemispheres
@@ -173,7 +175,11 @@
 
   function addTube(g, from, to, radius, rgb) {
     const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
-    const len = Math.hypot(d[0], d[1], d[2]) || 1;
+    const len = Math.hypot(d[0], d[1], d[2]);
+    // A connection within one place (both ends on one centroid) has no length to draw; its
+    // endpoint node shows it. A zero-length tube would put NaN into the mesh, and NiiVue's
+    // bounds of the scene with it.
+    if (!(len > 1e-6)) return;
     const a = [d[0] / len, d[1] / len, d[2] / len];
     const helper = Math.abs(a[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0];
     let u = [a[1] * helper[2] - a[2] * helper[1], a[2] * helper[0] - a[0] * helper[2], a[0] * helper[1] - a[1] * helper[0]];

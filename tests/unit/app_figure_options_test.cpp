@@ -34,6 +34,21 @@ TEST(AppFigureOptions, DefaultsAreWrittenOnceAndSaidInHelp) {
   }
 }
 
+TEST(AppFigureOptions, FormatsAreKeptInOneOrderAndCheckedWord) {
+  FigureOptions o;
+  EXPECT_EQ(o.formats, std::vector<std::string>{"png"});
+  set_figure_option(o, "formats", "html, png");
+  EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "html"}));
+  set_figure_option(o, "formats", "html");
+  EXPECT_EQ(o.formats, std::vector<std::string>{"html"});
+  try {
+    set_figure_option(o, "formats", "png,htm");
+    FAIL() << "htm accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.lines().back(), "expected png, html; got 'htm'; did you mean 'html'?");
+  }
+}
+
 TEST(AppFigureOptions, ParsesEveryKey) {
   FigureOptions o;
   set_figure_option(o, "size", "800x600");
@@ -74,7 +89,7 @@ TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
             "medial-left, medial-right)");
   EXPECT_EQ(error_of("colour", "x"),
             "unknown figure option 'colour' (options: size, dpi, style, regions, colour_by, "
-            "labels, views)");
+            "labels, views, formats)");
 }
 
 }  // namespace

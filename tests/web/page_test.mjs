@@ -135,6 +135,11 @@ const checks = {
     const at = await page.evaluate(() => window.foci.project([-45, -20, 40]));
     const picked = await page.evaluate(([x, y]) => window.foci.pick(x, y), at);
     if (!picked || picked.findings[0].id !== "left-marker") fail("pick at the marker: " + JSON.stringify(picked));
+    // A reader's click there opens it in the side panel.
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.click(box.x + at[0], box.y + at[1]);
+    const panel = await page.$eval("#details", (e) => e.textContent);
+    if (!panel.includes("Table 2, row 1") || !panel.includes("t = 5.2")) fail("a click on the marker lists: " + panel);
     // Posterior too; anterior mirrors it.
     await page.evaluate(() => window.foci.view("anterior"));
     const anterior = coloured(await canvas_pixels(page), "red");

@@ -239,7 +239,7 @@
     const focus = focusedKey();
     for (const v of visibleItems()) {
       let rgb = v.colour;
-      if (focus && focus !== v.kind + ":" + v.index) rgb = rgb.map((c) => Math.round(c * 0.35 + 255 * 0.65));
+      if (focus && focus !== v.kind + ":" + v.index) rgb = rgb.map((c) => Math.round(c * 0.25 + 255 * 0.75));
       if (v.kind === "region") {
         const m = regionMeshes[v.item.mesh];
         const base = g.points.length / 3;
@@ -490,14 +490,21 @@
     for (const f of findings) values.add(findingValue(f, key));
     return [...values].sort();
   }
+  // " — the citation" of a study id, from its findings.
+  function studyNote(id) {
+    const f = findings.find((x) => x.study === id && x.study_citation);
+    return f ? " — " + f.study_citation : "";
+  }
   function buildFilters() {
     const box = document.getElementById("filters");
     box.replaceChildren(el("h2", "", "Show"));
     for (const key of FILTER_KEYS) {
       const values = filterValues(key);
       if (values.length === 0) continue;
-      const group = el("div", "filter-group filter");
-      group.append(el("h3", "", key));
+      // A long list (studies) starts folded; its heading says how many are shown.
+      const group = el("details", "filter-group filter");
+      group.open = values.length <= 8;
+      group.append(el("summary", "", key + " (" + values.length + ")"));
       for (const value of values) {
         const label = el("label");
         const box2 = el("input");
@@ -517,9 +524,9 @@
           sw.style.background = "rgb(" + COLOURS[value].join(",") + ")";
           label.append(box2, sw, document.createTextNode(value));
         } else {
-          label.append(box2, document.createTextNode(" " + value));
+          label.append(box2, document.createTextNode(" " + value + (key === "study" ? studyNote(value) : "")));
         }
-        label.title = value;
+        label.title = value + (key === "study" ? studyNote(value) : "");
         group.append(label);
       }
       box.append(group);

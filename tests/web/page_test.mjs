@@ -80,6 +80,22 @@ const checks = {
     if (state.visible.length === 0) fail("nothing is drawn");
     const pixels = await canvas_pixels(page);
     if (coloured(pixels, "red").n === 0) fail("no red finding on the canvas");
+    // What "Save PNG" saves is the picture, not an empty buffer.
+    const saved = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = window.foci.png();
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext("2d");
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let red = 0;
+      for (let i = 0; i < d.length; i += 4) red += d[i] > 90 && d[i] > d[i + 1] + 50 && d[i] > d[i + 2] + 50 ? 1 : 0;
+      return { red, width: img.width };
+    });
+    if (saved.red === 0 || saved.width === 0) fail("the saved PNG shows no red finding: " + JSON.stringify(saved));
   },
 
   // Chinese as papers write it selects the atlas label, and the panel lists the findings

@@ -339,7 +339,32 @@
     const d = sub(p, q);
     return Math.hypot(d[0], d[1], d[2]) <= Math.max(r, 1.5) ? sc : null;
   }
+  // Whether the ray passes through the mesh's bounding box (slab test): most regions are
+  // passed over without testing a triangle.
+  function hitsBox(ray, m) {
+    if (!m.box) {
+      const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+      for (let i = 0; i < m.points.length; i++) {
+        lo[i % 3] = Math.min(lo[i % 3], m.points[i]);
+        hi[i % 3] = Math.max(hi[i % 3], m.points[i]);
+      }
+      m.box = { lo, hi };
+    }
+    let near = -Infinity, far = Infinity;
+    for (let a = 0; a < 3; a++) {
+      if (Math.abs(ray.dir[a]) < 1e-12) {
+        if (ray.origin[a] < m.box.lo[a] || ray.origin[a] > m.box.hi[a]) return false;
+        continue;
+      }
+      let t0 = (m.box.lo[a] - ray.origin[a]) / ray.dir[a], t1 = (m.box.hi[a] - ray.origin[a]) / ray.dir[a];
+      if (t0 > t1) [t0, t1] = [t1, t0];
+      near = Math.max(near, t0);
+      far = Math.min(far, t1);
+    }
+    return near <= far && far >= 0;
+  }
   function hitMesh(ray, m) {
+    if (!hitsBox(ray, m)) return null;
     let best = null;
     const P = m.points, T = m.triangles;
     for (let t = 0; t < T.length; t += 3) {
@@ -595,6 +620,13 @@
     return null;
   }
 
+  // What the canvas shows, as a PNG data URL: drawn again and read in the same task, before
+  // the browser may clear the drawing buffer.
+  function canvasPng() {
+    nv.drawScene();
+    return canvas.toDataURL("image/png");
+  }
+
   // ---- panels as tabs -----------------------------------------------------------------
   function selectPanel(n, quiet) {
     state.panel = n;
@@ -628,10 +660,9 @@
       if (e.key === "Enter") focus(e.target.value);
     });
     document.getElementById("save").addEventListener("click", () => {
-      nv.drawScene();
       const a = document.createElement("a");
       a.download = (data.title || "foci-figure").replace(/[^\w.-]+/g, "_").slice(0, 80) + ".png";
-      a.href = canvas.toDataURL("image/png");
+      a.href = canvasPng();
       a.click();
     });
     // A click that did not drag selects; a drag turns the brain (NiiVue).
@@ -687,6 +718,7 @@
     setFilter,
     panel(n) { selectPanel(n); },
     pick(x, y) { return describe(pickItem(x, y)); },
+    png: canvasPng,
     // Where an MNI point lands on the canvas (CSS pixels), for tests and scripts.
     project(mni) {
       const w = nv.gl.canvas.width, h = nv.gl.canvas.height;

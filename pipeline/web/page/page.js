@@ -235,28 +235,40 @@
       brainMesh.fociSide = side;
       nv.addMesh(brainMesh);
     }
+    // Nodes and edges are small and built as lists; region surfaces, most of the vertices,
+    // are copied straight into typed arrays sized beforehand.
     const g = { points: [], triangles: [], colours: [] };
+    const regions = [];
     const focus = focusedKey();
     for (const v of visibleItems()) {
       let rgb = v.colour;
       if (focus && focus !== v.kind + ":" + v.index) rgb = rgb.map((c) => Math.round(c * 0.25 + 255 * 0.75));
-      if (v.kind === "region") {
-        const m = regionMeshes[v.item.mesh];
-        const base = g.points.length / 3;
-        for (let i = 0; i < m.points.length; i++) g.points.push(m.points[i]);
-        for (let i = 0; i < m.points.length / 3; i++) g.colours.push(rgb[0], rgb[1], rgb[2], 255);
-        for (let i = 0; i < m.triangles.length; i++) g.triangles.push(base + m.triangles[i]);
-      } else if (v.kind === "node") {
-        addSphere(g, v.item.at, v.item.radius, rgb);
-      } else {
-        addTube(g, v.item.from, v.item.to, v.item.radius, rgb);
+      if (v.kind === "region") regions.push({ mesh: regionMeshes[v.item.mesh], rgb });
+      else if (v.kind === "node") addSphere(g, v.item.at, v.item.radius, rgb);
+      else addTube(g, v.item.from, v.item.to, v.item.radius, rgb);
+    }
+    let nPoints = g.points.length, nTriangles = g.triangles.length;
+    for (const r of regions) nPoints += r.mesh.points.length, nTriangles += r.mesh.triangles.length;
+    const points = new Float32Array(nPoints), triangles = new Uint32Array(nTriangles);
+    const colours = new Uint8Array((nPoints / 3) * 4);
+    points.set(g.points);
+    triangles.set(g.triangles);
+    colours.set(g.colours);
+    let p = g.points.length, t = g.triangles.length;
+    for (const r of regions) {
+      const base = p / 3, m = r.mesh;
+      points.set(m.points, p);
+      for (let i = 0; i < m.triangles.length; i++) triangles[t + i] = base + m.triangles[i];
+      for (let i = base * 4, end = (base + m.points.length / 3) * 4; i < end; i += 4) {
+        colours[i] = r.rgb[0]; colours[i + 1] = r.rgb[1]; colours[i + 2] = r.rgb[2]; colours[i + 3] = 255;
       }
+      p += m.points.length;
+      t += m.triangles.length;
     }
     if (findingsMesh) nv.removeMesh(findingsMesh);
     findingsMesh = null;
-    if (g.triangles.length > 0) {
-      findingsMesh = makeMesh(new Float32Array(g.points), new Uint32Array(g.triangles),
-        new Uint8Array(g.colours), "findings", 1);
+    if (triangles.length > 0) {
+      findingsMesh = makeMesh(points, triangles, colours, "findings", 1);
       nv.addMesh(findingsMesh);
     }
     // The brain is drawn last so the translucent glass lies over the findings inside it.

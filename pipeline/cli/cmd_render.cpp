@@ -31,14 +31,7 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
   if (context.verbose) {
     *context.log << "foci: inputs read and mapped in " << seconds_since(start) << " s\n";
   }
-  Figure figure = empty_figure(request.figure, options.figure_title);
-  for (const auto& warning : add_panels(figure, *inputs, request.panels, request.figure.scene)) {
-    *context.log << "foci: [WARNING] " << warning << "\n";
-  }
-  for (const auto& u : inputs->mapped.unmapped) {
-    *context.log << "foci: [WARNING] not drawn: " << u.input.file << ": " << u.input.finding->id
-                 << ": " << u.reason << "\n";
-  }
+  const Figure figure = requested_figure(request, options.figure_title, *inputs, *context.log);
 
   HeadlessDisplay display(context.verbose ? context.log : nullptr);
   render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out,

@@ -20,14 +20,7 @@ void run_web(const FigureCommandOptions& options, CommandContext& context) {
   const WebAssets assets = read_web_assets();
 
   const auto inputs = load_figure_inputs(options.files, options.atlases);
-  Figure figure = empty_figure(request.figure, options.figure_title);
-  for (const auto& warning : add_panels(figure, *inputs, request.panels, request.figure.scene)) {
-    *context.log << "foci: [WARNING] " << warning << "\n";
-  }
-  for (const auto& u : inputs->mapped.unmapped) {
-    *context.log << "foci: [WARNING] not drawn: " << u.input.file << ": " << u.input.finding->id
-                 << ": " << u.reason << "\n";
-  }
+  const Figure figure = requested_figure(request, options.figure_title, *inputs, *context.log);
   write_web_page(figure, *inputs, request.figure.scene,
                  render_settings(*inputs, context.log, context.verbose), assets, options.out,
                  options.force);

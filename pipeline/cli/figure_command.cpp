@@ -69,4 +69,17 @@ FigureCommandRequest figure_command_request(const FigureCommandOptions& options)
   return request;
 }
 
+Figure requested_figure(const FigureCommandRequest& request, const std::string& figure_title,
+                        const FigureInputs& inputs, std::ostream& log) {
+  Figure figure = empty_figure(request.figure, figure_title);
+  for (const auto& warning : add_panels(figure, inputs, request.panels, request.figure.scene)) {
+    log << "foci: [WARNING] " << warning << "\n";
+  }
+  for (const auto& u : inputs.mapped.unmapped) {
+    log << "foci: [WARNING] not drawn: " << u.input.file << ": " << u.input.finding->id << ": "
+        << u.reason << "\n";
+  }
+  return figure;
+}
+
 }  // namespace foci

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,10 @@ struct FigureCommandRequest {
 
 /// Parses what the options say. Throws Error (usage) naming the option at fault.
 FigureCommandRequest figure_command_request(const FigureCommandOptions& options);
+
+/// The figure the request asks for, its panels filled from `inputs`; what the reader should
+/// know (a panel that matches nothing, findings that cannot be drawn) as warnings on `log`.
+Figure requested_figure(const FigureCommandRequest& request, const std::string& figure_title,
+                        const FigureInputs& inputs, std::ostream& log);
 
 }  // namespace foci

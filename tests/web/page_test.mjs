@@ -36,10 +36,14 @@ async function canvas_pixels(page) {
   await page.evaluate(() => { for (const id of ["legend", "hover"]) document.getElementById(id).style.visibility = "hidden"; });
   const png = await page.screenshot({ clip: box, encoding: "base64" });
   await page.evaluate(() => { for (const id of ["legend", "hover"]) document.getElementById(id).style.visibility = ""; });
-  // Decode in the page, where an <img> and a 2D canvas read PNGs.
-  const rgba = await page.evaluate(async (b64) => {
+  return png_pixels(page, "data:image/png;base64," + png);
+}
+
+/// Pixels of a PNG data URL, decoded in the page, where an <img> and a 2D canvas read PNGs.
+async function png_pixels(page, url) {
+  const rgba = await page.evaluate(async (src) => {
     const img = new Image();
-    img.src = "data:image/png;base64," + b64;
+    img.src = src;
     await img.decode();
     const c = document.createElement("canvas");
     c.width = img.width;
@@ -47,7 +51,7 @@ async function canvas_pixels(page) {
     const g = c.getContext("2d");
     g.drawImage(img, 0, 0);
     return { width: img.width, height: img.height, data: Array.from(g.getImageData(0, 0, img.width, img.height).data) };
-  }, png);
+  }, url);
   return {
     width: rgba.width,
     height: rgba.height,
@@ -81,21 +85,8 @@ const checks = {
     const pixels = await canvas_pixels(page);
     if (coloured(pixels, "red").n === 0) fail("no red finding on the canvas");
     // What "Save PNG" saves is the picture, not an empty buffer.
-    const saved = await page.evaluate(async () => {
-      const img = new Image();
-      img.src = window.foci.png();
-      await img.decode();
-      const c = document.createElement("canvas");
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext("2d");
-      g.drawImage(img, 0, 0);
-      const d = g.getImageData(0, 0, c.width, c.height).data;
-      let red = 0;
-      for (let i = 0; i < d.length; i += 4) red += d[i] > 90 && d[i] > d[i + 1] + 50 && d[i] > d[i + 2] + 50 ? 1 : 0;
-      return { red, width: img.width };
-    });
-    if (saved.red === 0 || saved.width === 0) fail("the saved PNG shows no red finding: " + JSON.stringify(saved));
+    const saved = coloured(await png_pixels(page, await page.evaluate(() => window.foci.png())), "red");
+    if (saved.n === 0) fail("the saved PNG shows no red finding");
   },
 
   // Chinese as papers write it selects the atlas label, and the panel lists the findings

@@ -163,5 +163,42 @@ TEST(WebCli, AMissingNiiVueIsAnInputErrorNamingIt) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(WebCli, BatchWritesThePageBesideThePngWhenTheSpecAsks) {
+  TempDir dir;
+  write_text(dir.path("figures.json"),
+             std::string(R"({"foci_figures": 1, "findings": [")") + kFindings + R"("],
+  "figures": [{"name": "both", "title": "Both", "size": "320x240", "views": ["dorsal"],
+               "formats": ["html", "png"],
+               "panels": [{"title": "Rises", "filter": {"direction": "increase"}},
+                          {"title": "Falls", "filter": {"direction": "decrease"}}]},
+              {"name": "png-only", "size": "320x240", "views": ["dorsal"],
+               "panels": [{"title": "All"}]}]})");
+  const std::string out = dir.path("out");
+  const auto r = testing::run_shell(std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) +
+                                        " " + shell_quote(FOCI_BINARY) + " batch " +
+                                        shell_quote(dir.path("figures.json")) + " --out " +
+                                        shell_quote(out) + " --jobs 1 --quiet",
+                                    dir.root());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out + "/both.png"));
+  EXPECT_TRUE(fs::exists(out + "/png-only.png"));
+  EXPECT_FALSE(fs::exists(out + "/png-only.html")) << "png is the default format alone";
+  ASSERT_TRUE(fs::exists(out + "/both.html"));
+  const auto data = page_data(slurp(out + "/both.html"));
+  ASSERT_EQ(data["panels"].size(), 2u) << "panels become tabs";
+  EXPECT_EQ(data["panels"][0]["title"], "Rises");
+  EXPECT_EQ(data["panels"][1]["letter"], "b");
+  EXPECT_EQ(data["title"], "Both");
+  // Written again with --force, the page is the same bytes.
+  const std::string first = slurp(out + "/both.html");
+  const auto again = testing::run_shell(
+      std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) + " " +
+          shell_quote(FOCI_BINARY) + " batch " + shell_quote(dir.path("figures.json")) +
+          " --out " + shell_quote(out) + " --jobs 1 --quiet --force",
+      dir.root());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(slurp(out + "/both.html"), first);
+}
+
 }  // namespace
 }  // namespace foci

@@ -87,6 +87,19 @@ const checks = {
     // What "Save PNG" saves is the picture, not an empty buffer.
     const saved = coloured(await png_pixels(page, await page.evaluate(() => window.foci.png())), "red");
     if (saved.n === 0) fail("the saved PNG shows no red finding");
+    // Drag turns the brain, the wheel zooms, a view button puts it back.
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 20, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.wheel({ deltaY: -200 });
+    const turned = await page.evaluate(() => window.foci.state());
+    if (turned.azimuth === state.azimuth && turned.elevation === state.elevation) fail("a drag did not turn the brain");
+    if (turned.zoom === state.zoom) fail("the wheel did not zoom");
+    await page.click('#views button[data-view="dorsal"]');
+    const back = await page.evaluate(() => window.foci.state());
+    if (back.view !== "dorsal" || back.azimuth !== 0 || back.elevation !== 90) fail("the dorsal button: " + JSON.stringify([back.view, back.azimuth, back.elevation]));
   },
 
   // Chinese as papers write it selects the atlas label, and the panel lists the findings

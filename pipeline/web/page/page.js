@@ -722,6 +722,7 @@
         focused: state.focused ? describe(visibleItems().find((v) => v.kind === state.focused.kind && v.index === state.focused.index)) : null,
         visible: visibleItems().map((v) => ({ kind: v.kind, index: v.index, name: itemTitle(v), colour: v.colour, findings: v.sources.length })),
         azimuth: nv.scene.renderAzimuth,
+        zoom: nv.scene.volScaleMultiplier,
         elevation: nv.scene.renderElevation,
       };
     },

@@ -21,7 +21,9 @@ namespace {
 json colour_json(const Rgb& c) {
   // Whole 0..255 steps: the page needs no more, and the same colour always writes the same
   // text.
-  const auto byte = [](double v) { return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)); };
+  const auto byte = [](double v) {
+    return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255));
+  };
   return json::array({byte(c.r), byte(c.g), byte(c.b)});
 }
 
@@ -43,28 +45,27 @@ json mesh_json(const MeshArrays& mesh) {
   std::vector<std::int16_t> points;
   points.reserve(mesh.points.size());
   for (const float c : mesh.points) {
-    points.push_back(static_cast<std::int16_t>(std::clamp(std::lround(c * 100.0), -32767L, 32767L)));
+    points.push_back(
+        static_cast<std::int16_t>(std::clamp(std::lround(c * 100.0), -32767L, 32767L)));
   }
   const std::size_t vertices = mesh.points.size() / 3;
   if (vertices <= 65536) {
     const std::vector<std::uint16_t> small(mesh.triangles.begin(), mesh.triangles.end());
     return {{"points", base64_of(points)}, {"triangles", base64_of(small)}, {"index_bytes", 2}};
   }
-  return {{"points", base64_of(points)},
-          {"triangles", base64_of(mesh.triangles)},
-          {"index_bytes", 4}};
+  return {
+      {"points", base64_of(points)}, {"triangles", base64_of(mesh.triangles)}, {"index_bytes", 4}};
 }
 
 /// Side words papers write around a region name, tried on every name of the figure's
 /// regions; only those the lexicon's resolver reads as that region are kept.
 const std::vector<std::pair<std::string, std::string>>& side_forms() {
   static const std::vector<std::pair<std::string, std::string>> forms{
-      {"", ""},          {"左侧", ""},       {"右侧", ""},        {"左", ""},
-      {"右", ""},        {"双侧", ""},       {"", "（左）"},      {"", "（右）"},
-      {"", "(左)"},      {"", "(右)"},       {"left ", ""},       {"right ", ""},
-      {"bilateral ", ""}, {"l ", ""},        {"r ", ""},          {"", "_L"},
-      {"", "_R"},        {"", ".L"},         {"", ".R"},          {"", " (left)"},
-      {"", " (right)"},  {"", ", left"},     {"", ", right"}};
+      {"", ""},         {"左侧", ""},   {"右侧", ""},       {"左", ""},   {"右", ""},
+      {"双侧", ""},     {"", "（左）"}, {"", "（右）"},     {"", "(左)"}, {"", "(右)"},
+      {"left ", ""},    {"right ", ""}, {"bilateral ", ""}, {"l ", ""},   {"r ", ""},
+      {"", "_L"},       {"", "_R"},     {"", ".L"},         {"", ".R"},   {"", " (left)"},
+      {"", " (right)"}, {"", ", left"}, {"", ", right"}};
   return forms;
 }
 
@@ -75,16 +76,11 @@ class PageBuilder {
       : inputs_(inputs), settings_(settings), content_(inputs, FindingFilter{}, options) {}
 
   json panel(const Panel& p) {
-    json out{{"title", p.title},
-             {"letter", p.letter},
-             {"note", p.note},
-             {"size_legend", p.size_legend},
-             {"views", json::array()},
-             {"legend", json::array()},
-             {"nodes", json::array()},
-             {"edges", json::array()},
-             {"regions", json::array()},
-             {"colour_bar", nullptr}};
+    json out{{"title", p.title},         {"letter", p.letter},
+             {"note", p.note},           {"size_legend", p.size_legend},
+             {"views", json::array()},   {"legend", json::array()},
+             {"nodes", json::array()},   {"edges", json::array()},
+             {"regions", json::array()}, {"colour_bar", nullptr}};
     for (const View v : p.views) out["views"].push_back(to_string(v));
     for (const auto& entry : p.legend) {
       out["legend"].push_back({{"colour", colour_json(entry.colour)}, {"text", entry.text}});

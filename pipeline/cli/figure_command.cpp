@@ -65,7 +65,8 @@ FigureCommandRequest figure_command_request(const FigureCommandOptions& options)
     if (bar != std::string::npos) add_filter_conditions(panel.filter, text.substr(bar + 1));
     request.panels.push_back(std::move(panel));
   }
-  if (request.panels.empty()) request.panels.push_back({options.title, filter, request.figure.views});
+  if (request.panels.empty())
+    request.panels.push_back({options.title, filter, request.figure.views});
   return request;
 }
 

@@ -41,7 +41,8 @@ nlohmann::json page_data(const std::string& html) {
 TEST(WebCli, PageHasNoExternalReferenceAndIsTheSameBytesTwice) {
   TempDir dir;
   const std::string a = dir.path("a.html"), b = dir.path("b.html");
-  const std::string args = shell_quote(kFindings) + " --views dorsal,left --figure-title 'Test' -o ";
+  const std::string args =
+      shell_quote(kFindings) + " --views dorsal,left --figure-title 'Test' -o ";
   const auto first = web(args + shell_quote(a), dir);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_EQ(web(args + shell_quote(b), dir).exit_code, 0);
@@ -124,7 +125,8 @@ TEST(WebCli, BadInputIsRefusedBeforeAnythingIsWritten) {
             "right, dorsal, ventral, anterior, posterior, medial-left, medial-right)");
   EXPECT_FALSE(fs::exists(out));
 
-  const auto filter = web(shell_quote(kFindings) + " --filter colour=red -o " + shell_quote(out), dir);
+  const auto filter =
+      web(shell_quote(kFindings) + " --filter colour=red -o " + shell_quote(out), dir);
   EXPECT_EQ(filter.exit_code, 2);
   EXPECT_FALSE(fs::exists(out));
 
@@ -153,9 +155,9 @@ TEST(WebCli, AMissingNiiVueIsAnInputErrorNamingIt) {
   TempDir dir;
   const std::string out = dir.path("page.html");
   const auto r = testing::run_shell(
-      std::string("FOCI_NIIVUE_JS=") + shell_quote(dir.path("none.js")) + " FOCI_CACHE_DIR=" +
-          shell_quote(FOCI_MESH_CACHE) + " " + shell_quote(FOCI_BINARY) + " web " +
-          shell_quote(kFindings) + " -o " + shell_quote(out),
+      std::string("FOCI_NIIVUE_JS=") + shell_quote(dir.path("none.js")) +
+          " FOCI_CACHE_DIR=" + shell_quote(FOCI_MESH_CACHE) + " " + shell_quote(FOCI_BINARY) +
+          " web " + shell_quote(kFindings) + " -o " + shell_quote(out),
       dir.root());
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("NiiVue"), std::string::npos) << r.err;
@@ -193,8 +195,8 @@ TEST(WebCli, BatchWritesThePageBesideThePngWhenTheSpecAsks) {
   const std::string first = slurp(out + "/both.html");
   const auto again = testing::run_shell(
       std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) + " " +
-          shell_quote(FOCI_BINARY) + " batch " + shell_quote(dir.path("figures.json")) +
-          " --out " + shell_quote(out) + " --jobs 1 --quiet --force",
+          shell_quote(FOCI_BINARY) + " batch " + shell_quote(dir.path("figures.json")) + " --out " +
+          shell_quote(out) + " --jobs 1 --quiet --force",
       dir.root());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(slurp(out + "/both.html"), first);

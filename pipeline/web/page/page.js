@@ -234,6 +234,9 @@
         new Uint8Array(glass ? [200, 200, 205, 255] : [215, 210, 200, 255]), "brain", glass ? 0.22 : 1);
       brainMesh.fociSide = side;
       nv.addMesh(brainMesh);
+      // Diffuse light without highlights: the decimated template surface shows its facets
+      // under Phong's specular highlights, and render's brain has none.
+      nv.setMeshShader(brainMesh.id, "Matte");
     }
     // Nodes and edges are small and built as lists; region surfaces, most of the vertices,
     // are copied straight into typed arrays sized beforehand.

@@ -61,7 +61,7 @@
     panel: 0,
     view: (data.panels[0] && data.panels[0].views[0]) || "dorsal",
     filters: {}, // key -> Set of values shown; absent key: all shown
-    focused: null, // {kind, index}
+    focused: [], // [{kind, index}]: what the reader clicked or searched for
   };
 
   function panel() { return data.panels[state.panel]; }
@@ -215,13 +215,17 @@
     // The picture a reader saves must be what the canvas shows.
     isAntiAlias: true,
   });
-  let brainMesh = null, findingsMesh = null;
+  let brainMesh = null, findingsMeshes = [];
 
   function makeMesh(points, triangles, rgba, name, opacity) {
     return new nvlib.NVMesh(points, triangles, name, rgba, opacity, true, nv.gl);
   }
 
-  function focusedKey() { return state.focused ? state.focused.kind + ":" + state.focused.index : null; }
+  function focusedKeys() { return new Set(state.focused.map((f) => f.kind + ":" + f.index)); }
+  function focusedItems() {
+    const keys = focusedKeys();
+    return visibleItems().filter((v) => keys.has(v.kind + ":" + v.index));
+  }
 
   // Rebuilds what is drawn: the brain (a hemisphere in medial views) and one mesh of every
   // visible item, coloured per vertex.
@@ -238,20 +242,43 @@
       // under Phong's specular highlights, and render's brain has none.
       nv.setMeshShader(brainMesh.id, "Matte");
     }
-    // Nodes and edges are small and built as lists; region surfaces, most of the vertices,
-    // are copied straight into typed arrays sized beforehand.
+    // With something selected, it is drawn opaque and the rest faded and translucent, so a
+    // selection deep inside other regions still shows.
+    const focus = focusedKeys();
+    const chosen = [], rest = [];
+    for (const v of visibleItems()) {
+      if (focus.size && !focus.has(v.kind + ":" + v.index)) {
+        rest.push({ v, rgb: v.colour.map((c) => Math.round(c * 0.4 + 255 * 0.6)) });
+      } else {
+        chosen.push({ v, rgb: v.colour });
+      }
+    }
+    for (const m of findingsMeshes) nv.removeMesh(m);
+    findingsMeshes = [];
+    for (const [group, opacity] of [[chosen, 1], [rest, 0.35]]) {
+      const mesh = meshOfItems(group, opacity);
+      if (mesh) findingsMeshes.push(mesh);
+    }
+    // Opaque first, then the translucent rest, then the glass brain over the findings inside.
+    nv.meshes = [...findingsMeshes, brainMesh];
+    nv.updateGLVolume();
+    drawLegend();
+  }
+
+  // One NiiVue mesh of items, coloured per vertex; null when there is nothing to draw. Nodes
+  // and edges are small and built as lists; region surfaces, most of the vertices, are copied
+  // straight into typed arrays sized beforehand.
+  function meshOfItems(items, opacity) {
     const g = { points: [], triangles: [], colours: [] };
     const regions = [];
-    const focus = focusedKey();
-    for (const v of visibleItems()) {
-      let rgb = v.colour;
-      if (focus && focus !== v.kind + ":" + v.index) rgb = rgb.map((c) => Math.round(c * 0.25 + 255 * 0.75));
+    for (const { v, rgb } of items) {
       if (v.kind === "region") regions.push({ mesh: regionMeshes[v.item.mesh], rgb });
       else if (v.kind === "node") addSphere(g, v.item.at, v.item.radius, rgb);
       else addTube(g, v.item.from, v.item.to, v.item.radius, rgb);
     }
     let nPoints = g.points.length, nTriangles = g.triangles.length;
     for (const r of regions) nPoints += r.mesh.points.length, nTriangles += r.mesh.triangles.length;
+    if (nTriangles === 0) return null;
     const points = new Float32Array(nPoints), triangles = new Uint32Array(nTriangles);
     const colours = new Uint8Array((nPoints / 3) * 4);
     points.set(g.points);
@@ -268,18 +295,9 @@
       p += m.points.length;
       t += m.triangles.length;
     }
-    if (findingsMesh) nv.removeMesh(findingsMesh);
-    findingsMesh = null;
-    if (triangles.length > 0) {
-      findingsMesh = makeMesh(points, triangles, colours, "findings", 1);
-      nv.addMesh(findingsMesh);
-    }
-    // The brain is drawn last so the translucent glass lies over the findings inside it.
-    if (findingsMesh) {
-      nv.meshes = [findingsMesh, brainMesh];
-    }
-    nv.updateGLVolume();
-    drawLegend();
+    const mesh = makeMesh(points, triangles, colours, "findings", opacity);
+    nv.addMesh(mesh);
+    return mesh;
   }
 
   function setView(name) {
@@ -428,6 +446,25 @@
       return (it.label ? it.label + " — " : "") + where + " (" + it.at.join(", ") + ")";
     }
     return "connection " + it.from.join(", ") + " → " + it.to.join(", ");
+  }
+
+  // What a set of items stands for (a region named for both sides, or spread over several
+  // atlas labels, is several items): their names and every finding behind them, once each.
+  function describeAll(items) {
+    if (items.length === 0) return null;
+    if (items.length === 1) return describe(items[0]);
+    const all = items.map(describe);
+    const seen = new Set();
+    return {
+      kind: all[0].kind,
+      index: all[0].index,
+      items: all.map((d) => ({ kind: d.kind, index: d.index })),
+      name: all.map((d) => d.name).join("; "),
+      atlas_labels: [...new Set(all.flatMap((d) => d.atlas_labels))],
+      names: [...new Set(all.map((d) => d.names).filter(Boolean))].join("; "),
+      colour: all[0].colour,
+      findings: all.flatMap((d) => d.findings).filter((f) => !seen.has(f.id + "|" + f.file) && seen.add(f.id + "|" + f.file)),
+    };
   }
 
   function describe(v) {
@@ -606,8 +643,8 @@
     return !entry.side || entry.side === "bilateral" || !v.item.side || v.item.side === entry.side;
   }
 
-  // Focuses the first visible item a written name stands for (regions before nodes); returns
-  // what it focused, or null.
+  // Focuses every visible item a written name stands for, in the first panel (this one
+  // first) that draws any; returns what it focused, or null.
   function focus(name) {
     const entry = data.names[keyOf(String(name))];
     const result = document.getElementById("search-result");
@@ -620,13 +657,13 @@
     const order = [start, ...data.panels.map((_, i) => i).filter((i) => i !== start)];
     for (const p of order) {
       if (p !== state.panel) selectPanel(p, true);
-      const hit = visibleItems().find((v) => matchesName(v, entry));
-      if (hit) {
-        state.focused = { kind: hit.kind, index: hit.index };
+      const hits = visibleItems().filter((v) => matchesName(v, entry));
+      if (hits.length) {
+        state.focused = hits.map((v) => ({ kind: v.kind, index: v.index }));
         redraw();
-        const info = describe(hit);
+        const info = describeAll(hits);
         showDetails(info);
-        result.textContent = info.name;
+        result.textContent = info.atlas_labels.length ? info.atlas_labels.join(", ") : info.name;
         return info;
       }
     }
@@ -645,7 +682,7 @@
   // ---- panels as tabs -----------------------------------------------------------------
   function selectPanel(n, quiet) {
     state.panel = n;
-    state.focused = null;
+    state.focused = [];
     for (const b of document.querySelectorAll("#tabs button")) b.setAttribute("aria-selected", String(Number(b.dataset.panel) === n));
     if (!quiet) showDetails(undefined);
     redraw();
@@ -686,7 +723,7 @@
     canvas.addEventListener("pointerup", (e) => {
       if (down && Math.hypot(e.offsetX - down[0], e.offsetY - down[1]) < 4) {
         const v = pickItem(e.offsetX, e.offsetY);
-        state.focused = v ? { kind: v.kind, index: v.index } : null;
+        state.focused = v ? [{ kind: v.kind, index: v.index }] : [];
         redraw();
         showDetails(describe(v));
       }
@@ -722,7 +759,7 @@
         panel_title: panel().title,
         view: state.view,
         filters: Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [k, [...v].sort()])),
-        focused: state.focused ? describe(visibleItems().find((v) => v.kind === state.focused.kind && v.index === state.focused.index)) : null,
+        focused: describeAll(focusedItems()),
         visible: visibleItems().map((v) => ({ kind: v.kind, index: v.index, name: itemTitle(v), colour: v.colour, findings: v.sources.length })),
         azimuth: nv.scene.renderAzimuth,
         zoom: nv.scene.volScaleMultiplier,

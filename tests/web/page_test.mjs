@@ -120,6 +120,13 @@ const checks = {
     await page.keyboard.press("Enter");
     const result = await page.$eval("#search-result", (e) => e.textContent);
     if (!result.includes("Hippocampus_R")) fail("the search box did not find 'hippocampus (right)': " + result);
+    // Both sides: both surfaces selected, the findings of each listed.
+    const both = await page.evaluate(() => window.foci.focus("双侧海马"));
+    if (!both || JSON.stringify([...both.atlas_labels].sort()) !== JSON.stringify(["Hippocampus_L", "Hippocampus_R"])) {
+      fail("双侧海马 selected " + JSON.stringify(both && both.atlas_labels));
+    }
+    const anchors = both.findings.map((f) => f.source_anchor).sort();
+    if (JSON.stringify(anchors) !== JSON.stringify(["Table 1, row 3", "Table 1, row 7"])) fail("双侧海马 lists " + JSON.stringify(anchors));
   },
 
   // Unticking "decrease" redraws at once with no blue item left, in the state and on screen.

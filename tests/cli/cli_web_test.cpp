@@ -21,10 +21,17 @@ using testing::write_text;
 
 const std::string kFindings = FOCI_SOURCE_DIR "/tests/web/findings.json";
 
-testing::ProcessResult web(const std::string& args, const TempDir& dir) {
-  return testing::run_shell(std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) + " " +
-                                shell_quote(FOCI_BINARY) + " web " + args,
+/// Runs foci with `args` in `dir`, the mesh cache shared with the other tests; `env` is
+/// "NAME=value " words set for it.
+testing::ProcessResult foci(const std::string& args, const TempDir& dir,
+                            const std::string& env = "") {
+  return testing::run_shell(env + "FOCI_CACHE_DIR=" + shell_quote(FOCI_MESH_CACHE) + " " +
+                                shell_quote(FOCI_BINARY) + " " + args,
                             dir.root());
+}
+
+testing::ProcessResult web(const std::string& args, const TempDir& dir) {
+  return foci("web " + args, dir);
 }
 
 /// The page's data: the JSON inside <script type="application/json" id="foci-data">.
@@ -154,11 +161,8 @@ TEST(WebCli, AnExistingPageIsKeptWithoutForce) {
 TEST(WebCli, AMissingNiiVueIsAnInputErrorNamingIt) {
   TempDir dir;
   const std::string out = dir.path("page.html");
-  const auto r = testing::run_shell(
-      std::string("FOCI_NIIVUE_JS=") + shell_quote(dir.path("none.js")) +
-          " FOCI_CACHE_DIR=" + shell_quote(FOCI_MESH_CACHE) + " " + shell_quote(FOCI_BINARY) +
-          " web " + shell_quote(kFindings) + " -o " + shell_quote(out),
-      dir.root());
+  const auto r = foci("web " + shell_quote(kFindings) + " -o " + shell_quote(out), dir,
+                      "FOCI_NIIVUE_JS=" + shell_quote(dir.path("none.js")) + " ");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("NiiVue"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("npm ci"), std::string::npos) << r.err;
@@ -176,11 +180,9 @@ TEST(WebCli, BatchWritesThePageBesideThePngWhenTheSpecAsks) {
               {"name": "png-only", "size": "320x240", "views": ["dorsal"],
                "panels": [{"title": "All"}]}]})");
   const std::string out = dir.path("out");
-  const auto r = testing::run_shell(std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) +
-                                        " " + shell_quote(FOCI_BINARY) + " batch " +
-                                        shell_quote(dir.path("figures.json")) + " --out " +
-                                        shell_quote(out) + " --jobs 1 --quiet",
-                                    dir.root());
+  const std::string batch = "batch " + shell_quote(dir.path("figures.json")) + " --out " +
+                            shell_quote(out) + " --jobs 1 --quiet";
+  const auto r = foci(batch, dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out + "/both.png"));
   EXPECT_TRUE(fs::exists(out + "/png-only.png"));
@@ -193,11 +195,7 @@ TEST(WebCli, BatchWritesThePageBesideThePngWhenTheSpecAsks) {
   EXPECT_EQ(data["title"], "Both");
   // Written again with --force, the page is the same bytes.
   const std::string first = slurp(out + "/both.html");
-  const auto again = testing::run_shell(
-      std::string("FOCI_CACHE_DIR=") + shell_quote(FOCI_MESH_CACHE) + " " +
-          shell_quote(FOCI_BINARY) + " batch " + shell_quote(dir.path("figures.json")) + " --out " +
-          shell_quote(out) + " --jobs 1 --quiet --force",
-      dir.root());
+  const auto again = foci(batch + " --force", dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(slurp(out + "/both.html"), first);
 }

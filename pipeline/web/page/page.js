@@ -255,7 +255,7 @@
     }
     for (const m of findingsMeshes) nv.removeMesh(m);
     findingsMeshes = [];
-    for (const [group, opacity] of [[chosen, 1], [rest, 0.35]]) {
+    for (const [group, opacity] of [[chosen, 1], [rest, 0.15]]) {
       const mesh = meshOfItems(group, opacity);
       if (mesh) findingsMeshes.push(mesh);
     }

@@ -743,7 +743,14 @@
     ready: (async function start() {
       buildChrome();
       buildFilters();
-      await nv.attachToCanvas(canvas);
+      try {
+        await nv.attachToCanvas(canvas);
+      } catch (e) {
+        // Said on the page, not only on the console a reader never opens.
+        const stage = document.getElementById("stage");
+        stage.replaceChildren(el("p", "hint", "This browser cannot draw the figure (it needs WebGL 2): " + e.message));
+        throw e;
+      }
       nv.setSliceType(nv.sliceTypeRender);
       nv.opts.show3Dcrosshair = false;
       redraw();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -55,6 +56,11 @@ std::vector<std::string> colour_words() {
   return words;
 }
 
+std::vector<std::string> format_words() {
+  const std::vector<std::string> words{"png", "html"};
+  return words;
+}
+
 std::string views_text(const std::vector<View>& views) {
   std::vector<std::string> names;
   for (const View v : views) names.push_back(to_string(v));
@@ -72,7 +78,7 @@ std::vector<View> default_views() {
 std::vector<std::string> figure_option_keys() {
   return {"size",       "dpi",           "style",         "regions",     "colour_by", "labels",
           "views",      "overlay",       "threshold",     "cluster_min", "colormap",  "vmax",
-          "projection", "overlay_style", "overlay_title", "space_ok"};
+          "projection", "overlay_style", "overlay_title", "space_ok",   "formats"};
 }
 
 std::string figure_option_help(const std::string& key) {
@@ -112,6 +118,10 @@ std::string figure_option_help(const std::string& key) {
   }
   if (key == "overlay_title") return "colour bar title of the overlay";
   if (key == "space_ok") return "draw a map whose header says Talairach (true or false)";
+  if (key == "formats") {
+    return "what a batch writes, comma-separated: png (the figure), html (the page foci web "
+           "writes)";
+  }
   return "";
 }
 
@@ -137,6 +147,7 @@ std::string figure_option_default(const std::string& key) {
   }
   if (key == "overlay_title") return "the map's file name";
   if (key == "space_ok") return defaults.overlay.space_ok ? "true" : "false";
+  if (key == "formats") return join(defaults.formats, ",");
   return "";
 }
 
@@ -224,6 +235,17 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
     options.overlay.title = text;
   } else if (key == "space_ok") {
     options.overlay.space_ok = one_of(text, {"true", "false"}) == "true";
+  } else if (key == "formats") {
+    std::string spaced = text;
+    std::replace(spaced.begin(), spaced.end(), ',', ' ');
+    std::set<std::string> chosen;
+    for (const auto& word : split_whitespace(spaced)) chosen.insert(one_of(word, format_words()));
+    if (chosen.empty()) throw usage_error("names no format (formats: png, html)");
+    // In a fixed order, so the same formats in any order mean the same figure.
+    options.formats.clear();
+    for (const auto& word : format_words()) {
+      if (chosen.count(word)) options.formats.push_back(word);
+    }
   } else {
     throw usage_error("unknown figure option '" + key +
                       "' (options: " + join(figure_option_keys(), ", ") + ")");

@@ -23,6 +23,7 @@
 #include "app/display.hpp"
 #include "app/figure_inputs.hpp"
 #include "app/figure_overlays.hpp"
+#include "app/web_figure.hpp"
 #include "batch/batch_plan.hpp"
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
@@ -30,6 +31,7 @@
 #include "core/json_file.hpp"
 #include "core/output_file.hpp"
 #include "render/render.hpp"
+#include "web/page.hpp"
 
 #ifndef FOCI_VERSION
 #define FOCI_VERSION "unknown"
@@ -123,8 +125,20 @@ ItemResult render_item(const PlannedFigure& item, const SpecFile& spec, const Fi
   ItemResult result;
   try {
     std::vector<OverlayMap> maps;
-    const Figure figure = figure_for(spec.figures[item.figure], inputs, maps, result.warnings);
-    render_figure(figure, render_settings(inputs, verbose ? &log : nullptr, verbose), item.output);
+    const FigureSpec& figure_spec = spec.figures[item.figure];
+    const Figure figure = figure_for(figure_spec, inputs, maps, result.warnings);
+    const RenderSettings settings = render_settings(inputs, verbose ? &log : nullptr, verbose);
+    for (const auto& output : item.outputs) {
+      if (fs::path(output).extension() == ".html") {
+        if (!maps.empty()) {
+          result.warnings.push_back(output + ": overlay maps are not drawn in the page yet");
+        }
+        write_web_page(figure, inputs, figure_spec.options.scene, settings, read_web_assets(),
+                       output, true);
+      } else {
+        render_figure(figure, settings, output);
+      }
+    }
     result.written = true;
   } catch (const std::exception& e) {
     result.error = std::string("not rendered: ") + e.what();
@@ -286,6 +300,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   plan_options.resume = request.resume;
   plan_options.force = request.force;
   plan_options.version = FOCI_VERSION;
+  plan_options.page_assets = web_asset_paths();
   const BatchPlan plan = plan_batch(
       specs, plan_options, recorded,
       [](const std::string& path) {
@@ -338,6 +353,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
       inputs_json.push_back({{"path", path}, {"content_hash", content_key(path)}});
     }
     manifest["figures"][item.name] = {{"output", item.output},
+                                      {"outputs", item.outputs},
                                       {"spec", specs[item.spec].path},
                                       {"input_hash", item.input_hash},
                                       {"inputs", inputs_json},
@@ -352,7 +368,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
   const auto finish = [&](std::size_t i, const ItemResult& result) {
     const PlannedFigure& item = ready[i];
     if (result.written) {
-      outcome.written.push_back(item.output);
+      outcome.written.insert(outcome.written.end(), item.outputs.begin(), item.outputs.end());
       record(item, result.seconds);
     } else {
       outcome.failures.push_back(item.name + ": " + result.error);

@@ -22,7 +22,11 @@ BatchPlan plan_batch(const std::vector<SpecFile>& specs, const PlanOptions& opti
         plan.failures.push_back(figure.name + ": " + *figure.error);
         continue;
       }
-      PlannedFigure planned{s, f, figure.name, (out / (figure.name + ".png")).string(), ""};
+      PlannedFigure planned{s, f, figure.name, "", "", {}};
+      for (const auto& format : figure.options.formats) {
+        planned.outputs.push_back((out / (figure.name + "." + format)).string());
+      }
+      planned.output = planned.outputs.front();
       std::string inputs = figure.canonical + "|" + options.version;
       for (const auto& path : specs[s].findings) inputs += "|" + path + ":" + content_key(path);
       for (const auto& atlas : specs[s].atlases) inputs += "|" + atlas;
@@ -35,16 +39,28 @@ BatchPlan plan_batch(const std::vector<SpecFile>& specs, const PlanOptions& opti
         inputs +=
             "|overlay " + map.path + ":" + std::to_string(map.volume) + ":" + content_key(map.path);
       }
+      const auto& formats = figure.options.formats;
+      if (std::find(formats.begin(), formats.end(), "html") != formats.end()) {
+        for (const auto& path : options.page_assets) inputs += "|" + content_key(path);
+      }
       planned.input_hash = content_hash(inputs);
-      const bool present = exists(planned.output);
+      // Up to date only when every file is there; refused when any would be overwritten.
+      bool present = true, any_present = false;
+      std::string existing;
+      for (const auto& file : planned.outputs) {
+        const bool here = exists(file);
+        present = present && here;
+        if (here && !any_present) existing = file;
+        any_present = any_present || here;
+      }
       const auto record = recorded.find(figure.name);
       if (options.resume && present && record != recorded.end() &&
           record->second == planned.input_hash) {
         plan.up_to_date.push_back(planned.output);
         continue;
       }
-      if (present && !options.force && !options.resume) {
-        plan.failures.push_back(figure.name + ": '" + planned.output +
+      if (any_present && !options.force && !options.resume) {
+        plan.failures.push_back(figure.name + ": '" + existing +
                                 "' exists; use --force to overwrite or --resume to keep it");
         continue;
       }

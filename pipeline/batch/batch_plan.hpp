@@ -16,6 +16,9 @@ namespace foci {
 struct PlannedFigure {
   std::size_t spec = 0, figure = 0;
   std::string name, output, input_hash;
+  /// Every file of the figure, one per format in FigureOptions::formats order: DIR/NAME.png,
+  /// DIR/NAME.html. `output` is the first.
+  std::vector<std::string> outputs;
 };
 
 struct BatchPlan {
@@ -29,6 +32,9 @@ struct PlanOptions {
   int shard_index = 0, shard_count = 1;
   bool resume = false, force = false;
   std::string version;  ///< foci's version, part of every input hash
+  /// The files every web page is made of (template, script, NiiVue), part of the input hash
+  /// of figures written as html.
+  std::vector<std::string> page_assets;
 };
 
 /// Plans a run. Figure n (counted over all specs in order) belongs to shard n % count.

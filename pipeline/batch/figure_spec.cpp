@@ -54,6 +54,15 @@ std::string option_text(const std::string& key, const json& value, const std::st
     if (!value.is_boolean()) entry_fail(at, "expected true or false");
     return value.get<bool>() ? "true" : "false";
   }
+  if (key == "formats") {
+    if (!value.is_array() || value.empty()) entry_fail(at, "expected a list: \"png\", \"html\"");
+    std::vector<std::string> words;
+    for (std::size_t n = 0; n < value.size(); ++n) {
+      if (!value[n].is_string()) entry_fail(at + "/" + std::to_string(n), "expected a string");
+      words.push_back(value[n].get<std::string>());
+    }
+    return join(words, ",");
+  }
   if (key == "views") {
     if (!value.is_array() || value.empty()) entry_fail(at, "expected a list of views");
     std::vector<std::string> words;

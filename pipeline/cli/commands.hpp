@@ -28,5 +28,6 @@ void add_render_command(CLI::App& app, CommandContext& context);
 void add_batch_command(CLI::App& app, CommandContext& context);
 void add_inspect_command(CLI::App& app, CommandContext& context);
 void add_slices_command(CLI::App& app, CommandContext& context);
+void add_web_command(CLI::App& app, CommandContext& context);
 
 }  // namespace foci

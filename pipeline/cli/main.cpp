@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   foci::add_batch_command(app, context);
   foci::add_inspect_command(app, context);
   foci::add_slices_command(app, context);
+  foci::add_web_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommand("meta")->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);

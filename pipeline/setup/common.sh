@@ -5,13 +5,22 @@
 # rendering (VTK through Xvfb on machines without a display; fonts-wqy-microhei for Chinese
 # text); python3-jsonschema checks the
 # findings JSON Schema in the tests; slurm-wlm and munge run the Slurm job-array test;
-# xdotool drives the foci inspect window in its tests.
+# xdotool drives the foci inspect window in its tests; chromium-headless-shell opens the
+# pages of foci web in their tests.
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
+  chromium-headless-shell
 )
+# nodejs and npm install what package.json pins (NiiVue, inlined into the pages of foci web;
+# puppeteer-core, which drives them in the tests). A node that came with its own npm from
+# elsewhere serves as well, and Debian's packages would conflict with it: they are asked for
+# only when there is no npm.
+if ! command -v npm >/dev/null 2>&1; then
+  FOCI_PACKAGES+=(nodejs npm)
+fi
 
 foci_missing_packages() {
   local package
@@ -39,6 +48,17 @@ foci_install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Installs package.json's npm packages, exactly as package-lock.json pins them, into
+# node_modules at the repository's root; does nothing when they are there already.
+foci_install_npm_packages() {
+  local stamp="$FOCI_ROOT/node_modules/.package-lock.json"
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$FOCI_ROOT/package-lock.json" ]; then
+    return 0
+  fi
+  echo "foci: installing the npm packages of package-lock.json" >&2
+  (cd "$FOCI_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 # foci_build BUILD_DIR [CMAKE OPTIONS...]: configure once, then build incrementally.

@@ -10,6 +10,7 @@ FOCI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 source "$FOCI_ROOT/pipeline/setup/common.sh"
 
 foci_install_packages
+foci_install_npm_packages
 foci_build "$FOCI_ROOT/build/release" -DFOCI_BUILD_TESTS=OFF
 
 mkdir -p "$FOCI_ROOT/output"

@@ -110,7 +110,7 @@ TEST_F(CliUsage, MissingSubCommandListsTheChoices) {
   expect_usage_error(
       run_foci(""),
       "a sub-command is required: atlas, import, export, validate, map, meta, render, batch, "
-      "inspect, slices",
+      "inspect, slices, web",
       "foci");
 }
 

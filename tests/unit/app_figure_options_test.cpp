@@ -34,6 +34,21 @@ TEST(AppFigureOptions, DefaultsAreWrittenOnceAndSaidInHelp) {
   }
 }
 
+TEST(AppFigureOptions, FormatsAreKeptInOneOrderAndCheckedWord) {
+  FigureOptions o;
+  EXPECT_EQ(o.formats, std::vector<std::string>{"png"});
+  set_figure_option(o, "formats", "html, png");
+  EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "html"}));
+  set_figure_option(o, "formats", "html");
+  EXPECT_EQ(o.formats, std::vector<std::string>{"html"});
+  try {
+    set_figure_option(o, "formats", "png,htm");
+    FAIL() << "htm accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.lines().back(), "expected png, html; got 'htm'; did you mean 'html'?");
+  }
+}
+
 TEST(AppFigureOptions, ParsesEveryKey) {
   FigureOptions o;
   set_figure_option(o, "size", "800x600");
@@ -96,7 +111,7 @@ TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
   EXPECT_EQ(error_of("colour", "x"),
             "unknown figure option 'colour' (options: size, dpi, style, regions, colour_by, "
             "labels, views, overlay, threshold, cluster_min, colormap, vmax, projection, "
-            "overlay_style, overlay_title, space_ok)");
+            "overlay_style, overlay_title, space_ok, formats)");
   EXPECT_EQ(error_of("threshold", "-1"), "expected a number >= 0; got '-1'");
   EXPECT_EQ(error_of("vmax", "0"), "expected a number > 0; got '0'");
   EXPECT_EQ(error_of("projection", "nearst"),

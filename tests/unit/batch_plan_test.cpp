@@ -56,6 +56,25 @@ TEST(BatchPlan, ShardsSplitTheFiguresOfAllSpecsWithoutOverlap) {
   EXPECT_EQ(p.to_draw[1].output, "out/d.png");
 }
 
+TEST(BatchPlan, HtmlFormatWritesAPageBesideThePngAndCountsItsFiles) {
+  std::vector<SpecFile> specs{spec_with({"a"})};
+  specs[0].figures[0].options.formats = {"png", "html"};
+  PlanOptions o;
+  o.page_assets = {"page.js"};
+  const auto p = plan(specs, o);
+  ASSERT_EQ(p.to_draw.size(), 1u);
+  EXPECT_EQ(p.to_draw[0].outputs, (std::vector<std::string>{"out/a.png", "out/a.html"}));
+  EXPECT_EQ(p.to_draw[0].output, "out/a.png");
+  // Either file existing needs --force; --resume keeps the figure only when both are there.
+  EXPECT_EQ(plan(specs, o, {}, {"out/a.html"}).failures.size(), 1u);
+  o.resume = true;
+  const std::map<std::string, std::string> recorded{{"a", p.to_draw[0].input_hash}};
+  EXPECT_EQ(plan(specs, o, recorded, {"out/a.png"}).to_draw.size(), 1u) << "the page is missing";
+  EXPECT_EQ(plan(specs, o, recorded, {"out/a.png", "out/a.html"}).up_to_date.size(), 1u);
+  // A changed page script means the page is drawn again.
+  EXPECT_EQ(plan(specs, o, recorded, {"out/a.png", "out/a.html"}, "k2").to_draw.size(), 1u);
+}
+
 TEST(BatchPlan, ResumeKeepsOnlyFiguresWithTheSameInputsThatExist) {
   const std::vector<SpecFile> specs{spec_with({"a", "b", "c"})};
   PlanOptions o;

@@ -1,0 +1,44 @@
+// foci web: the figure `foci render` draws, as one self-contained HTML page a reader opens
+// offline in any browser to turn, filter, search and click through.
+#include "app/figure_inputs.hpp"
+#include "app/figure_options.hpp"
+#include "app/web_figure.hpp"
+#include "cli/commands.hpp"
+#include "cli/figure_command.hpp"
+#include "core/error.hpp"
+#include "core/output_file.hpp"
+
+namespace foci {
+
+namespace {
+
+void run_web(const FigureCommandOptions& options, CommandContext& context) {
+  const FigureCommandRequest request = figure_command_request(options);
+  // Refused before any work, as for render.
+  refuse_input_as_output(options.out, options.files);
+  check_can_write(options.out, options.force);
+  const WebAssets assets = read_web_assets();
+
+  const auto inputs = load_figure_inputs(options.files, options.atlases);
+  const Figure figure = requested_figure(request, options.figure_title, *inputs, {}, *context.log);
+  write_web_page(figure, *inputs, request.figure.scene,
+                 render_settings(*inputs, context.log, context.verbose), assets, options.out,
+                 options.force);
+  if (context.verbose) *context.log << "foci: wrote " << options.out << "\n";
+}
+
+}  // namespace
+
+void add_web_command(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<FigureCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "web",
+      "Write the figure foci render draws as one HTML page that opens offline in any\n"
+      "browser (no server, no network): drag to turn, wheel to zoom, the eight views, hover\n"
+      "and click for every finding, filters, region search (English, Chinese,\n"
+      "abbreviations), panels as tabs, PNG export. Needs no display.");
+  add_figure_command_options(cmd, options, "HTML page to write", MapOptions::none);
+  cmd->callback([options, &context] { run_web(*options, context); });
+}
+
+}  // namespace foci

@@ -1,0 +1,237 @@
+// Drives a page written by `foci web` in Debian's headless Chromium (software GL through
+// SwiftShader, the network cut off) and checks what a reader would: the page draws offline,
+// a region typed as papers write it is found and its findings listed, filters redraw, left
+// stays left, and nothing is fetched.
+//
+//   node page_test.mjs PAGE.html CHECK [BROWSER]
+//
+// CHECK is one of the names in `checks` below. Exit 0 when it passes, 1 when it fails, 77
+// when the browser or puppeteer-core is missing (the set-up installs both).
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const [page_path, check_name, browser_arg] = process.argv.slice(2);
+const browser_path = browser_arg || "/usr/bin/chromium-headless-shell";
+
+let puppeteer;
+try {
+  puppeteer = (await import("puppeteer-core")).default;
+} catch {
+  console.log("SKIP: puppeteer-core is not installed (run the set-up: npm ci)");
+  process.exit(77);
+}
+if (!existsSync(browser_path)) {
+  console.log(`SKIP: no browser at ${browser_path} (the set-up installs chromium-headless-shell)`);
+  process.exit(77);
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
+/// Pixels of the canvas as {width, height, at(x, y) -> [r, g, b]} from a PNG screenshot.
+async function canvas_pixels(page) {
+  const box = await (await page.$("#gl")).boundingBox();
+  // The canvas alone: the legend and the hover label lie over it.
+  await page.evaluate(() => { for (const id of ["legend", "hover"]) document.getElementById(id).style.visibility = "hidden"; });
+  const png = await page.screenshot({ clip: box, encoding: "base64" });
+  await page.evaluate(() => { for (const id of ["legend", "hover"]) document.getElementById(id).style.visibility = ""; });
+  return png_pixels(page, "data:image/png;base64," + png);
+}
+
+/// Pixels of a PNG data URL, decoded in the page, where an <img> and a 2D canvas read PNGs.
+async function png_pixels(page, url) {
+  const rgba = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    return { width: img.width, height: img.height, data: Array.from(g.getImageData(0, 0, img.width, img.height).data) };
+  }, url);
+  return {
+    width: rgba.width,
+    height: rgba.height,
+    at(x, y) {
+      const i = (y * rgba.width + x) * 4;
+      return [rgba.data[i], rgba.data[i + 1], rgba.data[i + 2]];
+    },
+  };
+}
+
+/// Pixels whose colour is clearly blue (decrease) or clearly red (increase), and their
+/// mean x.
+function coloured(pixels, which) {
+  let n = 0, sum_x = 0;
+  for (let y = 0; y < pixels.height; y++) {
+    for (let x = 0; x < pixels.width; x++) {
+      const [r, g, b] = pixels.at(x, y);
+      // Shaded spheres and surfaces are darker than their colour; the glass brain is grey.
+      const hit = which === "blue" ? b > 90 && b > r + 50 && b > g + 30 : r > 90 && r > g + 50 && r > b + 50;
+      if (hit) n++, sum_x += x;
+    }
+  }
+  return { n, mean_x: n ? sum_x / n : NaN };
+}
+
+const checks = {
+  // The page draws its first frame from the file alone.
+  async ReadyOffline(page) {
+    const state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length === 0) fail("nothing is drawn");
+    const pixels = await canvas_pixels(page);
+    if (coloured(pixels, "red").n === 0) fail("no red finding on the canvas");
+    // What "Save PNG" saves is the picture, not an empty buffer.
+    const saved = coloured(await png_pixels(page, await page.evaluate(() => window.foci.png())), "red");
+    if (saved.n === 0) fail("the saved PNG shows no red finding");
+    // Drag turns the brain, the wheel zooms, a view button puts it back.
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 20, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.wheel({ deltaY: -200 });
+    const turned = await page.evaluate(() => window.foci.state());
+    if (turned.azimuth === state.azimuth && turned.elevation === state.elevation) fail("a drag did not turn the brain");
+    if (turned.zoom === state.zoom) fail("the wheel did not zoom");
+    await page.click('#views button[data-view="dorsal"]');
+    const back = await page.evaluate(() => window.foci.state());
+    if (back.view !== "dorsal" || back.azimuth !== 0 || back.elevation !== 90) fail("the dorsal button: " + JSON.stringify([back.view, back.azimuth, back.elevation]));
+  },
+
+  // Chinese as papers write it selects the atlas label, and the panel lists the findings
+  // with their source anchors.
+  async FocusChineseNameListsFindings(page) {
+    const info = await page.evaluate(() => window.foci.focus("右侧海马"));
+    if (!info) fail("右侧海马 was not found");
+    if (!info.atlas_labels.includes("Hippocampus_R")) fail(`focused ${info.name}, not Hippocampus_R`);
+    const state = await page.evaluate(() => window.foci.state());
+    if (!state.focused || !state.focused.atlas_labels.includes("Hippocampus_R")) fail("state() does not report the focus");
+    const panel = await page.$eval("#details", (e) => e.textContent);
+    if (!panel.includes("Hippocampus_R")) fail("the side panel does not name Hippocampus_R: " + panel);
+    if (!panel.includes("Table 1, row 3")) fail("the side panel does not give the source anchor: " + panel);
+    if (!panel.includes("Lee B, et al.")) fail("the side panel does not cite the study: " + panel);
+    // Typed into the search box, the same.
+    await page.evaluate(() => window.foci.focus("Hippocampus_R"));
+    await page.type("#search", "hippocampus (right)");
+    await page.keyboard.press("Enter");
+    const result = await page.$eval("#search-result", (e) => e.textContent);
+    if (!result.includes("Hippocampus_R")) fail("the search box did not find 'hippocampus (right)': " + result);
+    // Both sides: both surfaces selected, the findings of each listed.
+    const both = await page.evaluate(() => window.foci.focus("双侧海马"));
+    if (!both || JSON.stringify([...both.atlas_labels].sort()) !== JSON.stringify(["Hippocampus_L", "Hippocampus_R"])) {
+      fail("双侧海马 selected " + JSON.stringify(both && both.atlas_labels));
+    }
+    const anchors = both.findings.map((f) => f.source_anchor).sort();
+    if (JSON.stringify(anchors) !== JSON.stringify(["Table 1, row 3", "Table 1, row 7"])) fail("双侧海马 lists " + JSON.stringify(anchors));
+  },
+
+  // Unticking "decrease" redraws at once with no blue item left, in the state and on screen.
+  async DecreaseOffLeavesNoBlue(page) {
+    await page.evaluate(() => window.foci.view("dorsal"));
+    const before = coloured(await canvas_pixels(page), "blue");
+    if (before.n === 0) fail("the test figure should draw blue before the filter");
+    await page.click('#filters input[data-key="direction"][data-value="decrease"]');
+    const state = await page.evaluate(() => window.foci.state());
+    if (JSON.stringify(state.filters.direction) !== JSON.stringify(["increase"])) {
+      fail("filter state: " + JSON.stringify(state.filters));
+    }
+    const blue = state.visible.filter((v) => v.colour[2] > v.colour[0] + 60);
+    if (blue.length) fail("blue items still listed: " + JSON.stringify(blue));
+    const after = coloured(await canvas_pixels(page), "blue");
+    if (after.n !== 0) fail(`${after.n} blue pixels remain (were ${before.n})`);
+  },
+
+  // In a dorsal view the left-hemisphere marker is on the left of the image.
+  async DorsalViewHasLeftMarkerOnLeft(page) {
+    await page.evaluate(() => {
+      window.foci.setFilter("measure", ["ReHo"]);
+      window.foci.setFilter("direction", ["increase"]);
+      window.foci.view("dorsal");
+    });
+    const state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length !== 1) fail("expected the left marker alone: " + JSON.stringify(state.visible));
+    const pixels = await canvas_pixels(page);
+    const red = coloured(pixels, "red");
+    if (red.n < 20) fail("the marker is not drawn");
+    if (!(red.mean_x < pixels.width * 0.45)) fail(`marker at x=${red.mean_x} of ${pixels.width}: not on the left`);
+    // And a click there lists it.
+    const at = await page.evaluate(() => window.foci.project([-45, -20, 40]));
+    const picked = await page.evaluate(([x, y]) => window.foci.pick(x, y), at);
+    if (!picked || picked.findings[0].id !== "left-marker") fail("pick at the marker: " + JSON.stringify(picked));
+    // A reader's click there opens it in the side panel.
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.click(box.x + at[0], box.y + at[1]);
+    const panel = await page.$eval("#details", (e) => e.textContent);
+    if (!panel.includes("Table 2, row 1") || !panel.includes("t = 5.2")) fail("a click on the marker lists: " + panel);
+    // Posterior too; anterior mirrors it.
+    await page.evaluate(() => window.foci.view("anterior"));
+    const anterior = coloured(await canvas_pixels(page), "red");
+    if (!(anterior.mean_x > pixels.width * 0.55)) fail(`anterior view: marker at x=${anterior.mean_x}, expected on the right`);
+  },
+
+  // Every check above runs with requests recorded; this one also turns every view.
+  async NoNetworkRequest(page) {
+    for (const view of ["left", "right", "dorsal", "ventral", "anterior", "posterior", "medial-left", "medial-right"]) {
+      await page.evaluate((v) => window.foci.view(v), view);
+    }
+    await page.evaluate(() => window.foci.focus("左侧海马"));
+  },
+};
+
+async function main() {
+  const check = checks[check_name];
+  if (!page_path || !check) {
+    console.error(`usage: node page_test.mjs PAGE.html CHECK (checks: ${Object.keys(checks).join(", ")})`);
+    process.exit(2);
+  }
+  const browser = await puppeteer.launch({
+    executablePath: browser_path,
+    headless: "shell",
+    args: [
+      "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader",
+      "--no-sandbox",
+      // Nothing may leave the machine: no proxy answers here.
+      "--proxy-server=127.0.0.1:9",
+      "--proxy-bypass-list=<-loopback>",
+    ],
+  });
+  const requests = [];
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1000, height: 700 });
+    await page.setOfflineMode(true);
+    await page.setRequestInterception(true);
+    const page_url = pathToFileURL(page_path).href;
+    page.on("request", (request) => {
+      const url = request.url();
+      if (url !== page_url && !url.startsWith("data:") && !url.startsWith("blob:")) {
+        requests.push(url);
+        request.abort();
+      } else {
+        request.continue();
+      }
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(page_url, { waitUntil: "load" });
+    await page.evaluate(() => window.foci.ready);
+    await check(page);
+    if (errors.length) fail("page errors: " + errors.join("; "));
+    if (requests.length) fail("the page requested: " + requests.join(", "));
+    console.log(`${check_name}: 1 passed, 0 failed`);
+  } catch (e) {
+    console.log(`${check_name}: FAILED: ${e.message}`);
+    if (requests.length) console.log("requests: " + requests.join(", "));
+    console.log(`${check_name}: 0 passed, 1 failed`);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

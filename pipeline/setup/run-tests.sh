@@ -17,9 +17,25 @@ timings=()
 step_started=$SECONDS
 step_done() {
   local took=$((SECONDS - step_started))
-  timings+=("$(printf '%-34s %3dm%02ds' "$1" $((took / 60)) $((took % 60)))")
+  timings+=("$(printf '%-24s %3dm%02ds' "$1" $((took / 60)) $((took % 60)))")
   step_started=$SECONDS
 }
+# At the end, pass or fail: the time of each step; after a pass, the test build's ctest
+# summary again, so that it is what the output ends with.
+finish() {
+  local status=$?
+  echo
+  echo "== time per step"
+  step_started=0
+  step_done total
+  printf '%s\n' "${timings[@]}"
+  if [ "$status" -eq 0 ]; then
+    echo
+    echo "== ctest of build/test (repeated)"
+    sed -n '/tests passed, /,$p' "$FOCI_ROOT/build/test/ctest.log"
+  fi
+}
+trap finish EXIT
 
 foci_install_packages
 step_done "install check"
@@ -70,10 +86,3 @@ if [ "${FOCI_SANITIZERS:-1}" != 0 ]; then
     step_done "fuzz"
   fi
 fi
-
-echo
-echo "== time per step"
-printf '%s\n' "${timings[@]}"
-echo
-echo "== ctest of build/test (repeated)"
-sed -n '/tests passed, /,$p' "$FOCI_ROOT/build/test/ctest.log"

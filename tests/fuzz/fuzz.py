@@ -125,13 +125,13 @@ def lexicon_seeds(regions):
 
 def region_name_seeds(regions):
     names = []
-    for r in regions[:120]:
-        names += [r.get("en", ""), r.get("zh", "")] + r.get("aliases", [])[:3]
+    for r in regions[::4]:
+        names += [r.get("en", ""), r.get("zh", "")] + r.get("aliases", [])[:2]
     names = [n for n in names if n]
     seeds = {}
     for n, name in enumerate(names):
         variants = [name]
-        if n % 3 == 0:
+        if n % 8 == 0:
             variants += ["左侧" + name, "Right " + name, name + ".R", "L " + name, name + "_L"]
         for m, v in enumerate(variants):
             seeds[f"name-{n}-{m}.txt"] = v.encode()
@@ -286,9 +286,10 @@ HARNESS_PLUMBING = re.compile(r"expect_only_foci_errors|LLVMFuzzerTestOneInput|s
                               r"|write_input|fuzz::bug\(")
 
 
-def first_frame(lines):
+def first_frame(lines, file_only=False):
     """The first frame in foci (pipeline/) or a harness check (tests/fuzz/), else the first
-    that is not the sanitizers', libFuzzer's, libc's or the C++ runtime's."""
+    that is not the sanitizers', libFuzzer's, libc's or the C++ runtime's. With file_only,
+    the source file of the first frame in foci or the harness instead."""
     frames = []
     for line in lines:
         m = FRAME.match(line)
@@ -299,6 +300,8 @@ def first_frame(lines):
     for function, path in frames:
         if ("/pipeline/" in path or "/tests/fuzz/" in path) \
                 and not HARNESS_PLUMBING.search(function):
+            if file_only:
+                return re.sub(r".*/(pipeline|tests/fuzz)/", r"\1/", path)
             return short_function(function)
     for function, path in frames:
         if not SYSTEM_FUNCTION.match(function) and "/tests/fuzz/" not in path \
@@ -357,6 +360,11 @@ def signature(log):
         repeating = sorted(f for f, n in counts.items() if n >= 3)
         if repeating:
             return f"{kind} in recursion through {repeating[0]}"
+    if kind.startswith(("libFuzzer out-of-memory", "libFuzzer timeout")):
+        # Memory runs out, or time, wherever the program happens to be: name the file, and
+        # not how much was asked for or used.
+        kind = re.sub(r" \(.*| after.*", "", kind)
+        return f"{kind} in {first_frame(lines[at:], file_only=True)}"
     # The first stack after the report line: the crashing thread's, a leak's allocation, or
     # where undefined behaviour happened.
     return f"{kind} in {first_frame(lines[at:])}"

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,9 +16,15 @@ PrivateXServer::PrivateXServer(int width, int height) {
   int fds[2];
   if (pipe(fds) != 0) throw usage_error("no display, and no pipe to start Xvfb");
   const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
+    // The server dies with foci, however foci ends (SIGKILL, a crash), not only through the
+    // destructor below. The signal survives exec; a parent that died before prctl took
+    // effect is caught by the check after it.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);
     // Xvfb writes the display number it chose to this descriptor once it takes clients.
     const std::string fd = std::to_string(fds[1]);
     const int null = open("/dev/null", O_WRONLY);

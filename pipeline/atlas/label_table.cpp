@@ -2,10 +2,9 @@
 
 #include <pugixml.hpp>
 
-#include <fstream>
-
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/text_file.hpp"
 
 namespace foci {
 
@@ -14,12 +13,13 @@ LabelTable::LabelTable(std::vector<LabelEntry> entries, const std::string& sourc
   for (std::size_t n = 0; n < entries_.size(); ++n) {
     const auto& e = entries_[n];
     if (e.value < 1) {
-      throw input_error(source + ": label '" + e.name + "' has value " + std::to_string(e.value) +
-                        "; labels are numbered from 1 (0 is background)");
+      throw input_error(source + ": label '" + excerpt(e.name) + "' has value " +
+                        std::to_string(e.value) + "; labels are numbered from 1 (0 is background)");
     }
     if (!by_value_.emplace(e.value, n).second) {
       throw input_error(source + ": label value " + std::to_string(e.value) + " is given twice ('" +
-                        entries_[by_value_[e.value]].name + "' and '" + e.name + "')");
+                        excerpt(entries_[by_value_[e.value]].name) + "' and '" + excerpt(e.name) +
+                        "')");
     }
   }
 }
@@ -38,12 +38,6 @@ std::optional<LabelTableFormat> parse_label_table_format(const std::string& word
 
 namespace {
 
-std::ifstream open_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error("cannot read label table '" + path + "'");
-  return in;
-}
-
 std::string where(const std::string& path, std::size_t line) {
   return path + ":" + std::to_string(line);
 }
@@ -51,7 +45,7 @@ std::string where(const std::string& path, std::size_t line) {
 std::int32_t label_value(const std::string& field, const std::string& place) {
   const auto v = parse_integer(field);
   if (!v || *v < 0 || *v > 2147483647LL) {
-    throw input_error(place + ": expected a label number, got '" + field + "'");
+    throw input_error(place + ": expected a label number, got '" + excerpt(field) + "'");
   }
   return static_cast<std::int32_t>(*v);
 }
@@ -59,17 +53,17 @@ std::int32_t label_value(const std::string& field, const std::string& place) {
 }  // namespace
 
 LabelTable read_mricron_labels(const std::string& path) {
-  auto in = open_text(path);
+  TextFileReader lines(path);
   std::vector<LabelEntry> entries;
   std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    if (++number == 1) strip_byte_order_mark(line, path);
+  while (lines.next(line)) {
+    const std::size_t number = lines.line_number();
     const auto fields = split_whitespace(line);
     if (fields.empty() || fields[0][0] == '#') continue;
     if (fields.size() < 2) {
+      // Quoted short and escaped: a wrong path may point at any file at all.
       throw input_error(where(path, number) + ": expected 'value name', got '" +
-                        std::string(trim(line)) + "'");
+                        excerpt(trim(line)) + "'; is this an MRIcron label list?");
     }
     const auto value = label_value(fields[0], where(path, number));
     if (value == 0) continue;  // JHU's table names the background "Unclassified"
@@ -90,11 +84,14 @@ LabelTable read_fsl_xml_labels(const std::string& path, int value_offset) {
   for (const auto& node : doc.select_nodes("/atlas/data/label")) {
     const auto label = node.node();
     const std::string index_text = label.attribute("index").value();
-    const std::string place = path + ": <label index=\"" + index_text + "\">";
+    const std::string place = path + ": <label index=\"" + excerpt(index_text) + "\">";
     const auto index = parse_integer(index_text);
     if (!index) throw input_error(place + ": index is not a number");
     const std::string name(trim(label.text().get()));
     if (name.empty()) throw input_error(place + ": the label has no name");
+    if (invalid_utf8_at(name) != std::string::npos) {
+      throw input_error(place + ": the name is not UTF-8 text");
+    }
     entries.push_back(
         {static_cast<std::int32_t>(*index + value_offset), name, hemisphere_from_label_name(name)});
   }
@@ -103,12 +100,12 @@ LabelTable read_fsl_xml_labels(const std::string& path, int value_offset) {
 }
 
 LabelTable read_tsv_labels(const std::string& path) {
-  auto in = open_text(path);
+  TextFileReader lines(path);
   std::string line;
   std::size_t number = 0;
   std::vector<std::string> header;
-  while (header.empty() && std::getline(in, line)) {
-    if (++number == 1) strip_byte_order_mark(line, path);
+  while (header.empty() && lines.next(line)) {
+    number = lines.line_number();
     if (trim(line).empty() || trim(line)[0] == '#') continue;
     header = split_tabs(line);
   }
@@ -124,8 +121,8 @@ LabelTable read_tsv_labels(const std::string& path) {
     throw input_error(where(path, number) + ": the header needs columns 'label' and 'name'");
   }
   std::vector<LabelEntry> entries;
-  while (std::getline(in, line)) {
-    ++number;
+  while (lines.next(line)) {
+    number = lines.line_number();
     if (trim(line).empty() || trim(line)[0] == '#') continue;
     const auto fields = split_tabs(line);
     if (fields.size() != header.size()) {
@@ -142,7 +139,7 @@ LabelTable read_tsv_labels(const std::string& path) {
         throw input_error(where(path, number) +
                           ": hemisphere must be left, right, midline or "
                           "bilateral, got '" +
-                          fields[hemi_col] + "'");
+                          excerpt(fields[hemi_col]) + "'");
       }
     } else {
       e.stated_hemisphere = hemisphere_from_label_name(e.name);

@@ -157,7 +157,10 @@ SideAndName split_side(std::string_view written) {
 }
 
 std::string RegionLexicon::key_of(std::string_view name) {
+  // Every step is one pass over the name, so a name of any length costs time in proportion
+  // to it (the step that removed leading punctuation one character at a time did not).
   std::string key;
+  key.reserve(name.size());
   bool space = false;
   for (const char c : name) {
     const bool separator = c == ' ' || c == '_' || c == '-' || c == ':' || c == '\t';
@@ -174,16 +177,29 @@ std::string RegionLexicon::key_of(std::string_view name) {
          key.back() != ')' && key.back() != '*') {
     key.pop_back();
   }
-  while (!key.empty() && std::ispunct(static_cast<unsigned char>(key.front())) &&
-         key.front() != '(') {
-    key.erase(key.begin());
+  std::size_t first = 0;
+  while (first < key.size() && std::ispunct(static_cast<unsigned char>(key[first])) &&
+         key[first] != '(') {
+    ++first;
   }
-  // Full-width colon and hyphen-like marks in Chinese names read as spaces too.
-  for (const char* mark : {"：", "－", "—", "–"}) {
-    std::size_t at;
-    while ((at = key.find(mark)) != std::string::npos) key.replace(at, std::strlen(mark), " ");
+  // Full-width colon and hyphen-like marks in Chinese names read as spaces too. They are
+  // whole UTF-8 characters, so a match never starts inside another character.
+  constexpr std::string_view kMarks[] = {"：", "－", "—", "–"};
+  std::string out;
+  out.reserve(key.size() - first);
+  for (std::size_t i = first; i < key.size();) {
+    bool mark = false;
+    for (const auto m : kMarks) {
+      if (std::string_view(key).substr(i, m.size()) == m) {
+        out += ' ';
+        i += m.size();
+        mark = true;
+        break;
+      }
+    }
+    if (!mark) out += key[i++];
   }
-  return std::string(trim(key));
+  return std::string(trim(out));
 }
 
 RegionLexicon RegionLexicon::load(const std::string& path) {
@@ -196,8 +212,8 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
   const auto fail = [&](const std::string& pointer, const std::string& message) {
     throw input_error(path + ": " + pointer + ": " + message);
   };
-  if (!doc.is_object() || doc.value("foci_lexicon", 0) != 1 || !doc.contains("regions") ||
-      !doc["regions"].is_array()) {
+  if (!doc.is_object() || !doc.contains("foci_lexicon") || doc["foci_lexicon"] != 1 ||
+      !doc.contains("regions") || !doc["regions"].is_array()) {
     fail("", "expected {\"foci_lexicon\": 1, \"regions\": [...]}");
   }
   RegionLexicon lexicon;
@@ -293,9 +309,11 @@ std::optional<ResolvedRegion> RegionLexicon::resolve(std::string_view written) c
 }
 
 std::vector<std::string> RegionLexicon::suggest(std::string_view written, std::size_t limit) const {
-  const std::string core = split_side(written).name;
+  const std::string core = key_of(split_side(written).name);
+  // The edit distance costs the product of the lengths: no suggestions for a long name.
+  if (core.size() > kMaxSuggestedWordLength) return {};
   auto matches = closest_matches(
-      key_of(core),
+      core,
       [&] {
         std::vector<std::string> keys;
         for (const auto& n : display_names_) keys.push_back(key_of(n));

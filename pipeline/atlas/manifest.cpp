@@ -80,13 +80,14 @@ AtlasManifest read_atlas_manifest(const std::string& path) {
   AtlasManifest m;
   m.manifest_path = path;
   m.name = require_string(doc, "name", path);
+  if (doc.contains("kind") && !doc["kind"].is_string()) fail(path, "/kind", "expected a string");
   const std::string kind = doc.value("kind", std::string("labels"));
   if (kind == "labels") {
     m.kind = AtlasKind::labels;
   } else if (kind == "template") {
     m.kind = AtlasKind::template_image;
   } else {
-    fail(path, "/kind", "expected \"labels\" or \"template\", got \"" + kind + "\"");
+    fail(path, "/kind", "expected \"labels\" or \"template\", got \"" + excerpt(kind) + "\"");
   }
   m.title = require_string(doc, "title", path);
   m.space = require_string(doc, "space", path);
@@ -105,12 +106,15 @@ AtlasManifest read_atlas_manifest(const std::string& path) {
     const std::string format = require_string(labels, "format", path + ": /labels");
     const auto parsed = parse_label_table_format(format);
     if (!parsed) {
-      fail(path, "/labels/format", "expected mricron, fsl-xml or tsv, got \"" + format + "\"");
+      fail(path, "/labels/format",
+           "expected mricron, fsl-xml or tsv, got \"" + excerpt(format) + "\"");
     }
     m.labels_format = *parsed;
     if (labels.contains("value_offset")) {
-      if (!labels["value_offset"].is_number_integer()) {
-        fail(path, "/labels/value_offset", "expected an integer");
+      const auto& offset = labels["value_offset"];
+      if (!offset.is_number_integer() || offset.get<long long>() < -1000000 ||
+          offset.get<long long>() > 1000000) {
+        fail(path, "/labels/value_offset", "expected an integer from -1000000 to 1000000");
       }
       m.labels_value_offset = labels["value_offset"].get<int>();
     }

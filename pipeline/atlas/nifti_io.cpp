@@ -10,6 +10,9 @@
 #include <zlib.h>
 
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/error.hpp"
+#include "core/output_file.hpp"
 
 namespace foci {
 
@@ -67,53 +71,186 @@ void require_readable(const std::string& path) {
   if (fs::is_directory(path, ec)) throw input_error("cannot read '" + path + "': is a directory");
 }
 
-NiftiImagePtr read_header(const std::string& path) {
-  require_readable(path);
-  nifti_set_debug_level(0);  // the library would print to stderr; we report ourselves
-  NiftiImagePtr image(nifti_image_read(path.c_str(), 0));
-  if (!image) {
-    throw input_error("cannot read '" + path + "': not a NIfTI-1 image, or its header is damaged");
-  }
-  return image;
-}
-
-bool affine_is_usable(const Affine& a) {
+bool affine_is_finite(const Affine& a) {
   for (const auto& row : a.m)
     for (double v : row)
       if (!std::isfinite(v)) return false;
-  return std::abs(a.determinant()) > 1e-9;
+  return true;
 }
 
-}  // namespace
+bool affine_is_usable(const Affine& a) {
+  return affine_is_finite(a) && std::abs(a.determinant()) > 1e-9;
+}
 
-NiftiOrientation read_nifti_orientation(const std::string& path) {
-  const auto image = read_header(path);
-  NiftiOrientation o;
-  if (image->dim[0] < 3 || image->nx < 1 || image->ny < 1 || image->nz < 1) {
-    throw input_error("cannot read '" + path +
-                      "': a label volume needs three dimensions, "
-                      "the header has " +
-                      std::to_string(image->dim[0]));
+/// Bytes a voxel of a datatype foci reads takes; 0 for every other datatype.
+int bytes_per_voxel(int datatype) {
+  switch (datatype) {
+    case NIFTI_TYPE_UINT8:
+    case NIFTI_TYPE_INT8:
+      return 1;
+    case NIFTI_TYPE_UINT16:
+    case NIFTI_TYPE_INT16:
+      return 2;
+    case NIFTI_TYPE_UINT32:
+    case NIFTI_TYPE_INT32:
+    case NIFTI_TYPE_FLOAT32:
+      return 4;
+    case NIFTI_TYPE_FLOAT64:
+      return 8;
+    default:
+      return 0;
   }
-  for (int d = 4; d <= image->dim[0] && d <= 7; ++d) {
-    if (image->dim[d] > 1) {
-      throw input_error("cannot read '" + path + "': a label volume is 3-D, this image has " +
-                        std::to_string(image->dim[d]) + " volumes along dimension " +
-                        std::to_string(d));
+}
+
+template <typename T>
+T swapped_if(T value, bool swap) {
+  if (swap) nifti_swap_Nbytes(1, sizeof(T), &value);
+  return value;
+}
+
+/// A NIfTI-1 header read and checked against the file before anything is allocated from it.
+struct CheckedHeader {
+  NiftiImagePtr image;  ///< the library's reading of the header (orientation, scaling)
+  bool swapped = false;
+  bool compressed = false;
+  std::size_t offset = 0;  ///< where the voxels start, in the uncompressed bytes
+  std::size_t voxels = 0;
+  int nbyper = 0;
+  /// Whether the stored quaternion and offsets, and the voxel sizes, are all finite: the
+  /// library turns a NaN there into 0 without a word, which would orient the image anew.
+  bool qform_finite = true, pixdim_finite = true;
+};
+
+/// Reads the 348-byte header itself and checks what the NIfTI library would silently fix or
+/// report only on stderr: a dimension of 0 or less (the library makes it 1), the magic, the
+/// datatype, the voxel count against kMaxVoxels, and, for an uncompressed file, that the file
+/// holds the voxels the header claims (as nibabel refuses a file too short for its header).
+/// Only then does the library convert the header, so it has nothing to complain about.
+CheckedHeader read_checked_header(const std::string& path) {
+  require_readable(path);
+  nifti_set_debug_level(0);  // the library would print to stderr; we report ourselves
+  const auto fail = [&](const std::string& what) {
+    throw input_error("cannot read '" + path + "': " + what);
+  };
+  std::error_code ec;
+  const auto file_bytes = fs::file_size(path, ec);
+  if (ec) fail("cannot tell its size (" + ec.message() + ")");
+  CheckedHeader out;
+  nifti_1_header header{};
+  {
+    gzFile file = gzopen(path.c_str(), "rb");  // reads uncompressed files as they are
+    if (!file) fail("cannot open it");
+    const int got = gzread(file, &header, sizeof header);
+    out.compressed = gzdirect(file) == 0;
+    gzclose(file);
+    if (got != static_cast<int>(sizeof header)) {
+      fail("not a NIfTI-1 image (shorter than the 348 bytes of a NIfTI-1 header)");
     }
   }
-  o.size = {image->nx, image->ny, image->nz};
-  o.sform_code = image->sform_code;
-  o.qform_code = image->qform_code;
-  o.sform = from_mat44(image->sto_xyz);
-  o.qform = from_mat44(image->qto_xyz);
-  const double dx = image->dx > 0 ? image->dx : 1.0, dy = image->dy > 0 ? image->dy : 1.0,
-               dz = image->dz > 0 ? image->dz : 1.0;
+  if (header.sizeof_hdr != 348) {
+    out.swapped = swapped_if(header.sizeof_hdr, true) == 348;
+    if (!out.swapped) {
+      const bool nifti2 = header.sizeof_hdr == 540 || swapped_if(header.sizeof_hdr, true) == 540;
+      fail(nifti2 ? "a NIfTI-2 image; foci reads NIfTI-1 (.nii or .nii.gz)"
+                  : "not a NIfTI-1 image (its first four bytes, the header size, are not 348)");
+    }
+  }
+  if (std::memcmp(header.magic, "n+1", 4) != 0) {
+    fail(std::memcmp(header.magic, "ni1", 4) == 0
+             ? "the header of a .hdr/.img pair; foci reads single-file NIfTI-1 (.nii or .nii.gz)"
+             : "not a NIfTI-1 image (no \"n+1\" magic at byte 344)");
+  }
+  const bool swap = out.swapped;
+  short dim[8];
+  for (int d = 0; d < 8; ++d) dim[d] = swapped_if(header.dim[d], swap);
+  if (dim[0] < 3 || dim[0] > 7) {
+    fail("a label volume needs three dimensions, the header has " + std::to_string(dim[0]));
+  }
+  for (int d = 1; d <= dim[0]; ++d) {
+    if (dim[d] < 1) {
+      fail("dimension " + std::to_string(d) + " of the header is " + std::to_string(dim[d]) +
+           "; every dimension must be at least 1");
+    }
+  }
+  for (int d = 4; d <= dim[0]; ++d) {
+    if (dim[d] > 1) {
+      fail("a label volume is 3-D, this image has " + std::to_string(dim[d]) +
+           " volumes along dimension " + std::to_string(d));
+    }
+  }
+  const int datatype = swapped_if(header.datatype, swap);
+  out.nbyper = bytes_per_voxel(datatype);
+  if (out.nbyper == 0) {
+    fail("NIfTI datatype " + std::to_string(datatype) + " cannot hold labels");
+  }
+  out.voxels = static_cast<std::size_t>(dim[1]) * static_cast<std::size_t>(dim[2]) *
+               static_cast<std::size_t>(dim[3]);
+  if (out.voxels > kMaxVoxels) {
+    fail("the header claims " + std::to_string(dim[1]) + " x " + std::to_string(dim[2]) + " x " +
+         std::to_string(dim[3]) + " = " + std::to_string(out.voxels) +
+         " voxels, more than foci reads (" + std::to_string(kMaxVoxels) + ", 512^3)");
+  }
+  const float vox_offset = swapped_if(header.vox_offset, swap);
+  if (!std::isfinite(vox_offset) || vox_offset < 0 || vox_offset > 1e12) {
+    fail("the header's vox_offset (" + std::to_string(vox_offset) +
+         ") is not a byte offset in the file");
+  }
+  // As the NIfTI library reads a single-file image: data never starts inside the header.
+  out.offset = std::max<std::size_t>(sizeof header, static_cast<std::size_t>(vox_offset));
+  const std::size_t bytes = out.voxels * static_cast<std::size_t>(out.nbyper);
+  if (!out.compressed && file_bytes < out.offset + bytes) {
+    fail("the header claims " + std::to_string(dim[1]) + " x " + std::to_string(dim[2]) + " x " +
+         std::to_string(dim[3]) + " voxels of " + std::to_string(out.nbyper) +
+         " byte(s) from byte " + std::to_string(out.offset) + ", " +
+         std::to_string(out.offset + bytes) + " bytes in all, but the file has " +
+         std::to_string(file_bytes));
+  }
+  for (const float v : {header.quatern_b, header.quatern_c, header.quatern_d, header.qoffset_x,
+                        header.qoffset_y, header.qoffset_z, header.pixdim[0]}) {
+    out.qform_finite = out.qform_finite && std::isfinite(swapped_if(v, swap));
+  }
+  for (int d = 1; d <= 3; ++d) {
+    out.pixdim_finite = out.pixdim_finite && std::isfinite(swapped_if(header.pixdim[d], swap));
+  }
+  out.qform_finite = out.qform_finite && out.pixdim_finite;  // the qform scales by pixdim
+  out.image.reset(nifti_convert_nhdr2nim(header, path.c_str()));
+  if (!out.image) fail("its NIfTI-1 header is damaged");
+  return out;
+}
+
+NiftiOrientation orientation_of(const CheckedHeader& header, const std::string& path) {
+  const nifti_image& image = *header.image;
+  NiftiOrientation o;
+  o.size = {image.nx, image.ny, image.nz};
+  o.sform_code = image.sform_code;
+  o.qform_code = image.qform_code;
+  o.sform = from_mat44(image.sto_xyz);
+  o.qform = from_mat44(image.qto_xyz);
+  const auto fail = [&](const std::string& what) {
+    throw input_error("cannot read '" + path + "': " + what +
+                      "; the header cannot say where its voxels are");
+  };
+  // A form the header says to use must hold numbers; falling back to another form would
+  // place every voxel somewhere the file does not say.
+  if (o.sform_code > 0 && !affine_is_finite(o.sform)) {
+    fail("the sform (sform_code " + std::to_string(o.sform_code) + ") holds NaN or infinity");
+  }
+  const bool use_sform = o.sform_code > 0 && affine_is_usable(o.sform);
+  if (!use_sform && o.qform_code > 0 && (!header.qform_finite || !affine_is_finite(o.qform))) {
+    fail("the qform (qform_code " + std::to_string(o.qform_code) +
+         ": quaternion, offsets and pixdim) holds NaN or infinity");
+  }
+  const bool use_qform = !use_sform && o.qform_code > 0 && affine_is_usable(o.qform);
+  if (!use_sform && !use_qform && !header.pixdim_finite) {
+    fail("pixdim, the voxel size used without an sform or qform, holds NaN or infinity");
+  }
+  const double dx = image.dx > 0 ? image.dx : 1.0, dy = image.dy > 0 ? image.dy : 1.0,
+               dz = image.dz > 0 ? image.dz : 1.0;
   o.pixdim = Affine::from_rows({{{dx, 0, 0, 0}, {0, dy, 0, 0}, {0, 0, dz, 0}}});
-  if (o.sform_code > 0 && affine_is_usable(o.sform)) {
+  if (use_sform) {
     o.source = OrientationSource::sform;
     o.chosen = o.sform;
-  } else if (o.qform_code > 0 && affine_is_usable(o.qform)) {
+  } else if (use_qform) {
     o.source = OrientationSource::qform;
     o.chosen = o.qform;
   } else {
@@ -121,6 +258,12 @@ NiftiOrientation read_nifti_orientation(const std::string& path) {
     o.chosen = o.pixdim;
   }
   return o;
+}
+
+}  // namespace
+
+NiftiOrientation read_nifti_orientation(const std::string& path) {
+  return orientation_of(read_checked_header(path), path);
 }
 
 namespace {
@@ -135,106 +278,124 @@ std::int32_t as_label(double v, std::size_t n, const std::string& path) {
   return static_cast<std::int32_t>(v);
 }
 
+/// Appends `count` stored values as labels; `first` is the index of the first, for messages.
 template <typename Stored>
-void convert(const void* data, double slope, double intercept, const std::string& path,
-             LabelVolume& volume) {
-  const auto* values = static_cast<const Stored*>(data);
-  for (std::size_t n = 0; n < volume.voxel_count(); ++n) {
-    volume.labels[n] = as_label(slope * static_cast<double>(values[n]) + intercept, n, path);
+void append_labels(const unsigned char* data, std::size_t count, std::size_t first, double slope,
+                   double intercept, const std::string& path, std::vector<std::int32_t>& labels) {
+  labels.resize(first + count);
+  for (std::size_t n = 0; n < count; ++n) {
+    Stored value;
+    std::memcpy(&value, data + n * sizeof(Stored), sizeof(Stored));
+    labels[first + n] = as_label(slope * static_cast<double>(value) + intercept, first + n, path);
   }
 }
 
-void read_voxels(const std::string& path, LabelVolume& volume) {
-  const auto image = read_header(path);
-  // The bytes are read here rather than by nifti_image_load, which fills a short file up
-  // with zeros and says so only on stderr.
-  const std::size_t bytes = volume.voxel_count() * static_cast<std::size_t>(image->nbyper);
-  std::vector<unsigned char> data(bytes);
+/// Reads the voxels a block at a time, so nothing is allocated for voxels the file does not
+/// hold: a compressed file whose header claims more than its data fails when the data runs
+/// out, having held no more than the data it had. (nifti_image_load is not used: it
+/// allocates the whole claim first and fills a short file up with zeros.)
+void read_voxels(const std::string& path, const CheckedHeader& header, LabelVolume& volume) {
+  const nifti_image& image = *header.image;
+  const std::size_t bytes = header.voxels * static_cast<std::size_t>(header.nbyper);
+  const auto short_file = [&](std::size_t read) {
+    return input_error("cannot read voxels of '" + path + "': the file ends after " +
+                       std::to_string(read) + " of its " + std::to_string(bytes) +
+                       " bytes of voxel data");
+  };
   gzFile file = gzopen(path.c_str(), "rb");
   if (!file) throw input_error("cannot read voxels of '" + path + "'");
-  const bool complete =
-      gzseek(file, static_cast<z_off_t>(image->iname_offset), SEEK_SET) ==
-          static_cast<z_off_t>(image->iname_offset) &&
-      gzread(file, data.data(), static_cast<unsigned>(bytes)) == static_cast<int>(bytes);
-  gzclose(file);
-  if (!complete) {
-    throw input_error("cannot read voxels of '" + path + "': the file ends before its " +
-                      std::to_string(bytes) + " bytes of voxel data");
-  }
-  if (image->byteorder != nifti_short_order()) {
-    nifti_swap_Nbytes(volume.voxel_count(), image->nbyper, data.data());
+  const std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);
+  gzbuffer(file, 1 << 17);
+  if (gzseek(file, static_cast<z_off_t>(header.offset), SEEK_SET) !=
+      static_cast<z_off_t>(header.offset)) {
+    throw short_file(0);
   }
   // As ITK does: scl_slope 0 means no scaling.
-  const double slope = image->scl_slope == 0 ? 1.0 : image->scl_slope;
-  const double intercept = image->scl_slope == 0 ? 0.0 : image->scl_inter;
-  const void* raw = data.data();
-  switch (image->datatype) {
-    case NIFTI_TYPE_UINT8:
-      convert<std::uint8_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_INT8:
-      convert<std::int8_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_UINT16:
-      convert<std::uint16_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_INT16:
-      convert<std::int16_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_UINT32:
-      convert<std::uint32_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_INT32:
-      convert<std::int32_t>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_FLOAT32:
-      convert<float>(raw, slope, intercept, path, volume);
-      break;
-    case NIFTI_TYPE_FLOAT64:
-      convert<double>(raw, slope, intercept, path, volume);
-      break;
-    default:
-      throw input_error("cannot read '" + path + "': NIfTI datatype " +
-                        std::to_string(image->datatype) + " cannot hold labels");
+  const double slope = image.scl_slope == 0 ? 1.0 : image.scl_slope;
+  const double intercept = image.scl_slope == 0 ? 0.0 : image.scl_inter;
+  volume.labels.clear();
+  // An uncompressed file was checked to hold every voxel; a compressed one grows as it reads.
+  if (!header.compressed) volume.labels.reserve(header.voxels);
+  const std::size_t block_voxels = (std::size_t{1} << 20) / static_cast<std::size_t>(header.nbyper);
+  std::vector<unsigned char> block(block_voxels * static_cast<std::size_t>(header.nbyper));
+  for (std::size_t done = 0; done < header.voxels;) {
+    const std::size_t count = std::min(block_voxels, header.voxels - done);
+    const std::size_t want = count * static_cast<std::size_t>(header.nbyper);
+    const int got = gzread(file, block.data(), static_cast<unsigned>(want));
+    if (got < 0 || static_cast<std::size_t>(got) != want) {
+      throw short_file(done * static_cast<std::size_t>(header.nbyper) +
+                       static_cast<std::size_t>(std::max(got, 0)));
+    }
+    if (header.swapped) nifti_swap_Nbytes(count, header.nbyper, block.data());
+    switch (image.datatype) {
+      case NIFTI_TYPE_UINT8:
+        append_labels<std::uint8_t>(block.data(), count, done, slope, intercept, path,
+                                    volume.labels);
+        break;
+      case NIFTI_TYPE_INT8:
+        append_labels<std::int8_t>(block.data(), count, done, slope, intercept, path,
+                                   volume.labels);
+        break;
+      case NIFTI_TYPE_UINT16:
+        append_labels<std::uint16_t>(block.data(), count, done, slope, intercept, path,
+                                     volume.labels);
+        break;
+      case NIFTI_TYPE_INT16:
+        append_labels<std::int16_t>(block.data(), count, done, slope, intercept, path,
+                                    volume.labels);
+        break;
+      case NIFTI_TYPE_UINT32:
+        append_labels<std::uint32_t>(block.data(), count, done, slope, intercept, path,
+                                     volume.labels);
+        break;
+      case NIFTI_TYPE_INT32:
+        append_labels<std::int32_t>(block.data(), count, done, slope, intercept, path,
+                                    volume.labels);
+        break;
+      case NIFTI_TYPE_FLOAT32:
+        append_labels<float>(block.data(), count, done, slope, intercept, path, volume.labels);
+        break;
+      case NIFTI_TYPE_FLOAT64:
+        append_labels<double>(block.data(), count, done, slope, intercept, path, volume.labels);
+        break;
+      default:
+        throw input_error("cannot read '" + path + "': NIfTI datatype " +
+                          std::to_string(image.datatype) + " cannot hold labels");
+    }
+    done += count;
   }
 }
 
 }  // namespace
 
 LabelVolume read_label_volume(const std::string& path) {
-  const NiftiOrientation orientation = read_nifti_orientation(path);
+  const CheckedHeader header = read_checked_header(path);
+  const NiftiOrientation orientation = orientation_of(header, path);
   LabelVolume volume;
   volume.size = orientation.size;
   set_voxel_to_world(volume, orientation.chosen);
-  volume.labels.resize(volume.voxel_count());
-  read_voxels(path, volume);
+  read_voxels(path, header, volume);
   return volume;
 }
 
-void write_label_volume(const LabelVolume& volume, const std::string& path) {
-  if (volume.labels.size() != volume.voxel_count()) {
-    throw Error(ExitCode::internal, "label volume has " + std::to_string(volume.labels.size()) +
-                                        " labels for " + std::to_string(volume.voxel_count()) +
-                                        " voxels");
-  }
+namespace {
+
+/// Writes voxels of one NIfTI datatype (`data`, i fastest) with sform and qform both set to
+/// `voxel_to_world`, codes 4 (MNI), through a TemporaryFile.
+void write_volume(const void* data, std::size_t data_bytes, int datatype,
+                  const std::array<int, 3>& size, const Affine& voxel_to_world,
+                  const std::string& path, const std::string& shown) {
   const fs::path target(path);
   std::error_code exists_ec;
   if (!target.parent_path().empty() && !fs::is_directory(target.parent_path(), exists_ec)) {
-    throw output_error("cannot write '" + path + "': directory '" + target.parent_path().string() +
+    throw output_error("cannot write '" + shown + "': directory '" + target.parent_path().string() +
                        "' does not exist");
   }
-  // Same directory and same extension as the target, so the rename is atomic and the NIfTI
-  // library picks the same compression.
-  const std::string name = target.filename().string();
-  const auto dot = name.find('.');
-  const std::string extension = dot == std::string::npos ? ".nii" : name.substr(dot);
-  const fs::path temporary =
-      target.parent_path() / (".foci-tmp-" + std::to_string(::getpid()) + extension);
 
-  const int dims[8] = {3, volume.size[0], volume.size[1], volume.size[2], 1, 1, 1, 1};
-  NiftiImagePtr image(nifti_make_new_nim(dims, NIFTI_TYPE_INT32, 0));
-  if (!image) throw output_error("cannot write '" + path + "': out of memory");
-  const mat44 m = to_mat44(volume.voxel_to_world);
+  const int dims[8] = {3, size[0], size[1], size[2], 1, 1, 1, 1};
+  NiftiImagePtr image(nifti_make_new_nim(dims, datatype, 0));
+  if (!image) throw output_error("cannot write '" + shown + "': out of memory");
+  const mat44 m = to_mat44(voxel_to_world);
   float qb, qc, qd, qx, qy, qz, dx, dy, dz, qfac;
   nifti_mat44_to_quatern(m, &qb, &qc, &qd, &qx, &qy, &qz, &dx, &dy, &dz, &qfac);
   image->qform_code = NIFTI_XFORM_MNI_152;
@@ -250,27 +411,75 @@ void write_label_volume(const LabelVolume& volume, const std::string& path) {
   image->sto_xyz = m;
   image->sto_ijk = nifti_mat44_inverse(m);
   image->xyz_units = NIFTI_UNITS_MM;
-  // The library frees data with free(); it must own a malloc'd copy.
-  const std::size_t bytes = volume.voxel_count() * sizeof(std::int32_t);
-  image->data = std::malloc(bytes);
-  if (!image->data) throw output_error("cannot write '" + path + "': out of memory");
-  std::memcpy(image->data, volume.labels.data(), bytes);
 
-  if (nifti_set_filenames(image.get(), temporary.c_str(), 0, 1) != 0) {
-    throw output_error("cannot write '" + path + "': unsupported file name");
+  // The bytes nifti_image_write would write (header, empty extension flag, voxels), put
+  // together here and written through an exclusively created temporary: the library would
+  // open a name of its own choosing, following any link planted there, and it reports a
+  // failed write only on stderr.
+  if (nifti_set_filenames(image.get(), path.c_str(), 0, 1) != 0) {
+    throw output_error("cannot write '" + shown + "': unsupported file name");
   }
-  nifti_image_write(image.get());
-  std::error_code ec;
-  const auto written = fs::file_size(temporary, ec);
-  if (ec || written < 348) {
-    fs::remove(temporary, ec);
-    throw output_error("cannot write '" + path + "': writing the temporary file failed");
+  nifti_set_iname_offset(image.get());
+  const nifti_1_header header = nifti_convert_nim2nhdr(image.get());
+  if (image->iname_offset < static_cast<int>(sizeof header + 4)) {
+    throw Error(ExitCode::internal, "NIfTI voxel offset " + std::to_string(image->iname_offset) +
+                                        " leaves no room for the header");
   }
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    throw output_error("cannot write '" + path + "': " + ec.message());
+  std::string bytes(static_cast<std::size_t>(image->iname_offset), '\0');
+  std::memcpy(bytes.data(), &header, sizeof header);
+  bytes.append(static_cast<const char*>(data), data_bytes);
+  TemporaryFile file(path, "", shown);
+  if (nifti_is_gzfile(path.c_str())) {
+    // zlib gets its own descriptor: gzclose, which writes the trailer, closes that one, and
+    // the file's stays open to be synced to disk.
+    const int stream_fd = ::dup(file.fd());
+    if (stream_fd < 0) file.fail(std::strerror(errno));
+    gzFile stream = gzdopen(stream_fd, "wb");
+    if (!stream) {
+      ::close(stream_fd);
+      file.fail("cannot start a gzip stream");
+    }
+    errno = 0;
+    bool written = true;
+    for (std::size_t at = 0; written && at < bytes.size();) {
+      const auto chunk = static_cast<unsigned>(std::min<std::size_t>(bytes.size() - at, 1u << 30));
+      written = gzwrite(stream, bytes.data() + at, chunk) == static_cast<int>(chunk);
+      at += chunk;
+    }
+    // gzclose reports any write of the stream that failed (zlib's errors are sticky).
+    const int closed = gzclose(stream);
+    if (!written || closed != Z_OK) {
+      file.fail(errno != 0 ? std::strerror(errno) : "the gzip stream could not be written");
+    }
+  } else {
+    file.write(bytes);
   }
+  file.commit(true);
+}
+
+}  // namespace
+
+void write_label_volume(const LabelVolume& volume, const std::string& path,
+                        const std::string& shown_as) {
+  if (volume.labels.size() != volume.voxel_count()) {
+    throw Error(ExitCode::internal, "label volume has " + std::to_string(volume.labels.size()) +
+                                        " labels for " + std::to_string(volume.voxel_count()) +
+                                        " voxels");
+  }
+  write_volume(volume.labels.data(), volume.voxel_count() * sizeof(std::int32_t), NIFTI_TYPE_INT32,
+               volume.size, volume.voxel_to_world, path, shown_as.empty() ? path : shown_as);
+}
+
+void write_float_volume(const std::vector<float>& values, const std::array<int, 3>& size,
+                        const Affine& voxel_to_world, const std::string& path,
+                        const std::string& shown_as) {
+  const std::size_t count = static_cast<std::size_t>(size[0]) * size[1] * size[2];
+  if (values.size() != count) {
+    throw Error(ExitCode::internal, "a map of " + std::to_string(values.size()) + " values for " +
+                                        std::to_string(count) + " voxels");
+  }
+  write_volume(values.data(), count * sizeof(float), NIFTI_TYPE_FLOAT32, size, voxel_to_world, path,
+               shown_as.empty() ? path : shown_as);
 }
 
 }  // namespace foci

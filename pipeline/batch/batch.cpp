@@ -25,6 +25,7 @@
 #include "batch/batch_plan.hpp"
 #include "batch/figure_spec.hpp"
 #include "core/error.hpp"
+#include "core/folder_lock.hpp"
 #include "core/json_file.hpp"
 #include "core/output_file.hpp"
 #include "render/render.hpp"
@@ -131,8 +132,8 @@ ItemResult render_item(const PlannedFigure& item, const SpecFile& spec, const Fi
 /// run's own manifest, which it keeps and adds to. A damaged manifest only means its figures
 /// do not count as up to date.
 std::map<std::string, std::string> read_recorded_hashes(const fs::path& out,
-                                                         const std::string& own_manifest,
-                                                         json& own_figures) {
+                                                        const std::string& own_manifest,
+                                                        json& own_figures) {
   std::map<std::string, std::string> recorded;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(out, ec)) {
@@ -243,6 +244,19 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     throw output_error("cannot create output folder '" + request.out + "'");
   }
   const std::string own_manifest = manifest_name(request.shard_index, request.shard_count);
+  // One run at a time per folder, or two runs' figures end up credited to each other in one
+  // manifest. The shards of one run are the exception (a Slurm array writes one folder from
+  // many tasks): they share the folder's lock, so no whole run can start beside them, and
+  // each holds its manifest's own lock, so one shard cannot run twice at once.
+  const bool sharded = request.shard_count > 1;
+  const FolderLock folder_lock(request.out, kFolderLockName,
+                               sharded ? FolderLock::Mode::shared : FolderLock::Mode::exclusive);
+  std::unique_ptr<FolderLock> shard_lock;
+  if (sharded) {
+    shard_lock = std::make_unique<FolderLock>(
+        request.out, "." + fs::path(own_manifest).stem().string() + ".lock",
+        FolderLock::Mode::exclusive);
+  }
   json manifest = {{"foci_batch", 1}, {"figures", json::object()}};
   const auto recorded = read_recorded_hashes(out, own_manifest, manifest["figures"]);
 
@@ -299,7 +313,7 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     std::vector<std::string> warnings;
     const Figure figure =
         figure_for(specs[item.spec].figures[item.figure], *inputs[item.spec], warnings);
-    prepare_meshes(figure, render_settings(*inputs[item.spec], nullptr, false));
+    prepare_meshes(figure, render_settings(*inputs[item.spec], &log, false));
     ready.push_back(item);
   }
 
@@ -344,7 +358,8 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     for (std::size_t i = 0; i < ready.size(); ++i) finish(i, render(i, log, request.verbose));
   } else {
     std::vector<double> costs;
-    for (const auto& item : ready) costs.push_back(figure_cost(specs[item.spec].figures[item.figure]));
+    for (const auto& item : ready)
+      costs.push_back(figure_cost(specs[item.spec].figures[item.figure]));
     const auto lost = run_in_workers(
         deal_largest_first(costs, workers),
         [&](std::size_t i) {

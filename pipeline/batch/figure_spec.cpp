@@ -51,8 +51,8 @@ std::string option_text(const std::string& key, const json& value, const std::st
     std::vector<std::string> words;
     for (std::size_t n = 0; n < value.size(); ++n) {
       if (!value[n].is_string() || !parse_view(value[n].get<std::string>())) {
-        entry_fail(at + "/" + std::to_string(n),
-                   "expected one of " + join(view_names(), ", ") + "; got " + value[n].dump());
+        entry_fail(at + "/" + std::to_string(n), "expected one of " + join(view_names(), ", ") +
+                                                     "; got " + excerpt(value[n].dump()));
       }
       words.push_back(value[n].get<std::string>());
     }
@@ -104,6 +104,9 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     if (!p.is_object()) entry_fail(here, "expected an object");
     only_keys(p, {"title", "filter", "views"}, here);
     PanelRequest panel;
+    if (p.contains("title") && !p["title"].is_string()) {
+      entry_fail(here + "/title", "expected a string");
+    }
     panel.title = p.value("title", std::string());
     panel.views = p.contains("views")
                       ? parse_view_list(option_text("views", p["views"], here + "/views"))
@@ -111,21 +114,22 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
     if (p.contains("filter")) {
       if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
       for (const auto& [key, value] : p["filter"].items()) {
+        const std::string at_key = here + "/filter/" + excerpt(key);
         std::vector<std::string> values;
         if (value.is_string()) {
           values.push_back(value.get<std::string>());
         } else if (value.is_array()) {
           for (const auto& v : value) {
-            if (!v.is_string()) entry_fail(here + "/filter/" + key, "expected strings");
+            if (!v.is_string()) entry_fail(at_key, "expected strings");
             values.push_back(v.get<std::string>());
           }
         } else {
-          entry_fail(here + "/filter/" + key, "expected a string or a list of strings");
+          entry_fail(at_key, "expected a string or a list of strings");
         }
         try {
           add_filter_conditions(panel.filter, key + "=" + join(values, "|"));
         } catch (const Error& e) {
-          entry_fail(here + "/filter/" + key, e.lines().back());
+          entry_fail(at_key, e.lines().back());
         }
       }
     }
@@ -146,7 +150,9 @@ SpecFile read_spec_file(const std::string& path) {
           find_unknown_key(doc, {"foci_figures", "findings", "atlases", "figures", "notes"}, "")) {
     fail(unknown->pointer, unknown->message);
   }
-  if (doc.value("foci_figures", 0) != 1) fail("/foci_figures", "required: the format version, 1");
+  if (!doc.contains("foci_figures") || doc["foci_figures"] != 1) {
+    fail("/foci_figures", "required: the format version, 1");
+  }
   SpecFile spec;
   spec.path = path;
   const fs::path folder = fs::path(path).parent_path();
@@ -175,8 +181,11 @@ SpecFile read_spec_file(const std::string& path) {
     try {
       figure = figure_of(entry, at);
     } catch (const EntryError& e) {
+      // The name the failure is listed under. A name that is refused may be anything (30,000
+      // characters, control characters): it is quoted short and escaped, and no file is
+      // written for a failed figure.
       figure.name = entry.is_object() && entry.contains("name") && entry["name"].is_string()
-                        ? entry["name"].get<std::string>()
+                        ? excerpt(entry["name"].get_ref<const std::string&>())
                         : "figure-" + std::to_string(n + 1);
       figure.error = path + ": " + e.message;
     }

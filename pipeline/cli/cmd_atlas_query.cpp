@@ -52,16 +52,8 @@ std::string tsv_cell(std::string field) {
   return field;
 }
 
-/// The points to look up, from one of --mni, --tal or --coords.
-CoordinateTable points_of(const QueryRequest& request) {
-  const int given = !request.mni.empty() + !request.tal.empty() + !request.coords_file.empty();
-  if (given != 1) throw usage_error("give exactly one of --mni X Y Z, --tal X Y Z, --coords FILE");
-  if (!request.coords_file.empty()) {
-    const auto space = parse_coordinate_space(request.default_space);
-    if (!space)
-      throw usage_error("--space must be MNI or Talairach, got '" + request.default_space + "'");
-    return read_coordinate_table(request.coords_file, *space);
-  }
+/// The point of --mni or --tal as a one-row table.
+CoordinateTable command_line_point(const QueryRequest& request) {
   const bool is_mni = !request.mni.empty();
   const auto& v = is_mni ? request.mni : request.tal;
   for (const double c : v) {
@@ -82,13 +74,46 @@ CoordinateTable points_of(const QueryRequest& request) {
   return table;
 }
 
+/// One element of a JSON array as nlohmann's dump(2) writes it inside the array: each line
+/// indented two more spaces (strings hold no raw line breaks, so every '\n' starts a line).
+void append_array_element(fmt::memory_buffer& buffer, const nlohmann::json& element, bool first) {
+  const std::string text = element.dump(2);
+  buffer.append(std::string_view(first ? "\n  " : ",\n  "));
+  for (const char c : text) {
+    buffer.push_back(c);
+    if (c == '\n') buffer.append(std::string_view("  "));
+  }
+}
+
 void run_atlas_query(const QueryRequest& request, CommandContext& context) {
   const auto transform = parse_talairach_transform(request.tal_transform);
   if (!transform) throw usage_error("unknown --tal-transform '" + request.tal_transform + "'");
   if (!(request.radius_mm >= 0) || request.radius_mm > 50) {
     throw usage_error("--radius must be between 0 and 50 mm");
   }
-  const CoordinateTable table = points_of(request);
+  const int given = !request.mni.empty() + !request.tal.empty() + !request.coords_file.empty();
+  if (given != 1) throw usage_error("give exactly one of --mni X Y Z, --tal X Y Z, --coords FILE");
+
+  // A coordinate file is read twice, one row at a time: first to check every row, so a bad
+  // row stops the command before anything is written (as when the whole file was held), then
+  // to answer each row as it is read. Memory does not grow with the number of rows.
+  std::optional<CoordinateTable> single;
+  CoordinateSpace file_space = CoordinateSpace::mni;
+  std::vector<std::string> header;
+  if (request.coords_file.empty()) {
+    single = command_line_point(request);
+    header = single->header;
+  } else {
+    const auto space = parse_coordinate_space(request.default_space);
+    if (!space)
+      throw usage_error("--space must be MNI or Talairach, got '" + request.default_space + "'");
+    file_space = *space;
+    CoordinateTableReader check(request.coords_file, file_space);
+    CoordinateRow row;
+    while (check.next(row)) {
+    }
+    header = check.header();
+  }
 
   std::vector<Atlas> atlases;
   for (const auto& name : request.atlases) {
@@ -102,20 +127,23 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
   // Input columns other than x, y, z and space are echoed after the answer, so a label or
   // study column travels with its row.
   std::vector<int> extra_columns;
-  for (int c = 0; c < static_cast<int>(table.header.size()); ++c) {
-    const std::string h = to_lower(table.header[c]);
+  for (int c = 0; c < static_cast<int>(header.size()); ++c) {
+    const std::string h = to_lower(header[c]);
     if (h != "x" && h != "y" && h != "z" && h != "space") extra_columns.push_back(c);
   }
 
-  nlohmann::json json_rows = nlohmann::json::array();
-  if (request.format == "tsv") {
+  const bool tsv = request.format == "tsv";
+  fmt::memory_buffer buffer;
+  if (tsv) {
     *context.out << "line\tx\ty\tz\tspace\tmni_x\tmni_y\tmni_z\tatlas\tlabel\tname\themisphere"
                     "\tdistance_mm";
-    for (int c : extra_columns) *context.out << '\t' << echoed_column_name(table.header[c]);
+    for (int c : extra_columns) *context.out << '\t' << echoed_column_name(header[c]);
     *context.out << '\n';
+  } else {
+    buffer.push_back('[');
   }
-  fmt::memory_buffer buffer;
-  for (const auto& row : table.rows) {
+  bool first = true;
+  const auto answer = [&](const CoordinateRow& row) {
     const Vec3& point = *row.point;  // read with RegionRows::refused: every row has one
     const Vec3 mni = to_mni(point, row.space, *transform);
     for (const auto& atlas : atlases) {
@@ -123,7 +151,7 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
       const std::string name = atlas.label_name(hit.label);
       const std::string hemisphere = hit.label ? to_string(atlas.hit_hemisphere(hit)) : "";
       const std::string distance = hit.label ? format_mm(hit.distance_mm) : "";
-      if (request.format == "tsv") {
+      if (tsv) {
         fmt::format_to(std::back_inserter(buffer),
                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.line, point.x,
                        point.y, point.z, to_string(row.space), format_mm(mni.x), format_mm(mni.y),
@@ -131,11 +159,6 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
         for (int c : extra_columns)
           fmt::format_to(std::back_inserter(buffer), "\t{}", tsv_cell(row.fields[c]));
         buffer.push_back('\n');
-        // Written in blocks: a million rows through operator<< one field at a time is slow.
-        if (buffer.size() > (1 << 20)) {
-          context.out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-          buffer.clear();
-        }
       } else {
         nlohmann::json j = {
             {"line", row.line},
@@ -148,13 +171,26 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
             {"hemisphere", hemisphere},
             {"distance_mm", hit.label ? nlohmann::json(hit.distance_mm) : nlohmann::json(nullptr)}};
         if (row.space == CoordinateSpace::talairach) j["transform"] = to_string(*transform);
-        for (int c : extra_columns) j["input_columns"][table.header[c]] = row.fields[c];
-        json_rows.push_back(std::move(j));
+        for (int c : extra_columns) j["input_columns"][header[c]] = row.fields[c];
+        append_array_element(buffer, j, first);
+        first = false;
       }
     }
+    // Written in blocks: a million rows through operator<< one field at a time is slow.
+    if (buffer.size() > (1 << 20)) {
+      context.out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      buffer.clear();
+    }
+  };
+  if (single) {
+    for (const auto& row : single->rows) answer(row);
+  } else {
+    CoordinateTableReader table(request.coords_file, file_space);
+    CoordinateRow row;
+    while (table.next(row)) answer(row);
   }
+  if (!tsv) buffer.append(std::string_view(first ? "]\n" : "\n]\n"));
   context.out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  if (request.format == "json") *context.out << json_rows.dump(2) << '\n';
   context.out->flush();
   if (!*context.out) throw output_error("cannot write the result to standard output");
 }

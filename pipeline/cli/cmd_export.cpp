@@ -22,8 +22,12 @@ void run_export(const ExportOptions& options, CommandContext& context) {
   if (!options.edges.empty() && format != ExportFormat::brainnet) {
     throw usage_error("--edges goes with --to brainnet");
   }
+  refuse_input_as_output(options.output, {options.input});
   check_can_write(options.output, options.force);
-  if (!options.edges.empty()) check_can_write(options.edges, options.force);
+  if (!options.edges.empty()) {
+    refuse_input_as_output(options.edges, {options.input});
+    check_can_write(options.edges, options.force);
+  }
   const FindingsFile file = read_findings_file(options.input);
   ExportResult result;
   switch (format) {

@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "core/output_file.hpp"
+#include "core/output_stream.hpp"
 #include "findings/findings_json.hpp"
 #include "findings/importers.hpp"
 
@@ -31,23 +31,24 @@ void run_import(const ImportOptions& options, CommandContext& context) {
   const auto space = parse_coordinate_space(options.space);
   if (!space) throw usage_error("--space must be MNI or Talairach");
   request.default_space = *space;
+  std::vector<std::string> inputs = options.inputs;
+  if (!options.edges.empty()) inputs.push_back(options.edges);
+  if (!options.metadata.empty()) inputs.push_back(options.metadata);
+  refuse_input_as_output(options.output, inputs);
   check_can_write(options.output, options.force);
-
-  const FindingsFile file = import_findings(request);
-  // What is written must read back: an importer bug is caught here, not by the next user.
-  const auto check = parse_findings(to_json(file));
-  if (!check.problems.empty()) {
-    throw Error(ExitCode::internal,
-                "the imported findings do not validate: " + check.problems.front().pointer + ": " +
-                    check.problems.front().message);
-  }
-  write_file_atomically(options.output, to_json(file).dump(2) + "\n", options.force);
+  // Each finding is written as the importer reads it, to a temporary file renamed into place
+  // at the end: memory does not grow with the input, and a refused input leaves nothing.
+  AtomicOutputStream output(options.output, options.force);
+  FindingsJsonWriter writer(output.stream());
   std::size_t connections = 0, regions = 0;
-  for (const auto& f : file.findings) {
+  const FindingsFile file = import_findings(request, [&](Finding&& f) {
     connections += f.is_connection();
     regions += f.location && !f.location->coordinate;
-  }
-  const std::size_t coordinates = file.findings.size() - connections - regions;
+    writer.add(f);
+  });
+  writer.finish(file);
+  output.commit();
+  const std::size_t coordinates = writer.count() - connections - regions;
   *context.log << "foci: imported " << coordinates << " coordinate(s)"
                << (regions ? ", " + std::to_string(regions) + " region(s) without coordinates" : "")
                << (connections ? " and " + std::to_string(connections) + " connection(s)" : "")

@@ -7,6 +7,7 @@
 #include "app/figure_options.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/output_file.hpp"
 #include "render/render.hpp"
 
 namespace foci {
@@ -21,6 +22,7 @@ struct RenderOptions {
   std::map<std::string, std::string> figure;
   bool labels = false;
   bool transparent = false;
+  bool force = false;
   std::vector<std::string> filters;
   std::vector<std::string> panels;
   std::string title;
@@ -58,6 +60,11 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   if (panel_requests.empty())
     panel_requests.push_back({options.title, filter, figure_options.views});
 
+  // Refused before any work: a figure never replaces an input (--force or not), nor any other
+  // file without --force.
+  refuse_input_as_output(options.out, options.files);
+  check_can_write(options.out, options.force);
+
   const auto inputs = load_figure_inputs(options.files, options.atlases);
   if (context.verbose) {
     *context.log << "foci: inputs read and mapped in " << seconds_since(start) << " s\n";
@@ -72,7 +79,8 @@ void run_render(const RenderOptions& options, CommandContext& context) {
   }
 
   HeadlessDisplay display(context.verbose ? context.log : nullptr);
-  render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out);
+  render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out,
+                options.force);
   if (context.verbose) {
     *context.log << "foci: wrote " << options.out << " after " << seconds_since(start) << " s\n";
   }
@@ -89,6 +97,8 @@ void add_render_command(CLI::App& app, CommandContext& context) {
       "connections as tubes. Renders without a display through a private Xvfb.");
   cmd->add_option("FILE", options->files, "Findings JSON files")->required();
   cmd->add_option("-o,--out", options->out, "PNG to write")->required();
+  cmd->add_flag("--force", options->force,
+                "Overwrite the PNG if it exists (never one of the input files)");
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
       ->delimiter(',')
       ->capture_default_str();

@@ -14,10 +14,12 @@ const char* const kExitCodes =
     "Exit codes:\n"
     "  0  success\n"
     "  1  internal error (a bug in foci; please report it)\n"
-    "  2  usage error: unknown option or sub-command, bad or missing argument, unknown atlas\n"
+    "  2  usage error: unknown option or sub-command, bad or missing argument, unknown atlas,\n"
+    "     an output that is one of the inputs\n"
     "  3  input error: a file is missing, unreadable or malformed (the message names the file\n"
     "     and the line or JSON pointer)\n"
-    "  4  output error: a result could not be written\n"
+    "  4  output error: a result could not be written, exists (use --force), or another foci\n"
+    "     run is writing to the same folder\n"
     "  5  partial: foci batch wrote some figures and not others (each failure is listed)\n";
 
 void print_error(const std::string& prefix, const std::vector<std::string>& lines) {
@@ -144,10 +146,12 @@ int main(int argc, char** argv) {
   foci::add_export_command(app, context);
   foci::add_validate_command(app, context);
   foci::add_map_command(app, context);
+  foci::add_meta_command(app, context);
   foci::add_render_command(app, context);
   foci::add_batch_command(app, context);
   foci::add_inspect_command(app, context);
   for (auto* sub : atlas->get_subcommands({})) sub->footer(kExitCodes);
+  for (auto* sub : app.get_subcommand("meta")->get_subcommands({})) sub->footer(kExitCodes);
   for (auto* sub : app.get_subcommands({})) sub->footer(kExitCodes);
 
   try {

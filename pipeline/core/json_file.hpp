@@ -4,14 +4,22 @@
 // unknown key is reported in the same words.
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <set>
 #include <string>
 
 namespace foci {
 
-/// Parses a JSON file. Throws Error (input): no such file, or "FILE:LINE:COLUMN: not valid
-/// JSON (...)" for a syntax error.
+/// Objects and arrays nested deeper than this are refused: no foci file needs more than a
+/// handful of levels, and the JSON library copies and prints a document recursively.
+constexpr std::size_t kMaxJsonDepth = 256;
+
+/// Parses a JSON file. Throws Error (input): no such file; "FILE:LINE:COLUMN: not valid JSON
+/// (...)" for a syntax error; "FILE:LINE:COLUMN: the number 1e400 is too large to hold" for a
+/// number beyond the range of a double; "FILE: POINTER: duplicate key "k"" for a key given
+/// twice in one object (the JSON standard leaves duplicates undefined, and silently keeping
+/// one of them would hide a mistake); nesting deeper than kMaxJsonDepth.
 nlohmann::json read_json_file(const std::string& path);
 
 /// A problem at a JSON pointer ("/figures/2/size") inside a document.

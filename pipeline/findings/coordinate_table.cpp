@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -21,32 +21,12 @@ Delimiter delimiter_of(const std::string& header_line, const std::string& path) 
   return Delimiter::spaces;
 }
 
-/// Physical lines of a text file, numbered from 1, without line endings or a leading UTF-8
-/// byte-order mark.
-class LineReader {
- public:
-  LineReader(std::istream& in, const std::string& path) : in_(in), path_(path) {}
-
-  bool next(std::string& line) {
-    if (!std::getline(in_, line)) return false;
-    if (++number_ == 1) strip_byte_order_mark(line, path_);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return true;
-  }
-  std::size_t number() const { return number_; }
-
- private:
-  std::istream& in_;
-  const std::string& path_;
-  std::size_t number_ = 0;
-};
-
 /// One comma-separated record as RFC 4180 has it, starting with `line` (physical line
 /// `start`); a quoted field that runs past the end of the line continues on the next ones,
 /// its line breaks kept as "\n". A quote inside an unquoted field is kept as a character
 /// (lenient, as spreadsheets are); text after a closing quote is refused, since it means the
 /// quoting is not what the writer meant. Errors name the line where the record starts.
-std::vector<std::string> split_csv_record(std::string line, LineReader& lines,
+std::vector<std::string> split_csv_record(std::string line, TextFileReader& lines,
                                           const std::string& path, std::size_t start) {
   std::vector<std::string> fields;
   std::string field;
@@ -56,7 +36,7 @@ std::vector<std::string> split_csv_record(std::string line, LineReader& lines,
     if (i == line.size()) {
       if (!quoted) break;
       // The quoted field holds a line break: the record goes on on the next line.
-      if (!lines.next(line)) {
+      if (field.size() > kMaxLineBytes || !lines.next(line)) {
         throw input_error(path + ":" + std::to_string(start) +
                           ": a quoted field opened in this row is never closed (a '\"' is "
                           "missing)");
@@ -111,127 +91,158 @@ bool all_blank(const std::vector<std::string>& fields) {
 
 }  // namespace
 
-CoordinateTable read_coordinate_table(const std::string& path, CoordinateSpace default_space,
-                                      RegionRows region_rows) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    throw input_error("cannot read coordinate file '" + path + "': no such file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error("cannot read coordinate file '" + path + "'");
-
-  CoordinateTable table;
-  table.path = path;
-  const bool regions_allowed = region_rows == RegionRows::allowed;
-  Delimiter delimiter = Delimiter::tab;
-  LineReader lines(in, path);
-  std::string line;
-  const auto place = [&](std::size_t n) { return path + ":" + std::to_string(n); };
-  int col[3] = {-1, -1, -1};
-  int space_col = -1, region_col = -1;
-  bool has_xyz = false;
-
-  while (lines.next(line)) {
-    const std::size_t number = lines.number();
-    const auto t = trim(line);
+CoordinateTableReader::CoordinateTableReader(const std::string& path, CoordinateSpace default_space,
+                                             RegionRows region_rows)
+    : lines_([&] {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) {
+          throw input_error("cannot read coordinate file '" + path + "': no such file");
+        }
+        return path;
+      }()),
+      default_space_(default_space),
+      regions_allowed_(region_rows == RegionRows::allowed) {
+  while (lines_.next(line_)) {
+    const std::size_t number = lines_.line_number();
+    const auto t = trim(line_);
     if (t.empty() || t[0] == '#') continue;
-    if (table.header.empty()) delimiter = delimiter_of(line, path);
-    std::vector<std::string> fields;
+    const Delimiter delimiter = delimiter_of(line_, path);
+    delimiter_ = static_cast<int>(delimiter);
     switch (delimiter) {
       case Delimiter::tab:
-        fields = split_tabs(line);
+        header_ = split_tabs(line_);
         break;
       case Delimiter::comma:
-        fields = split_csv_record(line, lines, path, number);
+        header_ = split_csv_record(line_, lines_, path, number);
         // Spreadsheets write rows they think touched as ",,,": nothing in them.
-        if (all_blank(fields)) continue;
+        if (all_blank(header_)) continue;
         break;
       case Delimiter::spaces:
-        fields = split_whitespace(line);
+        header_ = split_whitespace(line_);
         break;
     }
-    if (table.header.empty()) {
-      table.header = std::move(fields);
-      for (int c = 0; c < static_cast<int>(table.header.size()); ++c) {
-        table.header[c] = std::string(trim(table.header[c]));
-        const std::string h = to_lower(table.header[c]);
-        if (h == "x") col[0] = c;
-        if (h == "y") col[1] = c;
-        if (h == "z") col[2] = c;
-        if (h == "space") space_col = c;
-        if (h == "region") region_col = c;
+    header_line_ = number;
+    const auto place = path + ":" + std::to_string(number);
+    // Known columns are found ignoring case, so "X" and "x" would both be the x column, and
+    // an echoed or imported column would silently lose one of two cells of the same name.
+    std::map<std::string, int> seen;
+    for (int c = 0; c < static_cast<int>(header_.size()); ++c) {
+      header_[c] = std::string(trim(header_[c]));
+      const std::string h = to_lower(header_[c]);
+      const auto [first, inserted] = seen.emplace(h, c);
+      if (!inserted) {
+        throw input_error(place + ": columns " + std::to_string(first->second + 1) + " ('" +
+                          excerpt(header_[first->second]) + "') and " + std::to_string(c + 1) +
+                          " ('" + excerpt(header_[c]) +
+                          "') have the same name (ignoring case); rename or remove one");
       }
-      has_xyz = col[0] >= 0 && col[1] >= 0 && col[2] >= 0;
-      const bool any_xyz = col[0] >= 0 || col[1] >= 0 || col[2] >= 0;
-      if (regions_allowed && !any_xyz && region_col < 0) {
-        throw input_error(place(number) +
-                          ": the header has neither x, y and z columns nor a region column "
-                          "(a table of coordinates needs x, y and z in mm; a table of regions "
-                          "needs region)");
-      }
-      if (!regions_allowed || any_xyz) {
-        for (int a = 0; a < 3; ++a) {
-          if (col[a] < 0) {
-            throw input_error(place(number) + ": the header has no '" + std::string(1, "xyz"[a]) +
-                              "' column (it needs x, y and z)");
-          }
+      if (h == "x") col_[0] = c;
+      if (h == "y") col_[1] = c;
+      if (h == "z") col_[2] = c;
+      if (h == "space") space_col_ = c;
+      if (h == "region") region_col_ = c;
+    }
+    has_xyz_ = col_[0] >= 0 && col_[1] >= 0 && col_[2] >= 0;
+    const bool any_xyz = col_[0] >= 0 || col_[1] >= 0 || col_[2] >= 0;
+    if (regions_allowed_ && !any_xyz && region_col_ < 0) {
+      throw input_error(place +
+                        ": the header has neither x, y and z columns nor a region column "
+                        "(a table of coordinates needs x, y and z in mm; a table of regions "
+                        "needs region)");
+    }
+    if (!regions_allowed_ || any_xyz) {
+      for (int a = 0; a < 3; ++a) {
+        if (col_[a] < 0) {
+          throw input_error(place + ": the header has no '" + std::string(1, "xyz"[a]) +
+                            "' column (it needs x, y and z)");
         }
       }
-      continue;
     }
-    CoordinateRow row;
+    return;
+  }
+  throw input_error(path + ": the file is empty (expected a header with x, y and z" +
+                    (regions_allowed_ ? std::string(", or with region)") : std::string(")")));
+}
+
+bool CoordinateTableReader::next(CoordinateRow& row) {
+  const std::string& path = lines_.path();
+  while (lines_.next(line_)) {
+    const std::size_t number = lines_.line_number();
+    const auto t = trim(line_);
+    if (t.empty() || t[0] == '#') continue;
+    switch (static_cast<Delimiter>(delimiter_)) {
+      case Delimiter::tab:
+        row.fields = split_tabs(line_);
+        break;
+      case Delimiter::comma:
+        row.fields = split_csv_record(line_, lines_, path, number);
+        if (all_blank(row.fields)) continue;
+        break;
+      case Delimiter::spaces:
+        row.fields = split_whitespace(line_);
+        break;
+    }
+    const auto place = path + ":" + std::to_string(number);
     row.line = number;
-    row.fields = std::move(fields);
-    if (row.fields.size() != table.header.size()) {
-      throw input_error(place(number) + ": expected " + std::to_string(table.header.size()) +
+    row.point.reset();
+    if (row.fields.size() != header_.size()) {
+      throw input_error(place + ": expected " + std::to_string(header_.size()) +
                         " fields as in the header, got " + std::to_string(row.fields.size()));
     }
     const bool no_coordinate =
-        !has_xyz || (trim(row.fields[col[0]]).empty() && trim(row.fields[col[1]]).empty() &&
-                     trim(row.fields[col[2]]).empty());
-    if (regions_allowed && no_coordinate) {
-      if (region_col < 0 || trim(row.fields[region_col]).empty()) {
-        throw input_error(place(number) +
+        !has_xyz_ || (trim(row.fields[col_[0]]).empty() && trim(row.fields[col_[1]]).empty() &&
+                      trim(row.fields[col_[2]]).empty());
+    if (regions_allowed_ && no_coordinate) {
+      if (region_col_ < 0 || trim(row.fields[region_col_]).empty()) {
+        throw input_error(place +
                           ": the row has neither a coordinate (x, y and z are empty) nor a "
                           "region");
       }
     } else {
       double v[3];
       for (int a = 0; a < 3; ++a) {
-        const std::string& field = row.fields[col[a]];
+        const std::string& field = row.fields[col_[a]];
         const auto parsed = parse_finite_double(field);
         const std::string name(1, "xyz"[a]);
         if (!parsed) {
-          throw input_error(place(number) + ": column '" + name + "': '" + field +
+          throw input_error(place + ": column '" + name + "': '" + excerpt(field) +
                             "' is not a finite number");
         }
         if (std::abs(*parsed) > kMaxCoordinateMagnitudeMm) {
-          throw input_error(place(number) + ": column '" + name + "': " + field +
+          throw input_error(place + ": column '" + name + "': " + excerpt(field) +
                             " mm is beyond +/-1000 mm; is it a voxel index or in the wrong unit?");
         }
         v[a] = *parsed;
       }
       row.point = Vec3{v[0], v[1], v[2]};
     }
-    row.space = default_space;
-    if (space_col >= 0 && !trim(row.fields[space_col]).empty()) {
-      const auto s = parse_coordinate_space(row.fields[space_col]);
+    row.space = default_space_;
+    if (space_col_ >= 0 && !trim(row.fields[space_col_]).empty()) {
+      const auto s = parse_coordinate_space(row.fields[space_col_]);
       if (!s) {
-        throw input_error(place(number) + ": column 'space': expected MNI or Talairach, got '" +
-                          row.fields[space_col] + "'");
+        throw input_error(place + ": column 'space': expected MNI or Talairach, got '" +
+                          excerpt(row.fields[space_col_]) + "'");
       }
       row.space = *s;
     }
-    table.rows.push_back(std::move(row));
+    ++rows_;
+    return true;
   }
-  if (table.header.empty()) {
-    throw input_error(path + ": the file is empty (expected a header with x, y and z" +
-                      (regions_allowed ? std::string(", or with region)") : std::string(")")));
-  }
-  if (table.rows.empty()) {
+  if (rows_ == 0) {
     throw input_error(path + ": the file has a header but no " +
-                      (regions_allowed ? "rows" : "coordinates"));
+                      (regions_allowed_ ? "rows" : "coordinates"));
   }
+  return false;
+}
+
+CoordinateTable read_coordinate_table(const std::string& path, CoordinateSpace default_space,
+                                      RegionRows region_rows) {
+  CoordinateTableReader reader(path, default_space, region_rows);
+  CoordinateTable table;
+  table.path = path;
+  table.header = reader.header();
+  CoordinateRow row;
+  while (reader.next(row)) table.rows.push_back(row);
   return table;
 }
 

@@ -151,7 +151,9 @@ ExportResult export_sleuth(const FindingsFile& file, TalairachTransform transfor
     const auto& list = experiments[key];
     const Study* study = file.find_study(key.first);
     std::string subjects;
-    if (study && study->patients) {
+    if (list.front()->sample_size) {
+      subjects = std::to_string(*list.front()->sample_size);
+    } else if (study && study->patients) {
       subjects = std::to_string(*study->patients + study->controls.value_or(0));
     } else {
       subjects =

@@ -2,10 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -60,7 +61,8 @@ class Checker {
   }
 
   std::optional<std::string> string(const json& object, const std::string& key,
-                                    const std::string& at, bool required) {
+                                    const std::string& at, bool required,
+                                    std::size_t limit = kMaxTextLength) {
     if (!object.contains(key)) {
       if (required) problem(at + "/" + key, "required key is missing");
       return std::nullopt;
@@ -70,11 +72,24 @@ class Checker {
       problem(at + "/" + key, "expected a string, got " + type_name(v));
       return std::nullopt;
     }
-    if (v.get<std::string>().empty()) {
+    const auto& text = v.get_ref<const std::string&>();
+    if (text.empty()) {
       problem(at + "/" + key, "must not be empty");
       return std::nullopt;
     }
-    return v.get<std::string>();
+    if (!within(text, limit, at + "/" + key)) return std::nullopt;
+    return text;
+  }
+
+  /// Whether `text` has at most `limit` characters; a problem at `at` when not.
+  bool within(const std::string& text, std::size_t limit, const std::string& at) {
+    // Bytes first: a string with no more bytes than the limit has no more characters.
+    if (text.size() <= limit) return true;
+    const std::size_t length = utf8_length(text);
+    if (length <= limit) return true;
+    problem(at, "is " + std::to_string(length) + " characters long; at most " +
+                    std::to_string(limit) + " are allowed (\"" + excerpt(text, 40) + "\")");
+    return false;
   }
 
   std::optional<double> number(const json& object, const std::string& key, const std::string& at,
@@ -108,7 +123,7 @@ class Checker {
   }
 
   std::vector<std::string> strings(const json& object, const std::string& key,
-                                   const std::string& at) {
+                                   const std::string& at, std::size_t limit) {
     std::vector<std::string> out;
     if (!object.contains(key)) return out;
     const auto& v = object[key];
@@ -119,7 +134,8 @@ class Checker {
     for (std::size_t n = 0; n < v.size(); ++n) {
       if (!v[n].is_string()) {
         problem(at + "/" + key + "/" + std::to_string(n), "expected a string");
-      } else {
+      } else if (within(v[n].get_ref<const std::string&>(), limit,
+                        at + "/" + key + "/" + std::to_string(n))) {
         out.push_back(v[n].get<std::string>());
       }
     }
@@ -134,7 +150,7 @@ class Checker {
     if (!text) return std::nullopt;
     const auto parsed = parse(*text);
     if (!parsed) {
-      problem(at + "/" + key, "expected one of " + allowed + "; got \"" + *text + "\"");
+      problem(at + "/" + key, "expected one of " + allowed + "; got \"" + excerpt(*text) + "\"");
     }
     return parsed;
   }
@@ -160,7 +176,7 @@ std::optional<Location> parse_location(Checker& c, const json& v, const std::str
   if (!c.is_object(v, at)) return std::nullopt;
   c.only_keys(v, {"region", "hemisphere", "coordinate"}, at);
   Location location;
-  location.region = c.string(v, "region", at, false);
+  location.region = c.string(v, "region", at, false, kMaxNameLength);
   location.hemisphere = c.word<Hemisphere>(v, "hemisphere", at, false, parse_location_hemisphere,
                                            "left, right, bilateral");
   if (v.contains("coordinate")) {
@@ -200,9 +216,16 @@ Study parse_study(Checker& c, const json& v, const std::string& at) {
               {"id", "citation", "year", "reference", "patients", "controls", "population",
                "medication", "timepoints", "symptom_scales", "cognitive_scales", "notes"},
               at);
-  s.id = c.string(v, "id", at, true).value_or("");
-  if (!s.id.empty() && !std::regex_match(s.id, std::regex("[A-Za-z0-9_.-]+"))) {
-    c.problem(at + "/id", "may hold only letters, digits, '_', '.' and '-'; got \"" + s.id + "\"");
+  s.id = c.string(v, "id", at, true, kMaxIdLength).value_or("");
+  // A loop, not std::regex: regex_match recurses once a character and overflows the stack on
+  // a long enough id.
+  const bool plain = std::all_of(s.id.begin(), s.id.end(), [](char ch) {
+    const auto byte = static_cast<unsigned char>(ch);
+    return byte < 0x80 && (std::isalnum(byte) || ch == '_' || ch == '.' || ch == '-');
+  });
+  if (!plain) {
+    c.problem(at + "/id",
+              "may hold only letters, digits, '_', '.' and '-'; got \"" + excerpt(s.id) + "\"");
   }
   s.citation = c.string(v, "citation", at, true).value_or("");
   if (const auto year = c.count(v, "year", at, 1800)) s.year = static_cast<int>(*year);
@@ -211,9 +234,9 @@ Study parse_study(Checker& c, const json& v, const std::string& at) {
   s.controls = c.count(v, "controls", at, 0);
   s.population = c.string(v, "population", at, false);
   s.medication = c.string(v, "medication", at, false);
-  s.timepoints = c.strings(v, "timepoints", at);
-  s.symptom_scales = c.strings(v, "symptom_scales", at);
-  s.cognitive_scales = c.strings(v, "cognitive_scales", at);
+  s.timepoints = c.strings(v, "timepoints", at, kMaxNameLength);
+  s.symptom_scales = c.strings(v, "symptom_scales", at, kMaxNameLength);
+  s.cognitive_scales = c.strings(v, "cognitive_scales", at, kMaxNameLength);
   s.notes = c.string(v, "notes", at, false);
   return s;
 }
@@ -222,15 +245,15 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
   Finding f;
   c.only_keys(v,
               {"id", "study", "measure", "contrast", "direction", "timepoint", "location",
-               "endpoints", "cluster", "statistic", "value", "network", "associations",
-               "source_anchor", "notes", "imported"},
+               "endpoints", "cluster", "statistic", "value", "sample_size", "network",
+               "associations", "source_anchor", "notes", "imported"},
               at);
-  f.id = c.string(v, "id", at, true).value_or("");
-  f.study = c.string(v, "study", at, true).value_or("");
-  f.measure = c.string(v, "measure", at, false);
+  f.id = c.string(v, "id", at, true, kMaxIdLength).value_or("");
+  f.study = c.string(v, "study", at, true, kMaxIdLength).value_or("");
+  f.measure = c.string(v, "measure", at, false, kMaxNameLength);
   f.contrast = c.string(v, "contrast", at, false);
   f.direction = c.word<Direction>(v, "direction", at, false, parse_direction, direction_words());
-  f.timepoint = c.string(v, "timepoint", at, false);
+  f.timepoint = c.string(v, "timepoint", at, false, kMaxNameLength);
   const bool has_location = v.contains("location"), has_endpoints = v.contains("endpoints");
   if (has_location == has_endpoints) {
     c.problem(at, has_location ? "give either location or endpoints, not both"
@@ -279,16 +302,17 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
     if (c.is_object(st, here)) {
       c.only_keys(st, {"t", "z", "F", "r", "p"}, here);
       Statistic s;
-      s.t = c.number(st, "t", here, -1e6, 1e6);
-      s.z = c.number(st, "z", here, -1e6, 1e6);
+      s.t = c.number(st, "t", here, -kMaxStatisticMagnitude, kMaxStatisticMagnitude);
+      s.z = c.number(st, "z", here, -kMaxStatisticMagnitude, kMaxStatisticMagnitude);
       s.f = c.number(st, "F", here, 0, 1e9);
       s.r = c.number(st, "r", here, -1, 1);
       s.p = c.number(st, "p", here, 0, 1);
       f.statistic = s;
     }
   }
-  f.value = c.number(v, "value", at, -1e12, 1e12);
-  f.network = c.string(v, "network", at, false);
+  f.value = c.number(v, "value", at, -kMaxValueMagnitude, kMaxValueMagnitude);
+  f.sample_size = c.count(v, "sample_size", at, 1);
+  f.network = c.string(v, "network", at, false, kMaxNameLength);
   if (v.contains("associations")) {
     const auto& list = v["associations"];
     if (!list.is_array()) {
@@ -299,7 +323,7 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
         if (!c.is_object(list[n], here)) continue;
         c.only_keys(list[n], {"with", "category", "sign", "r", "p"}, here);
         Association a;
-        a.with = c.string(list[n], "with", here, true).value_or("");
+        a.with = c.string(list[n], "with", here, true, kMaxNameLength).value_or("");
         a.category =
             c.word<AssociationCategory>(list[n], "category", here, true, parse_association_category,
                                         "efficacy, cognition, suicidality, "
@@ -319,12 +343,16 @@ Finding parse_finding(Checker& c, const json& v, const std::string& at) {
     const auto& imported = v["imported"];
     if (c.is_object(imported, at + "/imported")) {
       for (const auto& [key, value] : imported.items()) {
+        const std::string here = at + "/imported/" + excerpt(key);
+        if (!c.within(key, kMaxNameLength, here)) continue;
         if (value.is_string()) {
-          f.imported[key] = value.get<std::string>();
+          if (c.within(value.get_ref<const std::string&>(), kMaxTextLength, here)) {
+            f.imported[key] = value.get<std::string>();
+          }
         } else if (value.is_number()) {
           f.imported[key] = value.dump();
         } else {
-          c.problem(at + "/imported/" + key, "expected a string or a number");
+          c.problem(here, "expected a string or a number");
         }
       }
     }
@@ -356,9 +384,9 @@ FindingsParse parse_findings(const json& document) {
     file.source.citation = c.string(s, "citation", "/source", true).value_or("");
     file.source.doi = c.string(s, "doi", "/source", false);
     file.source.url = c.string(s, "url", "/source", false);
-    file.source.language = c.string(s, "language", "/source", false);
+    file.source.language = c.string(s, "language", "/source", false, kMaxNameLength);
   }
-  file.language = c.string(document, "language", "", false);
+  file.language = c.string(document, "language", "", false, kMaxNameLength);
   file.notes = c.string(document, "notes", "", false);
 
   std::set<std::string> study_ids;
@@ -372,7 +400,7 @@ FindingsParse parse_findings(const json& document) {
         if (!c.is_object(studies[n], at)) continue;
         Study s = parse_study(c, studies[n], at);
         if (!s.id.empty() && !study_ids.insert(s.id).second) {
-          c.problem(at + "/id", "study id \"" + s.id + "\" is used twice");
+          c.problem(at + "/id", "study id \"" + excerpt(s.id) + "\" is used twice");
         }
         file.studies.push_back(std::move(s));
       }
@@ -390,10 +418,10 @@ FindingsParse parse_findings(const json& document) {
       if (!c.is_object(findings[n], at)) continue;
       Finding f = parse_finding(c, findings[n], at);
       if (!f.id.empty() && !ids.insert(f.id).second) {
-        c.problem(at + "/id", "finding id \"" + f.id + "\" is used twice");
+        c.problem(at + "/id", "finding id \"" + excerpt(f.id) + "\" is used twice");
       }
       if (!f.study.empty() && !study_ids.count(f.study)) {
-        c.problem(at + "/study", "no study has id \"" + f.study + "\"");
+        c.problem(at + "/study", "no study has id \"" + excerpt(f.study) + "\"");
       }
       file.findings.push_back(std::move(f));
     }
@@ -466,6 +494,7 @@ json to_json(const Finding& f) {
     o["statistic"] = st;
   }
   if (f.value) o["value"] = *f.value;
+  if (f.sample_size) o["sample_size"] = *f.sample_size;
   if (f.network) o["network"] = *f.network;
   if (!f.associations.empty()) {
     o["associations"] = json::array();
@@ -512,6 +541,59 @@ json to_json(const FindingsFile& file) {
   j["findings"] = json::array();
   for (const auto& f : file.findings) j["findings"].push_back(to_json(f));
   return j;
+}
+
+namespace {
+
+[[noreturn]] void invalid_output(const std::vector<FindingsProblem>& problems) {
+  throw Error(ExitCode::internal, "the findings written do not validate: " +
+                                      problems.front().pointer + ": " + problems.front().message);
+}
+
+}  // namespace
+
+FindingsJsonWriter::FindingsJsonWriter(std::ostream& out) : out_(out) {
+  out_ << "{\n  \"findings\": [";
+}
+
+void FindingsJsonWriter::add(const Finding& finding) {
+  const std::string at = "/findings/" + std::to_string(count_);
+  const json j = to_json(finding);
+  std::vector<FindingsProblem> problems;
+  Checker c(problems);
+  parse_finding(c, j, at);
+  if (!problems.empty()) invalid_output(problems);
+  studies_used_.insert(finding.study);
+  // The finding as dump(2) writes it two levels down: every line indented four more spaces.
+  // Strings hold no raw line breaks (JSON escapes them), so every '\n' starts a line.
+  const std::string text = j.dump(2);
+  std::string indented = count_ == 0 ? "\n    " : ",\n    ";
+  indented.reserve(text.size() + text.size() / 8);
+  for (const char ch : text) {
+    indented += ch;
+    if (ch == '\n') indented += "    ";
+  }
+  out_ << indented;
+  ++count_;
+}
+
+void FindingsJsonWriter::finish(const FindingsFile& file) {
+  FindingsFile rest;
+  rest.title = file.title;
+  rest.source = file.source;
+  rest.language = file.language;
+  rest.studies = file.studies;
+  rest.notes = file.notes;
+  json document = to_json(rest);
+  const auto parsed = parse_findings(document);
+  if (!parsed.problems.empty()) invalid_output(parsed.problems);
+  for (const auto& study : studies_used_) {
+    if (!file.find_study(study)) {
+      invalid_output({{"/studies", "no study has id \"" + excerpt(study) + "\""}});
+    }
+  }
+  document.erase("findings");
+  out_ << (count_ == 0 ? "]," : "\n  ],") << document.dump(2).substr(1) << "\n";
 }
 
 }  // namespace foci

@@ -1,23 +1,24 @@
 #include <filesystem>
-#include <map>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/text_file.hpp"
+#include "findings/import_support.hpp"
 #include "findings/importers.hpp"
-#include "findings/text_lines.hpp"
 
 namespace foci {
 
-FindingsFile import_sleuth(const std::vector<std::string>& paths) {
+FindingsFile import_sleuth(const std::vector<std::string>& paths, const FindingSink& sink) {
   FindingsFile out;
   out.title = "Sleuth foci";
-  std::map<std::string, std::size_t> study_index;
+  IdMaker study_ids;
   std::string citation;
   int experiment_number = 0;
+  std::size_t count = 0;
   for (const auto& path : paths) {
     const std::string file_name = std::filesystem::path(path).filename().string();
     citation += (citation.empty() ? "Sleuth file " : ", ") + file_name;
-    const auto lines = read_text_lines(path);
+    TextFileReader lines(path);
     std::optional<CoordinateSpace> space;
     // The experiment being read: its names, its subjects, and whether a coordinate has
     // been seen (a name line after coordinates starts a new experiment).
@@ -25,17 +26,19 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
     std::optional<std::string> subjects;
     bool in_coordinates = false;
     int foci_in_experiment = 0;
-    for (std::size_t n = 0; n < lines.size(); ++n) {
-      const std::string place = path + ":" + std::to_string(n + 1);
-      const std::string line(trim(lines[n]));
+    std::string text;
+    while (lines.next(text)) {
+      const std::string_view line = trim(text);
       if (line.empty()) {
         in_coordinates = false;
         names.clear();
         subjects.reset();
         continue;
       }
+      const std::size_t number = lines.line_number();
+      const std::string place = path + ":" + std::to_string(number);
       if (line.rfind("//", 0) == 0) {
-        const std::string comment(trim(std::string_view(line).substr(2)));
+        const std::string comment(trim(line.substr(2)));
         const auto equals = comment.find('=');
         if (equals != std::string::npos) {
           const std::string key = to_lower(trim(std::string_view(comment).substr(0, equals)));
@@ -43,15 +46,15 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
           if (key == "reference") {
             space = parse_coordinate_space(value);
             if (!space) {
-              throw input_error(place + ": Reference must be MNI or Talairach, got '" + value +
-                                "'");
+              throw input_error(place + ": Reference must be MNI or Talairach, got '" +
+                                excerpt(value) + "'");
             }
             continue;
           }
           if (key == "subjects") {
             if (!parse_integer(value) || *parse_integer(value) < 1) {
               throw input_error(place + ": Subjects must be a positive whole number, got '" +
-                                value + "'");
+                                excerpt(value) + "'");
             }
             subjects = value;
             continue;
@@ -67,20 +70,17 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
                            colon == std::string::npos
                                ? std::string()
                                : std::string(trim(std::string_view(comment).substr(colon + 1))));
+        within_limit(names.back().first, kMaxTextLength, place, "the study name");
         continue;
       }
       const auto fields = split_whitespace(line);
       if (fields.size() != 3) {
         throw input_error(place + ": expected a coordinate 'x y z', got " +
-                          std::to_string(fields.size()) + " field(s): '" + line + "'");
+                          std::to_string(fields.size()) + " field(s): '" + excerpt(line) + "'");
       }
       double v[3];
       for (int a = 0; a < 3; ++a) {
-        const auto parsed = parse_finite_double(fields[a]);
-        if (!parsed) {
-          throw input_error(place + ": '" + fields[a] + "' is not a number");
-        }
-        v[a] = *parsed;
+        v[a] = checked_coordinate(fields[a], place, "");
       }
       if (!space) throw input_error(place + ": a coordinate before any '// Reference=' line");
       if (names.empty()) {
@@ -91,10 +91,9 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
         foci_in_experiment = 0;
       }
       in_coordinates = true;
-      const std::string study_name = names.front().first;
-      const std::string id = make_id(study_name);
-      if (!study_index.count(id)) {
-        study_index[id] = out.studies.size();
+      const std::string& study_name = names.front().first;
+      const auto [id, new_study] = study_ids.id_of(study_name);
+      if (new_study) {
         Study s;
         s.id = id;
         s.citation = study_name;
@@ -107,18 +106,25 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths) {
       Finding f;
       f.id = "exp" + std::to_string(experiment_number) + "-" + std::to_string(++foci_in_experiment);
       f.study = id;
-      if (!contrast.empty()) f.contrast = contrast;
+      if (!contrast.empty()) {
+        f.contrast = within_limit(contrast, kMaxTextLength, place, "the contrast names");
+      }
       f.location =
           Location{std::nullopt, std::nullopt, ReportedCoordinate{{v[0], v[1], v[2]}, *space}};
-      f.source_anchor = file_name + ":" + std::to_string(n + 1);
-      if (subjects) f.imported["subjects"] = *subjects;
+      f.source_anchor = file_name + ":" + std::to_string(number);
+      if (subjects) f.sample_size = *parse_integer(*subjects);
       f.imported["experiment"] = std::to_string(experiment_number);
-      out.findings.push_back(std::move(f));
+      sink(std::move(f));
+      ++count;
     }
   }
   out.source.citation = citation;
-  if (out.findings.empty()) throw input_error("no coordinates in the Sleuth file(s)");
+  if (count == 0) throw input_error("no coordinates in the Sleuth file(s)");
   return out;
+}
+
+FindingsFile import_sleuth(const std::vector<std::string>& paths) {
+  return collect_findings([&](const FindingSink& sink) { return import_sleuth(paths, sink); });
 }
 
 }  // namespace foci

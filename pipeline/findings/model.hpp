@@ -1,6 +1,7 @@
 #pragma once
 // Findings as data: what a paper reports, each finding with its study and the place in the
 // source where it is written. Documented in findings/README.md and findings.schema.json.
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,21 @@ std::optional<AssociationCategory> parse_association_category(const std::string&
 enum class AssociationSign { positive, negative, none };
 std::string to_string(AssociationSign s);
 std::optional<AssociationSign> parse_association_sign(const std::string& word);
+
+/// Length limits of the strings of a findings file, in characters (as JSON Schema's maxLength
+/// counts them); findings/README.md and findings.schema.json say the same. Real values are
+/// far shorter: the limits stop a mistake (a whole document pasted into one cell) early,
+/// with a message, and bound what every later step handles.
+constexpr std::size_t kMaxIdLength = 200;  ///< study ids, finding ids, a finding's study
+/// Region names, measures, timepoints, networks, association targets, scale names, the
+/// keys of `imported`.
+constexpr std::size_t kMaxNameLength = 1000;
+/// Every other string: titles, citations, contrasts, notes, source anchors, imported values.
+constexpr std::size_t kMaxTextLength = 100000;
+
+/// The largest magnitude of a finding's `value`, and of a statistic's t and z.
+constexpr double kMaxValueMagnitude = 1e12;
+constexpr double kMaxStatisticMagnitude = 1e6;
 
 /// Measures foci knows by name; the vocabulary is open, these are the spellings to prefer.
 const std::vector<std::string>& known_measures();
@@ -72,6 +88,8 @@ struct Finding {
   std::optional<Cluster> cluster;
   std::optional<Statistic> statistic;
   std::optional<double> value;
+  /// Participants behind the finding (the experiment's N for ALE), when reported.
+  std::optional<long long> sample_size;
   std::optional<std::string> network;
   std::vector<Association> associations;
   std::string source_anchor;

@@ -290,7 +290,15 @@ class Inspector {
       for (const auto& id : p.region_ids) match = match || id == *request_.focus_region;
       if (!match) continue;
       if (request_.focus_side && p.side && *p.side != *request_.focus_side) continue;
-      renderer_->GetActiveCamera()->SetFocalPoint(p.where.x, p.where.y, p.where.z);
+      // Slide the camera, focal point and position together, so the view keeps its
+      // direction (a dorsal view stays dorsal) and the region comes to the middle.
+      auto* camera = renderer_->GetActiveCamera();
+      double focal[3], position[3];
+      camera->GetFocalPoint(focal);
+      camera->GetPosition(position);
+      const double shift[3] = {p.where.x - focal[0], p.where.y - focal[1], p.where.z - focal[2]};
+      camera->SetFocalPoint(p.where.x, p.where.y, p.where.z);
+      camera->SetPosition(position[0] + shift[0], position[1] + shift[1], position[2] + shift[2]);
       select(&p, json{{"event", "focus"}, {"region", *request_.focus_region}});
       return;
     }

@@ -16,10 +16,17 @@
 #include <vtkXMLPolyDataReader.h>
 #include <vtkXMLPolyDataWriter.h>
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/output_file.hpp"
+#include "render/vtk_messages.hpp"
 
 namespace foci {
 
@@ -28,39 +35,93 @@ namespace fs = std::filesystem;
 // Bump when the way meshes are built changes, so old cached meshes are not reused.
 constexpr const char* kMeshVersion = "m4";
 
+namespace {
+
+/// A cached mesh file: this line, then the mesh as VTK XML (binary, zlib-compressed) of the
+/// stated length and content hash. A file cut short by a full disk or a kill, or zeroed by a
+/// crash, fails the check and is rebuilt.
+constexpr const char* kCacheMagic = "foci-mesh 1 ";
+
+/// One warning per process that meshes are not being cached; after it, no more tries (a
+/// full disk fails every one).
+std::atomic<bool> g_cache_off{false};
+
+std::string cache_path(const std::string& directory, const std::string& key) {
+  return (fs::path(directory) / (key + ".foci-mesh")).string();
+}
+
+/// The mesh in a cache file's bytes, or null when the file is not a whole, intact one.
+vtkSmartPointer<vtkPolyData> parse_cached(const std::string& bytes) {
+  const std::size_t line_end = bytes.find('\n');
+  if (bytes.rfind(kCacheMagic, 0) != 0 || line_end == std::string::npos) return nullptr;
+  const std::size_t start = std::strlen(kCacheMagic);
+  std::istringstream header(bytes.substr(start, line_end - start));
+  std::size_t length = 0;
+  std::string hash;
+  if (!(header >> length >> hash) || bytes.size() - line_end - 1 != length) return nullptr;
+  const std::string_view body(bytes.data() + line_end + 1, length);
+  if (content_hash(body) != hash) return nullptr;
+  // VTK's complaints about a file it cannot parse are collected, not printed: a damaged
+  // cache entry is rebuilt without a word.
+  ScopedVtkMessages quiet;
+  vtkNew<vtkXMLPolyDataReader> reader;
+  reader->ReadFromInputStringOn();
+  reader->SetInputString(std::string(body));
+  reader->Update();
+  vtkSmartPointer<vtkPolyData> mesh = reader->GetOutput();
+  if (!quiet.errors().empty() || !mesh || mesh->GetNumberOfPoints() == 0) return nullptr;
+  return mesh;
+}
+
+}  // namespace
+
 MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
 
 vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
-  const fs::path path = fs::path(directory_) / (key + ".vtp");
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return nullptr;
-  vtkNew<vtkXMLPolyDataReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  vtkSmartPointer<vtkPolyData> mesh = reader->GetOutput();
-  if (!mesh || mesh->GetNumberOfPoints() == 0) return nullptr;
+  const std::string path = cache_path(directory_, key);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return nullptr;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  auto mesh = parse_cached(bytes.str());
+  if (!mesh) {
+    // Damaged: removed so the rebuilt mesh takes its place.
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
   return mesh;
 }
 
 void MeshCache::store(const std::string& key, vtkPolyData* mesh) const {
-  std::error_code ec;
-  fs::create_directories(directory_, ec);
-  const fs::path path = fs::path(directory_) / (key + ".vtp");
-  const fs::path temporary =
-      fs::path(directory_) / ("." + key + ".tmp-" + std::to_string(::getpid()) + ".vtp");
-  vtkNew<vtkXMLPolyDataWriter> writer;
-  writer->SetFileName(temporary.c_str());
-  writer->SetInputData(mesh);
-  writer->SetDataModeToBinary();
-  writer->SetCompressorTypeToZLib();
-  if (writer->Write() != 1) {
-    fs::remove(temporary, ec);
-    if (log_) *log_ << "foci: [WARNING] cannot cache a mesh in " << directory_ << "\n";
-    return;
+  if (g_cache_off) return;
+  try {
+    std::string body;
+    {
+      ScopedVtkMessages quiet;
+      vtkNew<vtkXMLPolyDataWriter> writer;
+      writer->SetInputData(mesh);
+      writer->SetDataModeToBinary();
+      writer->SetCompressorTypeToZLib();
+      writer->WriteToOutputStringOn();
+      if (writer->Write() != 1 || !quiet.errors().empty()) {
+        throw Error(ExitCode::internal, "VTK could not encode a mesh");
+      }
+      body = writer->GetOutputString();
+    }
+    std::error_code ec;
+    fs::create_directories(directory_, ec);
+    if (ec) throw output_error("cannot create '" + directory_ + "': " + ec.message());
+    TemporaryFile file(cache_path(directory_, key));
+    file.write(kCacheMagic + std::to_string(body.size()) + " " + content_hash(body) + "\n");
+    file.write(body);
+    file.commit(true);
+  } catch (const Error& e) {
+    if (!g_cache_off.exchange(true) && log_) {
+      *log_ << "foci: [WARNING] meshes are not being cached (" << e.lines().back()
+            << "); drawing without the cache\n";
+    }
   }
-  fs::rename(temporary, path, ec);
-  if (ec) fs::remove(temporary, ec);
 }
 
 namespace {

@@ -15,9 +15,13 @@ namespace foci {
 class MeshCache {
  public:
   MeshCache(std::string directory, std::ostream* log);
-  /// The mesh stored under `key`, or null.
+  /// The mesh stored under `key`, or null when there is none or it is damaged (cut short,
+  /// zeroed, or not what was stored: its length and content hash are checked before VTK reads
+  /// it). A damaged file is removed without a word, and the mesh rebuilt.
   vtkSmartPointer<vtkPolyData> load(const std::string& key) const;
-  /// Stores a mesh (written to a temporary file and renamed); a failure only costs a rebuild.
+  /// Stores a mesh through a TemporaryFile: a cache file is whole or absent. A failure (a full
+  /// disk, a folder that cannot be written) is never fatal: it is reported once per process
+  /// on the log, and meshes are no longer stored in this process.
   void store(const std::string& key, vtkPolyData* mesh) const;
 
  private:

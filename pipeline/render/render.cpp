@@ -5,9 +5,7 @@
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkNew.h>
-#include <vtkObjectFactory.h>
 #include <vtkOrderIndependentTranslucentPass.h>
-#include <vtkOutputWindow.h>
 #include <vtkRenderStepsPass.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
@@ -23,39 +21,9 @@
 #include "render/meshes.hpp"
 #include "render/png_output.hpp"
 #include "render/scene_actors.hpp"
+#include "render/vtk_messages.hpp"
 
 namespace foci {
-
-namespace {
-
-/// Collects VTK's error messages during a render instead of letting them go to stderr, so
-/// they become one foci error.
-class CapturingOutputWindow : public vtkOutputWindow {
- public:
-  static CapturingOutputWindow* New();
-  vtkTypeMacro(CapturingOutputWindow,
-               vtkOutputWindow) void DisplayErrorText(const char* text) override {
-    errors.emplace_back(text);
-  }
-  void DisplayWarningText(const char*) override {}
-  void DisplayGenericWarningText(const char*) override {}
-  void DisplayDebugText(const char*) override {}
-  void DisplayText(const char*) override {}
-  std::vector<std::string> errors;
-};
-vtkStandardNewMacro(CapturingOutputWindow);
-
-struct ScopedOutputWindow {
-  ScopedOutputWindow() {
-    previous = vtkOutputWindow::GetInstance();
-    vtkOutputWindow::SetInstance(window);
-  }
-  ~ScopedOutputWindow() { vtkOutputWindow::SetInstance(previous); }
-  vtkNew<CapturingOutputWindow> window;
-  vtkSmartPointer<vtkOutputWindow> previous;
-};
-
-}  // namespace
 
 using namespace scene_parts;
 
@@ -125,13 +93,13 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 }  // namespace
 
 void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& png_path) {
+                   const std::string& png_path, bool overwrite) {
   if (!settings.brain) throw Error(ExitCode::internal, "render_figure needs the brain template");
   if (figure.width < 64 || figure.height < 64 || figure.width > 8192 || figure.height > 8192) {
     throw usage_error("figure size must be from 64x64 to 8192x8192 pixels");
   }
-  check_can_write(png_path, true);
-  ScopedOutputWindow vtk_errors;
+  check_can_write(png_path, overwrite);
+  ScopedVtkMessages vtk_errors;
   const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
   const FigureLayout layout = lay_out_figure(figure);
@@ -188,10 +156,10 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
         << " s\n";
   }
   const std::string png = window_png(window, figure.transparent_background, figure.dpi);
-  if (!vtk_errors.window->errors.empty()) {
-    throw Error(ExitCode::internal, "VTK: " + vtk_errors.window->errors.front());
+  if (!vtk_errors.errors().empty()) {
+    throw Error(ExitCode::internal, "VTK: " + vtk_errors.errors().front());
   }
-  write_file_atomically(png_path, png, true);
+  write_file_atomically(png_path, png, overwrite);
 }
 
 }  // namespace foci

@@ -18,10 +18,10 @@ struct RenderSettings {
 };
 
 /// Renders the figure and writes it as PNG (size and DPI recorded) to `png_path`, through a
-/// temporary file. Throws Error (output) when the file cannot be written, Error (internal)
-/// when VTK reports an error.
+/// TemporaryFile; over an existing file only with `overwrite`. Throws Error (output) when the
+/// file cannot be written, Error (internal) when VTK reports an error.
 void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& png_path);
+                   const std::string& png_path, bool overwrite = true);
 
 /// Builds and caches every mesh the figure needs (brain, hemispheres, regions) without
 /// opening a window, so worker processes forked afterwards find them all in the cache.

@@ -10,6 +10,6 @@ trap 'rm -rf "$work"' EXIT
 export FOCI_CACHE_DIR="$work/cache"
 for run in cold warm warm warm; do
   /usr/bin/time -f "$run: %e s, peak %M KB" "$foci" render "$here/render_scene.json" \
-    -o "$work/figure.png" --size 1600x1200 --style glass \
+    -o "$work/figure.png" --force --size 1600x1200 --style glass \
     --views left,dorsal,right,anterior,posterior,ventral 2>&1 | tail -1
 done

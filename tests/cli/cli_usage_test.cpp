@@ -109,7 +109,8 @@ TEST_F(CliUsage, MissingSubCommandListsTheChoices) {
                      "foci atlas");
   expect_usage_error(
       run_foci(""),
-      "a sub-command is required: atlas, import, export, validate, map, render, batch, inspect",
+      "a sub-command is required: atlas, import, export, validate, map, meta, render, batch, "
+      "inspect",
       "foci");
 }
 

@@ -240,6 +240,37 @@ TEST_F(Render, ColourByMeasureGivesEachMeasureItsColourAndLabelsDrawText) {
   EXPECT_NE(slurp(png("l.png")), slurp(png("n.png"))) << "labels change the picture";
 }
 
+// Defect: `foci render -o` wrote over any file, its own input included (`render in.json -o
+// in.json` turned the findings into a PNG).
+TEST_F(Render, AnExistingOutputIsKeptWithoutForce) {
+  const auto input = findings(node("a", -30, 20, 30, "increase"));
+  write_text(png("taken.png"), "someone's figure");
+  auto r = render(input + " -o '" + png("taken.png") + "' --size 200x160 --views dorsal");
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(r.err,
+            "foci: [ERROR] '" + png("taken.png") + "' exists; use --force to overwrite it\n");
+  EXPECT_EQ(slurp(png("taken.png")), "someone's figure");
+  r = render(input + " -o '" + png("taken.png") + "' --size 200x160 --views dorsal --force");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(png("taken.png")).substr(1, 3), "PNG");
+}
+
+TEST_F(Render, AnInputIsNeverOverwrittenEvenWithForce) {
+  const auto input = findings(node("a", -30, 20, 30, "increase"));
+  const std::string path = dir_.path("findings.json"), before = slurp(path);
+  fs::create_symlink(path, dir_.path("link.png"));
+  for (const std::string& out : {path, dir_.path("link.png"), dir_.root() + "/./findings.json"}) {
+    for (const char* force : {"", " --force"}) {
+      const auto r = render(input + " -o '" + out + "' --size 200x160 --views dorsal" + force);
+      EXPECT_EQ(r.exit_code, 2) << out << force << ": " << r.err;
+      EXPECT_EQ(r.err, "foci: [ERROR] '" + out + "' is an input of this command ('" + path +
+                           "'); foci never writes over its inputs, --force or not\n");
+      EXPECT_EQ(slurp(path), before) << out << force;
+    }
+  }
+  EXPECT_TRUE(fs::is_symlink(dir_.path("link.png")));
+}
+
 /// Renders and compares with a reviewed image: mean channel difference under 2 and under 1%
 /// of channels far off. FOCI_UPDATE_GOLDEN=1 rewrites the reviewed image from this render
 /// instead, and fails: comparing the render with its own copy would pass whatever was drawn,

@@ -36,6 +36,9 @@ bad_cases = {
     "p above 1": lambda d: d["findings"][1].update(statistic={"p": 1.5}),
     "coordinate beyond 1000 mm": lambda d: d["findings"][1]["endpoints"][1]["coordinate"].update(x=1e300),
     "wrong version": lambda d: d.update(foci_findings=2),
+    "study id of 201 characters": lambda d: d["studies"][0].update(id="a" * 201),
+    "region name of 1001 characters": lambda d: d["findings"][0]["location"].update(region="海" * 1001),
+    "notes of 100001 characters": lambda d: d["findings"][0].update(notes="n" * 100001),
 }
 for name, mutate in bad_cases.items():
     document = copy.deepcopy(example)

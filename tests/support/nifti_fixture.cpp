@@ -1,6 +1,8 @@
 #include "nifti_fixture.hpp"
 
 #include <nifti1_io.h>
+#include <sys/resource.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -107,6 +109,24 @@ std::string TempDir::path(const std::string& name) const {
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
+}
+
+void write_gzipped(const std::string& path, const std::string& text, std::size_t repeat) {
+  gzFile file = gzopen(path.c_str(), "wb9");
+  if (!file) throw std::runtime_error("cannot write " + path);
+  for (std::size_t n = 0; n < repeat; ++n) {
+    if (!text.empty() && gzwrite(file, text.data(), static_cast<unsigned>(text.size())) <= 0) {
+      gzclose(file);
+      throw std::runtime_error("cannot write " + path);
+    }
+  }
+  gzclose(file);
+}
+
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
 }
 
 }  // namespace foci::testing

@@ -47,5 +47,9 @@ class TempDir {
 
 /// Writes text to a file, for tests of readers.
 void write_text(const std::string& path, const std::string& text);
+/// Writes `text`, `repeat` times over, gzip-compressed (a file far smaller than its text).
+void write_gzipped(const std::string& path, const std::string& text, std::size_t repeat = 1);
+/// The peak resident memory of this process so far, in KiB (ru_maxrss).
+long peak_rss_kib();
 
 }  // namespace foci::testing

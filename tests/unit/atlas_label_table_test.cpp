@@ -63,6 +63,26 @@ TEST(AtlasLabelTable, MricronErrorsNameFileAndLine) {
   EXPECT_NE(error_of([&] { read_mricron_labels(path); }).find("given twice"), std::string::npos);
 }
 
+TEST(AtlasLabelTable, ALabelPathToAnotherFileNamesItsLineWithoutEchoingIt) {
+  // A manifest whose label path points at some other file used to print that file's first
+  // line whole, control characters and all.
+  TempDir dir;
+  const auto other = dir.path("notes.txt");
+  write_text(other, "\x1b[2J" + std::string(5000, 'z') + "\n");
+  const auto message = error_of([&] { read_mricron_labels(other); });
+  EXPECT_NE(message.find(other + ":1: expected 'value name', got '\\x1b[2Jzzz"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << "no raw escape character";
+  EXPECT_LT(message.size(), other.size() + 200) << "at most 80 characters of the line";
+  // A binary file is not text: named with its line, nothing of it quoted.
+  const auto binary = dir.path("volume.nii");
+  write_text(binary, std::string("\x5c\x01\x00\x00\xff\xfe\x80 binary", 15));
+  EXPECT_NE(error_of([&] { read_mricron_labels(binary); }).find(binary + ":1: not UTF-8 text"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { read_tsv_labels(binary); }).find(binary + ":1: not UTF-8 text"),
+            std::string::npos);
+}
+
 TEST(AtlasLabelTable, ReadsFslXmlWithValueOffset) {
   TempDir dir;
   const auto path = dir.path("atlas.xml");

@@ -2,13 +2,18 @@
 // back at the millimetre positions they were painted at, whichever matrix holds the truth.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
+#include <fcntl.h>
 #include <nifti1_io.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <limits>
 
 #include "atlas/nifti_io.hpp"
 #include "core/error.hpp"
 #include "nifti_fixture.hpp"
+#include "process.hpp"
 
 namespace foci {
 namespace {
@@ -239,6 +244,158 @@ TEST_F(AtlasNiftiIo, FourDimensionalImageIsRefused) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("3-D"), std::string::npos) << e.what();
   }
+}
+
+/// Writes a small valid image, changes `bytes` of its header at `offset`, and saves it as
+/// `name` (gzip-compressed when the name ends in .gz): headers no writer would make.
+std::string patched_nifti(const TempDir& dir, const std::string& name, std::size_t offset,
+                          const std::string& bytes, std::array<int, 3> size = {4, 4, 4}) {
+  SyntheticHeader h;
+  h.size = size;
+  h.sform = ras_1mm();
+  const std::string plain = dir.path("plain-" + name + ".nii");
+  write_synthetic_nifti(plain, h, [](int i, int, int) { return i; });
+  std::string content = testing::slurp(plain);
+  content.replace(offset, bytes.size(), bytes);
+  const std::string path = dir.path(name);
+  if (name.size() > 3 && name.substr(name.size() - 3) == ".gz") {
+    testing::write_gzipped(path, content);
+  } else {
+    testing::write_text(path, content);
+  }
+  return path;
+}
+
+template <typename T>
+std::string bytes_of(T value) {
+  return std::string(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+/// The message of the input error reading `path` throws.
+std::string refusal_of(const std::string& path) {
+  try {
+    read_label_volume(path);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::input);
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted " << path;
+  return "";
+}
+
+constexpr std::size_t kDimOffset = 40, kPixdimOffset = 76, kQuaternOffset = 256, kSrowOffset = 280;
+
+TEST_F(AtlasNiftiIo, AZeroOrNegativeDimensionIsRefused) {
+  // The NIfTI library turns such a dimension into 1, so the image loaded as an empty atlas.
+  for (const char* extension : {".nii", ".nii.gz"}) {
+    for (const short value : {0, -5}) {
+      for (int d = 1; d <= 3; ++d) {
+        const std::string name =
+            "dim" + std::to_string(d) + "_" + std::to_string(value) + extension;
+        const std::string path =
+            patched_nifti(dir_, name, kDimOffset + 2 * d, bytes_of<std::int16_t>(value));
+        EXPECT_NE(
+            refusal_of(path).find("dimension " + std::to_string(d) + " of the header is " +
+                                  std::to_string(value) + "; every dimension must be at least 1"),
+            std::string::npos)
+            << name;
+      }
+    }
+  }
+}
+
+TEST_F(AtlasNiftiIo, NanInTheOrientingFormIsRefusedNotReplaced) {
+  // A NaN in the sform used to fall back silently to the qform or pixdim.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::string sform = patched_nifti(dir_, "sform.nii", kSrowOffset + 4, bytes_of(nan));
+  EXPECT_NE(refusal_of(sform).find("the sform (sform_code 4) holds NaN or infinity"),
+            std::string::npos);
+  EXPECT_THROW(read_nifti_orientation(sform), Error);
+
+  SyntheticHeader h;
+  h.size = {4, 4, 4};
+  h.qform = ras_1mm();
+  const std::string qform_source = dir_.path("qform-source.nii");
+  write_synthetic_nifti(qform_source, h, [](int, int, int) { return 1; });
+  std::string content = testing::slurp(qform_source);
+  content.replace(kQuaternOffset, 4, bytes_of(nan));
+  testing::write_text(dir_.path("qform.nii"), content);
+  EXPECT_NE(refusal_of(dir_.path("qform.nii"))
+                .find("the qform (qform_code 1: quaternion, offsets and pixdim) holds NaN"),
+            std::string::npos);
+
+  SyntheticHeader none;
+  none.size = {4, 4, 4};
+  const std::string pixdim_source = dir_.path("pixdim-source.nii");
+  write_synthetic_nifti(pixdim_source, none, [](int, int, int) { return 1; });
+  content = testing::slurp(pixdim_source);
+  content.replace(kPixdimOffset + 8, 4, bytes_of(nan));
+  testing::write_text(dir_.path("pixdim.nii"), content);
+  EXPECT_NE(refusal_of(dir_.path("pixdim.nii")).find("pixdim"), std::string::npos);
+}
+
+TEST_F(AtlasNiftiIo, AHeaderClaimingMoreThanTheVoxelLimitIsRefusedBeforeAllocating) {
+  // A 1 MB .nii.gz claiming 1024^3 voxels used to allocate 5.3 GB before reading a voxel.
+  std::string dims = bytes_of<std::int16_t>(3);
+  for (int d = 0; d < 3; ++d) dims += bytes_of<std::int16_t>(1024);
+  const std::string path = patched_nifti(dir_, "huge.nii.gz", kDimOffset, dims);
+  const long before = testing::peak_rss_kib();
+  EXPECT_NE(refusal_of(path).find("the header claims 1024 x 1024 x 1024 = 1073741824 voxels, "
+                                  "more than foci reads (134217728, 512^3)"),
+            std::string::npos);
+  EXPECT_LT(testing::peak_rss_kib() - before, 64 * 1024) << "KiB more at the peak";
+  EXPECT_EQ(kMaxVoxels, 512u * 512u * 512u);
+}
+
+TEST_F(AtlasNiftiIo, ACompressedFileShortOfItsClaimFailsAsItsDataRunsOut) {
+  // 512^3 voxels claimed (512 MB of int32), 64^3 held: nothing is allocated for the rest.
+  std::string dims = bytes_of<std::int16_t>(3);
+  for (int d = 0; d < 3; ++d) dims += bytes_of<std::int16_t>(512);
+  const std::string path = patched_nifti(dir_, "short.nii.gz", kDimOffset, dims, {64, 64, 64});
+  const long before = testing::peak_rss_kib();
+  EXPECT_NE(refusal_of(path).find("the file ends after 1048576 of its 536870912 bytes"),
+            std::string::npos);
+  EXPECT_LT(testing::peak_rss_kib() - before, 64 * 1024) << "KiB more at the peak";
+}
+
+TEST_F(AtlasNiftiIo, AnUncompressedFileShorterThanItsHeaderSaysIsRefusedBeforeReading) {
+  std::string dims = bytes_of<std::int16_t>(3);
+  for (int d = 0; d < 3; ++d) dims += bytes_of<std::int16_t>(100);
+  const std::string path = patched_nifti(dir_, "short.nii", kDimOffset, dims);
+  EXPECT_NE(refusal_of(path).find("the header claims 100 x 100 x 100 voxels of 4 byte(s) from "
+                                  "byte 352, 4000352 bytes in all, but the file has 608"),
+            std::string::npos);
+}
+
+TEST_F(AtlasNiftiIo, TheNiftiLibraryPrintsNothingOfItsOwn) {
+  // "** ERROR: nifti_convert_nhdr2nim: bad dim[1]" used to precede foci's message on stderr.
+  const std::string path =
+      patched_nifti(dir_, "dim1.nii", kDimOffset + 2, bytes_of<std::int16_t>(0));
+  const std::string captured = dir_.path("stderr.txt");
+  std::fflush(stderr);
+  const int saved = dup(2);
+  const int file = open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2(file, 2);
+  close(file);
+  EXPECT_THROW(read_label_volume(path), Error);
+  EXPECT_THROW(read_nifti_orientation(path), Error);
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  EXPECT_EQ(testing::slurp(captured), "");
+}
+
+TEST_F(AtlasNiftiIo, OnlySingleFileNifti1IsRead) {
+  EXPECT_NE(refusal_of(patched_nifti(dir_, "pair.nii", 344, std::string("ni1\0", 4)))
+                .find("the header of a .hdr/.img pair"),
+            std::string::npos);
+  EXPECT_NE(refusal_of(patched_nifti(dir_, "nifti2.nii", 0, bytes_of<std::int32_t>(540)))
+                .find("a NIfTI-2 image"),
+            std::string::npos);
+  EXPECT_NE(refusal_of(patched_nifti(dir_, "nomagic.nii", 344, std::string(4, 'x')))
+                .find("no \"n+1\" magic"),
+            std::string::npos);
 }
 
 TEST_F(AtlasNiftiIo, WritingIntoAMissingDirectoryIsAnOutputError) {

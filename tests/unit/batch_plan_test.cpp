@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 
 #include "batch/batch_plan.hpp"
+#include "batch/figure_spec.hpp"
+#include "nifti_fixture.hpp"
 
 namespace foci {
 namespace {
@@ -110,6 +113,37 @@ TEST(BatchPlan, DealsLargestFirstToTheLeastLoadedWorker) {
   const auto one = deal_largest_first({1, 2}, 1);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].size(), 2u);
+}
+
+TEST(BatchSpec, NamesThatAreHugeOrDotsFailAloneAndNameNoFile) {
+  // "." and ".." would write the hidden files ..png and ...png; a name of 30,000 characters is
+  // checked by a loop (never std::regex) and listed cut short.
+  testing::TempDir dir;
+  const std::string huge(30000, 'a');
+  testing::write_text(dir.path("figures.json"),
+                      R"({"foci_figures": 1, "findings": ["f.json"], "figures": [
+                        {"name": ".", "panels": [{"title": "a"}]},
+                        {"name": "..", "panels": [{"title": "a"}]},
+                        {"name": ")" +
+                          huge + R"(", "panels": [{"title": "a"}]},
+                        {"name": "a/b", "panels": [{"title": "a"}]},
+                        {"name": "fine", "panels": [{"title": "a"}]}]})");
+  const SpecFile spec = read_spec_file(dir.path("figures.json"));
+  ASSERT_EQ(spec.figures.size(), 5u);
+  for (std::size_t n = 0; n < 4; ++n) {
+    ASSERT_TRUE(spec.figures[n].error.has_value()) << n;
+    EXPECT_NE(spec.figures[n].error->find("/figures/" + std::to_string(n) +
+                                          "/name: required: a file name of at most 200"),
+              std::string::npos)
+        << *spec.figures[n].error;
+  }
+  EXPECT_LT(spec.figures[2].name.size(), 120u) << "the huge name is listed cut short";
+  EXPECT_FALSE(spec.figures[4].error.has_value());
+  const auto planned = plan({spec}, PlanOptions{});
+  ASSERT_EQ(planned.to_draw.size(), 1u);
+  EXPECT_EQ(planned.to_draw[0].output, "out/fine.png");
+  ASSERT_EQ(planned.failures.size(), 4u);
+  for (const auto& failure : planned.failures) EXPECT_LT(failure.size(), 400u) << failure;
 }
 
 }  // namespace

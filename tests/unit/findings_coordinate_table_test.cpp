@@ -188,6 +188,49 @@ TEST_F(FindingsCoordinateTable, RegionRowsMustNameARegion) {
             std::string::npos);
 }
 
+TEST_F(FindingsCoordinateTable, DuplicateColumnsAreRefusedNamingBothAndTheLine) {
+  // The second "x" used to win silently (or, for an echoed column, one cell was lost).
+  EXPECT_NE(refusal("# peaks\nx\ty\tz\tX\n1\t2\t3\t4\n")
+                .find("points.tsv:2: columns 1 ('x') and 4 ('X') have the same name (ignoring "
+                      "case); rename or remove one"),
+            std::string::npos);
+  EXPECT_NE(refusal("x,y,z,note,Note\n1,2,3,a,b\n").find(":1: columns 4 ('note') and 5 ('Note')"),
+            std::string::npos);
+}
+
+TEST_F(FindingsCoordinateTable, TextThatIsNotUtf8IsRefusedNamingTheLine) {
+  const auto message = refusal("x\ty\tz\tstudy\n1\t2\t3\tok\n4\t5\t6\tM\xFCller\n");
+  EXPECT_NE(message.find("points.tsv:3: not UTF-8 text (byte 0xFC at column 8)"), std::string::npos)
+      << message;
+}
+
+TEST_F(FindingsCoordinateTable, TheReaderGivesOneRowAtATime) {
+  const auto path = file("# comment\nx\ty\tz\tlabel\n1\t2\t3\ta\n\n4\t5\t6\tb\n");
+  CoordinateTableReader reader(path, CoordinateSpace::talairach);
+  EXPECT_EQ(reader.header(), (std::vector<std::string>{"x", "y", "z", "label"}));
+  EXPECT_EQ(reader.header_line(), 2u);
+  CoordinateRow row;
+  ASSERT_TRUE(reader.next(row));
+  EXPECT_EQ(row.line, 3u);
+  EXPECT_EQ(row.fields.back(), "a");
+  EXPECT_EQ(row.space, CoordinateSpace::talairach);
+  ASSERT_TRUE(reader.next(row));
+  EXPECT_EQ(row.line, 5u);
+  ASSERT_TRUE(row.point.has_value());
+  EXPECT_DOUBLE_EQ(row.point->z, 6);
+  EXPECT_FALSE(reader.next(row));
+  // A bad row is found when it is reached, naming its line.
+  const auto bad = file("x\ty\tz\n1\t2\t3\n1\t2\n");
+  CoordinateTableReader later(bad, CoordinateSpace::mni);
+  ASSERT_TRUE(later.next(row));
+  try {
+    later.next(row);
+    FAIL() << "a short row was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("points.tsv:3: expected 3 fields"), std::string::npos);
+  }
+}
+
 TEST_F(FindingsCoordinateTable, MissingFileIsNamed) {
   try {
     read_coordinate_table(dir_.path("absent.tsv"), CoordinateSpace::mni);

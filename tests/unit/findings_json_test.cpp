@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <random>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "findings/findings_json.hpp"
@@ -99,6 +100,84 @@ TEST(FindingsJson, CoordinatesMustBeFiniteAndPlausible) {
   EXPECT_TRUE(has(problems, "/findings/1/endpoints/1/coordinate/x: expected a number from"));
   EXPECT_TRUE(has(problems, "/findings/1/endpoints/1/coordinate/y: required key is missing"));
   EXPECT_TRUE(has(problems, "/findings/1/endpoints/1/coordinate/space"));
+}
+
+TEST(FindingsJson, AStudyIdOf300000CharactersIsRefusedNotACrash) {
+  // std::regex_match recursed once a character: an id this long overflowed the stack.
+  json doc = minimal();
+  const std::string id(300000, 'a');
+  doc["studies"][0]["id"] = id;
+  for (auto& f : doc["findings"]) f["study"] = id;
+  const auto problems = problems_of(doc);
+  EXPECT_TRUE(has(problems, "/studies/0/id: is 300000 characters long; at most 200 are allowed"))
+      << problems.front();
+  EXPECT_TRUE(has(problems, "/findings/0/study: is 300000 characters long"));
+  for (const auto& p : problems) EXPECT_LT(p.size(), 200u) << "the id is not echoed whole";
+  doc["studies"][0]["id"] = std::string(kMaxIdLength, 'a') + "/";
+  EXPECT_TRUE(has(problems_of(doc), "/studies/0/id: is 201 characters long"));
+  doc["studies"][0]["id"] = std::string(kMaxIdLength - 1, 'a') + "/";
+  EXPECT_TRUE(has(problems_of(doc), "/studies/0/id: may hold only letters, digits"));
+}
+
+TEST(FindingsJson, NamesAndTextsHaveLengthLimitsCountedInCharacters) {
+  json doc = minimal();
+  // 1000 Chinese characters are 3000 bytes and still a valid region name.
+  std::string region;
+  for (std::size_t n = 0; n < kMaxNameLength; ++n) region += "海";
+  doc["findings"][0]["location"]["region"] = region;
+  doc["findings"][0]["notes"] = std::string(kMaxTextLength, 'n');
+  doc["findings"][0]["imported"] = {{"label", std::string(kMaxTextLength, 'v')}};
+  EXPECT_TRUE(problems_of(doc).empty()) << problems_of(doc).front();
+
+  doc["findings"][0]["location"]["region"] = region + "马";
+  doc["findings"][0]["notes"] = std::string(kMaxTextLength + 1, 'n');
+  doc["findings"][0]["measure"] = std::string(kMaxNameLength + 1, 'm');
+  doc["findings"][0]["imported"] = {{std::string(kMaxNameLength + 1, 'k'), "v"}};
+  doc["studies"][0]["timepoints"] = {std::string(kMaxNameLength + 1, 't')};
+  const auto problems = problems_of(doc);
+  EXPECT_TRUE(has(problems, "/findings/0/location/region: is 1001 characters long; at most 1000"));
+  EXPECT_TRUE(has(problems, "/findings/0/notes: is 100001 characters long; at most 100000"));
+  EXPECT_TRUE(has(problems, "/findings/0/measure: is 1001 characters long"));
+  EXPECT_TRUE(has(problems, "/findings/0/imported/kkkk"));
+  EXPECT_TRUE(has(problems, "/studies/0/timepoints/0: is 1001 characters long"));
+}
+
+TEST(FindingsJson, TheWriterWritesTheBytesOfToJsonOneFindingAtATime) {
+  // foci import writes findings as they are read; the file must be what it was when the
+  // whole document was built and dumped.
+  json documents[] = {minimal(), minimal(), minimal()};
+  documents[1]["language"] = "zh";
+  documents[1]["notes"] = "n\t\"quoted\"\nline";
+  documents[2]["findings"] = json::array();
+  for (const auto& doc : documents) {
+    const auto parsed = parse_findings(doc);
+    ASSERT_TRUE(parsed.problems.empty()) << parsed.problems.front().message;
+    std::ostringstream out;
+    FindingsJsonWriter writer(out);
+    for (const auto& f : parsed.file.findings) writer.add(f);
+    writer.finish(parsed.file);
+    EXPECT_EQ(out.str(), to_json(parsed.file).dump(2) + "\n");
+    EXPECT_EQ(writer.count(), parsed.file.findings.size());
+  }
+}
+
+TEST(FindingsJson, TheWriterRefusesWhatDoesNotValidateAsABug) {
+  const auto file = parse_findings(minimal()).file;
+  std::ostringstream out;
+  FindingsJsonWriter writer(out);
+  Finding bad = file.findings.front();
+  bad.source_anchor.clear();
+  try {
+    writer.add(bad);
+    FAIL() << "a finding without a source anchor was written";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::internal);
+    EXPECT_NE(std::string(e.what()).find("/findings/0/source_anchor"), std::string::npos);
+  }
+  writer.add(file.findings.front());
+  FindingsFile no_studies = file;
+  no_studies.studies.clear();
+  EXPECT_THROW(writer.finish(no_studies), Error) << "a finding's study must exist";
 }
 
 TEST(FindingsJson, NeverThrowsOnMangledDocuments) {

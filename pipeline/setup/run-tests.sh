@@ -54,9 +54,10 @@ if [ "${FOCI_SANITIZERS:-1}" != 0 ]; then
 
   # gcc's ASan and UBSan. Not built: the render and inspect tests (VTK through Mesa and
   # Xvfb) and the benchmarks. Not run: the Slurm test (label cluster), whose foci runs as
-  # Slurm jobs, outside this environment. The tests that render (label renders) run without
-  # leak detection: Mesa's driver leaves blocks whose stacks cannot be told apart from
-  # foci's (tests/sanitizers/lsan.supp says why).
+  # Slurm jobs, outside this environment, and the tests that measure foci's peak memory
+  # (label cli-memory; ASan's own memory is what they would see). The tests that render
+  # (label cli-renders) run without leak detection: Mesa's driver leaves blocks whose stacks
+  # cannot be told apart from foci's (tests/sanitizers/lsan.supp says why).
   foci_build "$FOCI_ROOT/build/asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOCI_SANITIZE=ON \
     -DFOCI_WERROR=ON -DFOCI_BUILD_TESTS=ON -DFOCI_RENDER_TESTS=OFF -DFOCI_BENCHMARKS=OFF
   step_done "build build/asan"
@@ -67,7 +68,7 @@ if [ "${FOCI_SANITIZERS:-1}" != 0 ]; then
       >>"$asan_log" 2>&1
   }
   : >"$asan_log"
-  if ! asan_ctest --label-exclude 'cluster|renders' ||
+  if ! asan_ctest --label-exclude 'cluster|renders|memory' ||
     ! ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 asan_ctest --label-regex renders; then
     cat "$asan_log"
     echo "foci: tests under AddressSanitizer/UBSan failed (build/asan/ctest.log)" >&2

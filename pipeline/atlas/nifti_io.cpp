@@ -271,6 +271,13 @@ NiftiOrientation orientation_of(const CheckedHeader& header, const std::string& 
     o.source = OrientationSource::qform;
     o.chosen = o.qform;
   } else {
+    // Voxel sizes such as 1e-43 mm are positive yet leave no inverse to look points up with.
+    if (!affine_is_usable(o.pixdim)) {
+      char sizes[96];
+      std::snprintf(sizes, sizeof sizes, "%g x %g x %g mm", dx, dy, dz);
+      fail("pixdim, the voxel size used without an sform or qform, is too small (" +
+           std::string(sizes) + ")");
+    }
     o.source = OrientationSource::pixdim;
     o.chosen = o.pixdim;
   }

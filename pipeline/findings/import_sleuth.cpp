@@ -60,6 +60,12 @@ FindingsFile import_sleuth(const std::vector<std::string>& paths, const FindingS
             continue;
           }
         }
+        // A bare "//" carries nothing; a contrast without its study cannot be cited.
+        if (comment.empty()) continue;
+        if (comment.front() == ':') {
+          throw input_error(place + ": a '//' line with a contrast but no study name, '" +
+                            excerpt(line) + "'; expected '// Study: contrast'");
+        }
         if (in_coordinates) {
           names.clear();
           subjects.reset();

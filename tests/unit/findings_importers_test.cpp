@@ -83,6 +83,24 @@ TEST(FindingsImporters, SleuthRefusesTheMalformedFiles) {
             std::string::npos);
 }
 
+TEST(FindingsImporters, SleuthSkipsABareCommentAndRefusesAContrastWithoutItsStudy) {
+  // Found by fuzzing: "//" alone became a study with an empty citation, which the findings
+  // schema refuses, so `foci import` failed with an internal error.
+  testing::TempDir dir;
+  const std::string bare = dir.path("bare.txt");
+  testing::write_text(bare, "// Reference=MNI\n//\n// Smith 2020: ECT > sham\n1 2 3\n");
+  const auto file = import_sleuth({bare});
+  ASSERT_EQ(file.studies.size(), 1u);
+  EXPECT_EQ(file.studies.front().citation, "Smith 2020");
+  EXPECT_EQ(file.findings.size(), 1u);
+  expect_valid(file);
+  const std::string nameless = dir.path("nameless.txt");
+  testing::write_text(nameless, "// Reference=MNI\n//: ECT > sham\n1 2 3\n");
+  EXPECT_NE(error_of([&] { import_sleuth({nameless}); })
+                .find("nameless.txt:2: a '//' line with a contrast but no study name"),
+            std::string::npos);
+}
+
 /// Node rows of a BrainNet file, counted independently of the importer.
 std::size_t node_rows(const std::string& path) {
   std::ifstream in(path);

@@ -80,7 +80,8 @@ TEST(RenderLayout, AShortLastRowIsCentred) {
   f.width = 1500;
   f.height = 800;
   f.panels.push_back(panel_with(5));
-  const auto& views = lay_out_figure(f).panels[0].views;
+  const FigureLayout layout = lay_out_figure(f);  // kept: views refers into it
+  const auto& views = layout.panels[0].views;
   ASSERT_EQ(views.size(), 5u);
   const double left_gap = views[3].x0, right_gap = 1500 - views[4].x1;
   EXPECT_GT(left_gap, 0) << "the last row does not start at the left edge";

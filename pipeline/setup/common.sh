@@ -64,6 +64,11 @@ foci_install_npm_packages() {
   (cd "$FOCI_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# ccache keys objects by paths relative to the clone, and (for the sanitizer and fuzz builds,
+# which carry debug information) not by the build folder's absolute path: a second clone of
+# the repository reuses the objects the first one compiled.
+export CCACHE_BASEDIR="$FOCI_ROOT" CCACHE_NOHASHDIR=1
+
 # foci_build BUILD_DIR [CMAKE OPTIONS...] [-- TARGETS...]: configure once, then build
 # incrementally (every target, or only those named after --). $CC and $CXX choose the
 # compilers when the folder is first configured.

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "fuzz"
 TEMPLATES = Path("/usr/share/mricron/templates")
-READERS = ["nifti", "label_table", "manifest", "lexicon", "region_names", "findings_json",
+READERS = ["nifti", "overlay", "label_table", "manifest", "lexicon", "region_names", "findings_json",
            "coordinate_table", "sleuth", "brainnet", "nimare", "neurosynth", "figure_spec"]
 
 # Leaks and undefined behaviour end the run, as in the sanitizer build's tests.
@@ -157,6 +157,7 @@ TEXT_TOKENS = {
                      ".L", ".R", "_L", "_R", "-", "(", ")"],
     "nifti": [b"n+1\0", b"ni1\0", struct.pack("<i", 348), struct.pack(">i", 348)],
 }
+TEXT_TOKENS["overlay"] = TEXT_TOKENS["nifti"]
 JSON_READERS = ["findings_json", "nimare", "manifest", "lexicon", "figure_spec"]
 JSON_TOKENS = ["{", "}", "[", "]", ":", ",", "true", "false", "null", '""', "-1", "0.5"]
 
@@ -202,6 +203,7 @@ def gather_seeds(out):
     regions = json.loads((ROOT / "atlases" / "regions.json").read_text())["regions"]
     seeds = {
         "nifti": nifti_seeds(),
+        "overlay": nifti_seeds(),
         "label_table": {**files(ROOT / "atlases", "*.tsv"), **files(fixtures / "fsl", "*.xml"),
                         **(files(TEMPLATES, "*.nii.txt") if TEMPLATES.is_dir() else {})},
         "manifest": {k: v for k, v in files(ROOT / "atlases", "*.json").items()

@@ -33,11 +33,15 @@ echo "foci: MECT summary in output/mect-map/summary.md" >&2
 # The signed per-measure maps foci map wrote (each finding adds its direction, +1 or -1, to
 # the voxels of its regions), as brain overlay images into output/mect-overlays/: projected
 # onto the brain surface (cortical measures), and as blobs inside the glass brain (white
-# matter and deep regions, which lie more than 6 mm below the surface).
+# matter and deep regions, which lie more than 6 mm below the surface). The diffusion
+# measures (FA, MD, RD, AD) are white-matter tracts: projected onto the cortex they would
+# colour next to nothing, so they are drawn as blobs only.
 mkdir -p "$FOCI_ROOT/output/mect-overlays"
 for map in "$FOCI_ROOT"/output/mect-map/maps/*_regions.nii.gz; do
   measure=$(basename "$map" _regions.nii.gz)
-  for style in surface blobs; do
+  styles=(surface blobs)
+  case "$measure" in fa | md | rd | ad) styles=(blobs) ;; esac
+  for style in "${styles[@]}"; do
     figure="$FOCI_ROOT/output/mect-overlays/$measure-$style.png"
     look=opaque  # coloured surface; blobs show inside the glass brain
     if [ "$style" = blobs ]; then look=glass; fi

@@ -25,13 +25,17 @@ void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureComma
   cmd->add_option("-o,--out", options->out, out_help)->required();
   cmd->add_flag("--force", options->force,
                 "Overwrite the output if it exists (never one of the input files)");
+  // One value per option (commas separate atlases), so findings files written after --atlas
+  // or --overlay stay findings files instead of being taken as more atlases or maps.
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
+      ->allow_extra_args(false)
       ->delimiter(',')
       ->capture_default_str();
   // The figure options share their parser, help and defaults with figure specs.
   std::vector<std::string> keys{"views", "size", "style", "regions", "colour_by", "dpi"};
   if (maps == MapOptions::overlays) {
     cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
+        ->allow_extra_args(false)
         ->type_name("MAP[:INDEX]");
     cmd->add_flag("--space-ok", options->space_ok,
                   "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");

@@ -45,6 +45,18 @@ nlohmann::json page_data(const std::string& html) {
   return nlohmann::json::parse(text);
 }
 
+TEST(WebCli, FindingsFilesAfterAtlasStayFindingsFiles) {
+  // --atlas took every word after it as another atlas, so with the files last the command
+  // said no findings file was given (and render, whose files are optional with --overlay,
+  // said there was nothing to draw). render declares its options in the same place.
+  TempDir dir;
+  const auto r = web("--atlas aal " + shell_quote(kFindings) + " -o " +
+                         shell_quote(dir.path("page.html")),
+                     dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.path("page.html")));
+}
+
 TEST(WebCli, PageHasNoExternalReferenceAndIsTheSameBytesTwice) {
   TempDir dir;
   const std::string a = dir.path("a.html"), b = dir.path("b.html");

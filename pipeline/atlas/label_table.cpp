@@ -99,7 +99,13 @@ LabelTable read_fsl_xml_labels(const std::string& path, int value_offset) {
   return LabelTable(std::move(entries), path);
 }
 
-LabelTable read_tsv_labels(const std::string& path) {
+namespace {
+
+/// A TSV label table's rows, or those of foci meta's clusters.tsv (`cluster`, `survives`,
+/// `<atlas>_peak`), whose surviving clusters are the labels 1..k of clusters.nii.gz; named
+/// "cluster N: <label at the peak>". `nullopt` when `strict` is false and the header has
+/// neither form, so a TSV that happens to sit beside a map is not taken for its labels.
+std::optional<LabelTable> read_tsv_table(const std::string& path, bool strict) {
   TextFileReader lines(path);
   std::string line;
   std::size_t number = 0;
@@ -110,14 +116,20 @@ LabelTable read_tsv_labels(const std::string& path) {
     header = split_tabs(line);
   }
   if (header.empty()) throw input_error(path + ": empty label table (no header line)");
-  int label_col = -1, name_col = -1, hemi_col = -1;
+  int label_col = -1, name_col = -1, hemi_col = -1, cluster_col = -1, survives_col = -1;
   for (int c = 0; c < static_cast<int>(header.size()); ++c) {
     const std::string h = to_lower(trim(header[c]));
     if (h == "label") label_col = c;
     if (h == "name") name_col = c;
     if (h == "hemisphere") hemi_col = c;
+    if (h == "cluster") cluster_col = c;
+    if (h == "survives") survives_col = c;
+    if (name_col < 0 && h.size() > 5 && h.compare(h.size() - 5, 5, "_peak") == 0) name_col = c;
   }
+  const bool clusters = label_col < 0 && cluster_col >= 0 && survives_col >= 0 && name_col >= 0;
+  if (clusters) label_col = cluster_col;
   if (label_col < 0 || name_col < 0) {
+    if (!strict) return std::nullopt;
     throw input_error(where(path, number) + ": the header needs columns 'label' and 'name'");
   }
   std::vector<LabelEntry> entries;
@@ -129,9 +141,11 @@ LabelTable read_tsv_labels(const std::string& path) {
       throw input_error(where(path, number) + ": expected " + std::to_string(header.size()) +
                         " tab-separated fields, got " + std::to_string(fields.size()));
     }
+    if (clusters && trim(fields[survives_col]) != "yes") continue;
     LabelEntry e;
     e.value = label_value(fields[label_col], where(path, number));
     e.name = std::string(trim(fields[name_col]));
+    if (clusters) e.name = "cluster " + std::to_string(e.value) + ": " + e.name;
     if (e.name.empty()) throw input_error(where(path, number) + ": empty name");
     if (hemi_col >= 0 && !trim(fields[hemi_col]).empty()) {
       e.stated_hemisphere = parse_hemisphere(fields[hemi_col]);
@@ -142,12 +156,21 @@ LabelTable read_tsv_labels(const std::string& path) {
                           excerpt(fields[hemi_col]) + "'");
       }
     } else {
-      e.stated_hemisphere = hemisphere_from_label_name(e.name);
+      e.stated_hemisphere = hemisphere_from_label_name(std::string(trim(fields[name_col])));
     }
     entries.push_back(std::move(e));
   }
+  if (entries.empty() && clusters) return std::nullopt;  // no cluster survives: a blank map
   if (entries.empty()) throw input_error(path + ": the label table holds no labels");
   return LabelTable(std::move(entries), path);
+}
+
+}  // namespace
+
+LabelTable read_tsv_labels(const std::string& path) { return *read_tsv_table(path, true); }
+
+std::optional<LabelTable> read_tsv_labels_beside(const std::string& path) {
+  return read_tsv_table(path, false);
 }
 
 LabelTable read_label_table(const std::string& path, LabelTableFormat format, int value_offset) {

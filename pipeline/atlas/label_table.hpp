@@ -46,6 +46,10 @@ LabelTable read_mricron_labels(const std::string& path);
 /// `value_offset` is added to each XML index to give the image value (1 for Harvard-Oxford).
 LabelTable read_fsl_xml_labels(const std::string& path, int value_offset);
 LabelTable read_tsv_labels(const std::string& path);
+/// A TSV found beside a map: a label table as read_tsv_labels reads it, or foci meta's
+/// clusters.tsv (each surviving cluster named by the atlas label at its peak); nullopt for a
+/// TSV of anything else, or a cluster table in which no cluster survives.
+std::optional<LabelTable> read_tsv_labels_beside(const std::string& path);
 LabelTable read_label_table(const std::string& path, LabelTableFormat format, int value_offset);
 
 }  // namespace foci

@@ -273,6 +273,17 @@ std::string summary_markdown(const MappingResult& result, const MappingRecord& r
   out << "\n## Warnings\n\n";
   if (warnings.empty()) out << "None.\n";
   for (const auto& [code, n] : warnings) out << "- `" << code << "`: " << n << "\n";
+  // Each warning with the finding and the place in its source, so a reader can go back to
+  // the paper's table without opening mapped.json.
+  if (!warnings.empty()) out << "\n| file | finding | source | warning | why |\n|---|---|---|---|---|\n";
+  for (const auto& m : result.mapped) {
+    const Finding& f = *m.input.finding;
+    for (const auto& w : m.warnings) {
+      out << "| " << md(m.input.file) << " | " << md(f.id) << " | "
+          << md(f.source_anchor) << " | `" << w.code << "` | " << md(w.message)
+          << " |\n";
+    }
+  }
   out << "\n## Unmapped\n\n";
   if (result.unmapped.empty()) out << "None.\n";
   for (const auto& u : result.unmapped) {

@@ -67,7 +67,14 @@ std::optional<LabelTable> find_label_table(const std::string& map_path, const st
   for (const std::string& candidate :
        {stem + ".nii.txt", stem + ".txt", stem + ".tsv", stem + ".xml"}) {
     std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) return read(candidate);
+    if (!fs::is_regular_file(candidate, ec)) continue;
+    // A TSV beside a map may be a table of something else (foci meta writes clusters.tsv
+    // beside clusters.nii.gz, naming the clusters by their peaks).
+    if (ends_with(candidate, ".tsv")) {
+      if (auto table = read_tsv_labels_beside(candidate)) return table;
+      continue;
+    }
+    return read(candidate);
   }
   return std::nullopt;
 }

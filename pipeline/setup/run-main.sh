@@ -68,6 +68,19 @@ echo "foci: wrote output/mect-slices/reho-mosaic.png" >&2
   -o "$FOCI_ROOT/output/mect-slices/findings-glass.png"
 echo "foci: wrote output/mect-slices/findings-glass.png" >&2
 
+# The ALE meta-analysis of the coordinates that primary ECT/MECT studies report, with its
+# figures (clusters as blobs, ortho slices at the largest cluster, a glass brain with the
+# coordinates) into output/ect-ale/. findings/ect-coordinates/README.md says why it holds no
+# coordinate yet; until it does, this step says so and draws nothing.
+ect_files=("$FOCI_ROOT"/findings/ect-coordinates/*.json)
+if grep -q '"coordinate"' "${ect_files[@]}"; then
+  "$FOCI_ROOT/pipeline/setup/ale-figures.sh" "$FOCI_ROOT/build/release/foci" "$FOCI_ROOT/output/ect-ale" \
+    "ECT coordinates" "${ect_files[@]}" |
+    while read -r figure; do echo "foci: wrote ${figure#"$FOCI_ROOT"/}" >&2; done
+else
+  echo "foci: no ECT coordinates yet (findings/ect-coordinates/README.md): no ALE figures" >&2
+fi
+
 # The figure sets: the MECT review's Fig. 2 redrawn, its connectivity, efficacy-versus-memory
 # and acute-versus-follow-up figures, and one figure each for the NSSI and oxytocin reviews.
 # --resume: a second run redraws only what changed.
@@ -75,3 +88,8 @@ for dataset in mect nssi oxytocin; do
   "$FOCI_ROOT/build/release/foci" batch --resume --out "$FOCI_ROOT/output/$dataset" \
     "$FOCI_ROOT/findings/$dataset/figures.json"
 done
+
+# The README's images, made again from the shipped files (docs/images/ holds the committed
+# copies; a test compares them).
+"$FOCI_ROOT/pipeline/setup/readme-images.sh" "$FOCI_ROOT/build/release/foci" "$FOCI_ROOT/output/readme-images" |
+  while read -r image; do echo "foci: wrote ${image#"$FOCI_ROOT"/}" >&2; done

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
@@ -414,13 +415,57 @@ std::pair<std::string, TextStyle> fitted(std::string text, TextStyle style, doub
   return {text, style};
 }
 
+/// `text` broken at spaces into at most `max_lines` lines of `width` px, at a size down to 70%;
+/// a last line that still does not fit is cut with "...". The colour bar's column is narrow,
+/// and a map's title cut after a few letters would not say which map it is.
+std::pair<std::vector<std::string>, TextStyle> wrapped(const std::string& text, TextStyle style,
+                                                       double width, std::size_t max_lines) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) words.push_back(word);
+  const auto lines_at = [&](const TextStyle& s) {
+    std::vector<std::string> lines;
+    for (const auto& word : words) {
+      if (!lines.empty() && text_extent(lines.back() + " " + word, s)[0] <= width) {
+        lines.back() += " " + word;
+      } else {
+        lines.push_back(word);
+      }
+    }
+    return lines;
+  };
+  const auto fits = [&](const std::vector<std::string>& lines, const TextStyle& s) {
+    return lines.size() <= max_lines &&
+           std::all_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return text_extent(l, s)[0] <= width; });
+  };
+  const double smallest = style.size_px * 0.7;
+  auto lines = lines_at(style);
+  while (!fits(lines, style) && style.size_px > smallest) {
+    style.size_px *= 0.92;
+    lines = lines_at(style);
+  }
+  if (lines.size() > max_lines) {
+    std::string rest;
+    for (std::size_t i = max_lines - 1; i < lines.size(); ++i) rest += (rest.empty() ? "" : " ") + lines[i];
+    lines.resize(max_lines - 1);
+    lines.push_back(rest);
+  }
+  if (!lines.empty()) lines.back() = fitted(lines.back(), style, width).first;
+  return {lines, style};
+}
+
 void draw_colour_bar(RgbImage& image, const SlicesFigure& f, const SliceOverlay& o,
                      const PixelRect& area, double unit) {
   const TextStyle title{unit * 0.85, ink(f), true}, numbers{unit * 0.8, ink(f), false};
-  const auto [name, name_style] = fitted(o.title, title, area.width);
-  draw_text(image, name, area.x + area.width / 2, area.y, name_style, Align::centre);
+  const auto [name_lines, name_style] = wrapped(o.title, title, area.width, 3);
+  double line_y = area.y;
+  for (const auto& line : name_lines) {
+    draw_text(image, line, area.x + area.width / 2, line_y, name_style, Align::centre);
+    line_y += name_style.size_px * 1.25;
+  }
   const double bar_x = area.x + unit * 0.6, bar_w = unit * 1.1;
-  const double top = area.y + unit * 1.8, bottom = area.y + area.height - unit * 0.6;
+  const double top = line_y + unit * 0.8, bottom = area.y + area.height - unit * 0.6;
   if (bottom - top < unit) return;
   const double range = o.maximum - o.minimum;
   const auto y_of = [&](double v) {

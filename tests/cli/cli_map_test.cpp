@@ -227,6 +227,23 @@ TEST_F(CliMap, UnresolvableRegionIsUnmappedWithItsReason) {
   EXPECT_EQ(mapped["unmapped"][0]["id"], "f1");
 }
 
+TEST_F(CliMap, TheSummaryListsEachWarningWithItsSourceLine) {
+  // The README's tutorial file: its fourth row names the left hippocampus at x = +28.
+  ASSERT_EQ(run_foci("import --from tsv '" FOCI_SOURCE_DIR "/findings/examples/peaks.tsv' -o " +
+                     q("peaks.json"))
+                .exit_code,
+            0);
+  const auto r = run_foci("map " + q("peaks.json") + " --atlas aal --out " + q("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("side-flip 1"), std::string::npos) << r.err;
+  const std::string summary = slurp(dir_.path("out/summary.md"));
+  const auto row = summary.find("peaks.json | row-8 | peaks.tsv:8 | `side-flip` |");
+  ASSERT_NE(row, std::string::npos) << summary;
+  EXPECT_NE(summary.find("'left hippocampus' is named left", row), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("| row-5 |"), std::string::npos)
+      << "a finding without warnings is not listed among them";
+}
+
 TEST_F(CliMap, ImpossibleCoordinatesAreRefusedBeforeMapping) {
   std::string text = slurp(kExample);
   text.replace(text.find("\"x\": 2"), 6, "\"x\": 1e300");

@@ -3,7 +3,12 @@
 // name, and points at the help of the command that was being parsed; the exit code is 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "nifti_fixture.hpp"
 #include "process.hpp"
@@ -38,6 +43,105 @@ void expect_usage_error(const ProcessResult& r, const std::string& first,
   ASSERT_EQ(lines.size(), 2u) << r.err;
   EXPECT_EQ(lines[0], "foci: [ERROR] " + first);
   EXPECT_EQ(lines[1], "foci: [ERROR]   run '" + help_command + " --help' for usage");
+}
+
+/// The sub-commands a help page lists under "Subcommands:".
+std::vector<std::string> sub_commands(const std::string& help) {
+  std::vector<std::string> names;
+  bool in_list = false;
+  for (const auto& line : lines_of(help)) {
+    if (line == "Subcommands:") {
+      in_list = true;
+    } else if (in_list && line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ') {
+      names.push_back(line.substr(2, line.find(' ', 2) - 2));
+    } else if (in_list && !line.empty() && line[0] != ' ') {
+      in_list = false;
+    }
+  }
+  return names;
+}
+
+/// The options a help page offers, each as its names ("-o", "--out"), --help left out.
+std::vector<std::vector<std::string>> options_of(const std::string& help) {
+  std::vector<std::vector<std::string>> options;
+  bool in_options = false;
+  for (const auto& line : lines_of(help)) {
+    if (line == "Options:") in_options = true;
+    if (line == "Exit codes:") in_options = false;
+    const auto start = line.find_first_not_of(' ');
+    if (!in_options || start == std::string::npos || line[start] != '-') continue;
+    std::vector<std::string> names;
+    std::istringstream spec(line.substr(start, line.find(' ', start) - start));
+    for (std::string name; std::getline(spec, name, ',');) names.push_back(name);
+    if (names.back() != "--help") options.push_back(names);
+  }
+  return options;
+}
+
+/// Whether `text` holds `word` on its own: not inside a longer option or name.
+bool names_word(const std::string& text, const std::string& word) {
+  const auto part = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const bool starts = at == 0 || !part(text[at - 1]);
+    const bool ends = at + word.size() == text.size() || !part(text[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// The README's reference cannot drift from the program: every sub-command has its section
+// (### foci NAME), and every option its --help offers is named in that section.
+TEST_F(CliUsage, TheReadmeDocumentsEverySubCommandAndOption) {
+  const std::string readme = testing::slurp(FOCI_SOURCE_DIR "/README.md");
+  const auto top = run_foci("--help");
+  ASSERT_EQ(top.exit_code, 0);
+  const auto commands = sub_commands(top.out);
+  ASSERT_GE(commands.size(), 10u) << top.out;
+  for (const auto& command : commands) {
+    const std::string heading = "\n### foci " + command + "\n";
+    const auto start = readme.find(heading);
+    if (start == std::string::npos) {
+      ADD_FAILURE() << "README has no section '### foci " << command << "'";
+      continue;
+    }
+    const auto end = std::min(readme.find("\n### ", start + 1), readme.find("\n## ", start + 1));
+    const std::string section = readme.substr(start, end - start);
+    std::vector<std::string> pages{command};
+    const auto help = run_foci(command + " --help");
+    ASSERT_EQ(help.exit_code, 0) << command;
+    for (const auto& sub : sub_commands(help.out)) pages.push_back(command + " " + sub);
+    for (const auto& page : pages) {
+      const auto page_help = run_foci(page + " --help");
+      ASSERT_EQ(page_help.exit_code, 0) << page;
+      if (page != command) {
+        EXPECT_TRUE(names_word(section, page.substr(command.size() + 1)))
+            << "README's section of foci " << command << " does not show 'foci " << page << "'";
+      }
+      for (const auto& names : options_of(page_help.out)) {
+        EXPECT_TRUE(std::any_of(names.begin(), names.end(),
+                                [&](const std::string& n) { return names_word(section, n); }))
+            << "README's section of foci " << command << " does not name " << page << "'s "
+            << names.back();
+      }
+    }
+  }
+}
+
+// The README's table of what to cite holds each shipped atlas's citation as its manifest
+// says it, so a manifest that changes cannot leave the README behind.
+TEST_F(CliUsage, TheReadmeCitesEveryShippedAtlasAsItsManifestDoes) {
+  const std::string readme = testing::slurp(FOCI_SOURCE_DIR "/README.md");
+  const auto listed = run_foci("atlas list --format json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const auto atlases = nlohmann::json::parse(listed.out);
+  ASSERT_GE(atlases.size(), 7u);
+  for (const auto& atlas : atlases) {
+    const std::string name = atlas.at("name");
+    const std::string citation = atlas.value("citation", "");
+    EXPECT_FALSE(citation.empty()) << name;
+    EXPECT_NE(readme.find("| `" + name + "` | " + citation + " |"), std::string::npos)
+        << "README's citation table lacks " << name << ": " << citation;
+  }
 }
 
 // Defect: "foci atlas quary" said "A subcommand is required", as if nothing had been typed.

@@ -140,6 +140,32 @@ TEST(OverlayMap, LabelMapTakesNamesFromTheTableBesideIt) {
   EXPECT_NE(colours.colour_of(1), colours.colour_of(7));
 }
 
+// foci meta writes clusters.tsv beside clusters.nii.gz: the surviving clusters (labels 1..k)
+// are named by the atlas label at their peaks, and a TSV of anything else beside a map is
+// not taken for its label table.
+TEST(OverlayMap, MetaClustersAreNamedByTheirPeaksAndOtherTablesBesideAMapAreNotLabels) {
+  TempDir dir;
+  SyntheticHeader header = float_map({10, 10, 10});
+  header.datatype = 8;  // int32
+  write_synthetic_nifti(dir.path("clusters.nii.gz"), header,
+                        [](int i, int, int) { return i < 3 ? 1 : i < 6 ? 0 : 2; });
+  foci::testing::write_text(
+      dir.path("clusters.tsv"),
+      "cluster\tsurvives\tvoxels\tpeak_x\taal_peak\taal_shares\n"
+      "1\tyes\t79\t-8\tPrecuneus_L\tPrecuneus_L 100.0%\n"
+      "2\tyes\t40\t26\tCerebelum_8_R\tCerebelum_8_R 100.0%\n"
+      "3\tno\t33\t12\tCerebelum_8_R\tCerebelum_8_R 90.9%\n");
+  const auto clusters = load_overlay({dir.path("clusters.nii.gz"), 0}, {});
+  EXPECT_EQ(clusters.kind, OverlayKind::labels);
+  EXPECT_EQ(clusters.label_names, (std::map<int, std::string>{{1, "cluster 1: Precuneus_L"},
+                                                              {2, "cluster 2: Cerebelum_8_R"}}));
+
+  write_balls(dir, "stat.nii.gz", ras_1mm(), {120, 40, 60});
+  foci::testing::write_text(dir.path("stat.tsv"), "x\ty\tz\n1\t2\t3\n");
+  const auto stat = load_overlay({dir.path("stat.nii.gz"), 0}, {});
+  EXPECT_EQ(stat.kind, OverlayKind::signed_values) << "stat.tsv is not a label table";
+}
+
 TEST(OverlayMap, LabelTableWithFractionalValuesIsAnInputError) {
   TempDir dir;
   SyntheticHeader header = float_map({4, 4, 4});

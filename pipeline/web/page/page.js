@@ -322,6 +322,21 @@
   }
 
   // ---- overlays -----------------------------------------------------------------------
+  // A map's colours are its values: lit by a headlight with much ambient light, so a colour
+  // keeps its place on the colour bar wherever the cortex faces (NiiVue's shaders light from
+  // above the screen, darkening what faces down to a third of its colour).
+  let overlayShader = "Matte"; // NiiVue's number of the shader below, once added
+  const OVERLAY_SHADER_TEXT = `#version 300 es
+precision highp int;
+precision highp float;
+uniform float opacity;
+in vec4 vClr;
+in vec3 vN;
+out vec4 color;
+void main() {
+  float facing = abs(dot(normalize(vN), vec3(0.0, 0.0, -1.0)));
+  color = vec4(vClr.rgb * (0.6 + 0.4 * facing), opacity);
+}`;
   function panelOverlays() { return panel().overlays || []; }
 
   // Unit outward normals of a brain mesh (area-weighted), computed once per mesh.
@@ -384,7 +399,7 @@
         }
         const mesh = makeMesh(points, new Uint32Array(triangles), colours, "overlay " + index, look.opacity);
         nv.addMesh(mesh);
-        nv.setMeshShader(mesh.id, "Matte");
+        nv.setMeshShader(mesh.id, overlayShader);
         out.push(mesh);
         continue;
       }
@@ -394,6 +409,7 @@
         if (!onSide || m.triangles.length === 0) continue;
         const mesh = makeMesh(m.points, m.triangles, new Uint8Array([b.colour[0], b.colour[1], b.colour[2], 255]), "blob " + index, look.opacity);
         nv.addMesh(mesh);
+        nv.setMeshShader(mesh.id, overlayShader);
         out.push(mesh);
       }
     }
@@ -958,6 +974,7 @@
         stage.replaceChildren(el("p", "hint", "This browser cannot draw the figure (it needs WebGL 2): " + e.message));
         throw e;
       }
+      overlayShader = nv.setCustomMeshShader(OVERLAY_SHADER_TEXT, "foci-overlay");
       nv.setSliceType(nv.sliceTypeRender);
       nv.opts.show3Dcrosshair = false;
       redraw();

@@ -86,7 +86,8 @@ json vertex_values_json(const std::vector<float>& values, const OverlayColours& 
     kept.push_back(values[v]);
     rgb.insert(rgb.end(), {c[0], c[1], c[2]});
   }
-  return {{"vertices", base64_of(vertices)}, {"values", base64_of(kept)}, {"colours", base64_of(rgb)}};
+  return {
+      {"vertices", base64_of(vertices)}, {"values", base64_of(kept)}, {"colours", base64_of(rgb)}};
 }
 
 /// Side words papers write around a region name, tried on every name of the figure's
@@ -235,7 +236,8 @@ class PageBuilder {
              {"labels", json::array()}};
     if (c.kind == OverlayKind::labels) {
       for (const auto& l : c.labels) {
-        out["labels"].push_back({{"value", l.value}, {"name", l.name}, {"colour", rgba_json(l.colour)}});
+        out["labels"].push_back(
+            {{"value", l.value}, {"name", l.name}, {"colour", rgba_json(l.colour)}});
       }
     } else if (!c.nothing_above_threshold) {
       out["colour_bar"] = colour_scale_json(overlay_colour_bar(c));
@@ -243,8 +245,9 @@ class PageBuilder {
     if (overlay.style == OverlayStyle::blobs) {
       out["blobs"] = json::array();
       for (const auto& blob : overlay_blob_arrays(overlay)) {
-        out["blobs"].push_back(
-            {{"mesh", mesh_json(blob.mesh)}, {"colour", rgba_json(blob.colour)}, {"sign", blob.sign}});
+        out["blobs"].push_back({{"mesh", mesh_json(blob.mesh)},
+                                {"colour", rgba_json(blob.colour)},
+                                {"sign", blob.sign}});
       }
       return out;
     }

@@ -314,9 +314,9 @@ TEST(WebCli, ARegionIsNamedByItselfNotByAWiderNamePlacedOnIt) {
   // among them; that region's name is the hippocampus's alone, its findings both.
   TempDir dir;
   const std::string out = dir.path("page.html");
-  const auto r = web(shell_quote(FOCI_SOURCE_DIR "/tests/web/overlay_findings.json") + " -o " +
-                         shell_quote(out),
-                     dir);
+  const auto r = web(
+      shell_quote(FOCI_SOURCE_DIR "/tests/web/overlay_findings.json") + " -o " + shell_quote(out),
+      dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto data = page_data(slurp(out));
   bool hippocampus = false, hemisphere = false;

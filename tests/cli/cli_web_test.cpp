@@ -293,6 +293,27 @@ TEST(WebCli, BlobOverlayCarriesAnIsosurfaceForEachSign) {
   }
 }
 
+TEST(WebCli, BatchPagesCarryTheSpecsOverlayMaps) {
+  TempDir dir;
+  const std::string map = write_ball_map(dir, "balls.nii.gz");
+  write_text(dir.path("figures.json"),
+             std::string(R"({"foci_figures": 1, "findings": [")") + kFindings + R"("],
+  "figures": [{"name": "map", "views": ["dorsal"], "formats": ["html"], "overlay": ")" +
+                 map + R"(", "threshold": 1, "overlay_title": "Balls",
+               "panels": [{"title": "All"}]}]})");
+  const std::string out = dir.path("out");
+  const auto r = foci("batch " + shell_quote(dir.path("figures.json")) + " --out " +
+                          shell_quote(out) + " --jobs 1 --quiet",
+                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not drawn in the page"), std::string::npos) << r.err;
+  const auto data = page_data(slurp(out + "/map.html"));
+  ASSERT_EQ(data["overlays"].size(), 1u);
+  EXPECT_EQ(data["overlays"][0]["title"], "Balls");
+  EXPECT_GT(data["overlays"][0]["surface"]["brain"]["vertices"].get<std::string>().size(), 40u);
+  EXPECT_EQ(data["panels"][0]["overlays"], nlohmann::json::array({0}));
+}
+
 TEST(WebCli, ABadOverlayIsRefusedBeforeAnythingIsWritten) {
   TempDir dir;
   const std::string out = dir.path("page.html");

@@ -282,6 +282,26 @@ const checks = {
     if (Math.abs(at25[0] - 25) > 0.5 || Math.abs(at25[1] - 75) > 0.5) fail("marks at threshold 2.5: " + JSON.stringify(at25));
   },
 
+  // Hovering over the map says its value there: +5 above the left ball, -3 above the right
+  // one, nothing once the threshold hides it.
+  async OverlayHoverSaysTheValue(page) {
+    await map_alone(page, "dorsal");
+    const left = await page.evaluate(() => window.foci.project([-35, -65, 50]));
+    const right = await page.evaluate(() => window.foci.project([35, -65, 50]));
+    const values = (at) => page.evaluate(([x, y]) => window.foci.mapValues(x, y), at);
+    const l = await values(left), r = await values(right);
+    if (l.length !== 1 || l[0].title !== "ball" || l[0].value !== 5) fail("values above the left ball: " + JSON.stringify(l));
+    if (r.length !== 1 || r[0].value !== -3) fail("values above the right ball: " + JSON.stringify(r));
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.move(box.x + left[0], box.y + left[1]);
+    await page.waitForFunction(() => !document.getElementById("hover").hidden, { timeout: 10000 });
+    const text = await page.$eval("#hover", (e) => e.textContent);
+    if (!text.includes("ball: 5")) fail("hover says: " + text);
+    await page.evaluate(() => window.foci.setOverlay(0, { threshold: 4 }));
+    const hidden = await values(right);
+    if (hidden.length !== 0) fail("a value below the threshold is still named: " + JSON.stringify(hidden));
+  },
+
   // The selection of Hippocampus_R names the hippocampus, not "cerebral hemisphere" whose
   // finding also lies on it, and still lists both findings.
   async SelectionNamesOnlyTheRegion(page) {

@@ -607,6 +607,11 @@ void main() {
     return near <= far && far >= 0;
   }
   function hitMesh(ray, m) {
+    const hit = nearestHit(ray, m);
+    return hit ? hit.depth : null;
+  }
+  // The nearest triangle the ray meets: its depth and the vertex of it nearest the hit.
+  function nearestHit(ray, m) {
     if (!hitsBox(ray, m)) return null;
     let best = null;
     const P = m.points, T = m.triangles;
@@ -622,9 +627,37 @@ void main() {
       const q = cross(s, e1), v = f * dot(ray.dir, q);
       if (v < 0 || u + v > 1) continue;
       const d = f * dot(e2, q);
-      if (d > 0 && (best === null || d < best)) best = d;
+      if (d > 0 && (best === null || d < best.depth)) {
+        const w = [1 - u - v, u, v], corner = w.indexOf(Math.max(...w));
+        best = { depth: d, vertex: T[t + corner] };
+      }
     }
     return best;
+  }
+
+  // The values of the panel's surface maps at canvas pixel (x, y): where the ray meets the
+  // shown brain, the value of the nearest vertex, for each map that draws one there.
+  function mapValuesAt(x, y) {
+    const side = VIEWS[state.view].side;
+    const shown = side && hemispheres ? hemispheres[side] : brain;
+    const out = [];
+    const indices = panelOverlays().filter((i) => overlays[i].surface && state.overlays[i].opacity > 0);
+    if (indices.length === 0) return out;
+    const hit = nearestHit(rayAt(x, y), shown);
+    if (!hit) return out;
+    for (const index of indices) {
+      const o = overlays[index], sparse = o.surface[side || "brain"];
+      if (!sparse.byVertex) {
+        sparse.byVertex = new Map();
+        sparse.vertices.forEach((v, k) => sparse.byVertex.set(v, k));
+      }
+      const k = sparse.byVertex.get(hit.vertex);
+      if (k === undefined || !overlayValueShown(o, state.overlays[index].threshold, sparse.values[k])) continue;
+      const value = sparse.values[k];
+      const label = o.data.kind === "labels" ? (o.data.labels.find((l) => l.value === value) || {}).name : null;
+      out.push({ index, title: o.data.title, value, label: label || null });
+    }
+    return out;
   }
 
   // What a click at (x, y) (CSS pixels in the canvas) lists: the nearest visible item.
@@ -741,8 +774,9 @@ void main() {
   const hover = document.getElementById("hover");
   function showHover(x, y) {
     const v = pickItem(x, y);
-    if (!v) { hover.hidden = true; return; }
-    hover.textContent = itemTitle(v);
+    const values = mapValuesAt(x, y).map((m) => m.title + ": " + (m.label || formatNumber(m.value)));
+    if (!v && values.length === 0) { hover.hidden = true; return; }
+    hover.textContent = [v ? itemTitle(v) : "", ...values].filter(Boolean).join(" · ");
     hover.style.left = x + 14 + "px";
     hover.style.top = y + 10 + "px";
     hover.hidden = false;
@@ -1010,6 +1044,8 @@ void main() {
     setFilter,
     panel(n) { selectPanel(n); },
     pick(x, y) { return describe(pickItem(x, y)); },
+    // The values the panel's surface maps show at canvas pixel (x, y), as hovering says.
+    mapValues: mapValuesAt,
     // An overlay of the page (index into state().overlays[].index): {threshold, opacity}.
     setOverlay,
     png: canvasPng,

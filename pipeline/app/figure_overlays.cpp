@@ -14,9 +14,9 @@ bool same_source(const OverlayMap& map, const OverlaySource& source) {
 
 Rgb to_rgb(const Rgba8& c) { return {c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}; }
 
-/// The colour bar of a map of values: its colours from bar_minimum to bar_maximum (the band
-/// below the threshold a pale grey: nothing is drawn there) and the threshold marked.
-ColourScale colour_bar_of(const OverlayColours& colours) {
+}  // namespace
+
+ColourScale overlay_colour_bar(const OverlayColours& colours) {
   ColourScale bar;
   bar.minimum = colours.bar_minimum;
   bar.maximum = colours.bar_maximum;
@@ -35,8 +35,6 @@ ColourScale colour_bar_of(const OverlayColours& colours) {
   }
   return bar;
 }
-
-}  // namespace
 
 std::vector<OverlayMap> load_overlays(const OverlayOptions& options,
                                       const std::vector<PanelRequest>& panels) {
@@ -106,7 +104,7 @@ std::vector<std::string> add_overlays_to_panel(Panel& panel,
       continue;
     }
     if (colours.kind != OverlayKind::labels) {
-      panel.overlay_bars.push_back(colour_bar_of(colours));
+      panel.overlay_bars.push_back(overlay_colour_bar(colours));
       continue;
     }
     // Every name; the legend draws those that fit and counts the rest.

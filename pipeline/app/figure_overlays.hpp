@@ -27,6 +27,10 @@ std::vector<SceneOverlay> scene_overlays(const std::vector<OverlayMap>& maps,
 std::vector<SceneOverlay> overlays_of_panel(const std::vector<SceneOverlay>& overlays,
                                             const PanelRequest& request);
 
+/// The colour bar of a map of values: its colours from bar_minimum to bar_maximum, the
+/// band below the threshold pale grey, the threshold marked and named in the title.
+ColourScale overlay_colour_bar(const OverlayColours& colours);
+
 /// Adds the overlays to a panel: a colour bar for each map of values (titled with the map,
 /// marking the threshold), the names of a label map's labels in the legend, and a note for a
 /// map with nothing left to draw. Returns a warning line for each such map.

@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "app/figure_overlays.hpp"
 #include "app/inspect_content.hpp"
+#include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "core/text.hpp"
 #include "render/mesh_arrays.hpp"
@@ -57,6 +59,37 @@ json mesh_json(const MeshArrays& mesh) {
       {"points", base64_of(points)}, {"triangles", base64_of(mesh.triangles)}, {"index_bytes", 4}};
 }
 
+json colour_scale_json(const ColourScale& scale) {
+  json stops = json::array();
+  for (const auto& s : scale.stops) stops.push_back(colour_json(s));
+  return {{"minimum", scale.minimum},
+          {"maximum", scale.maximum},
+          {"title", scale.title},
+          {"marks", scale.marks},
+          {"stops", stops}};
+}
+
+json rgba_json(const Rgba8& c) { return json::array({c[0], c[1], c[2]}); }
+
+/// A surface overlay on one brain mesh: only the vertices it colours (a map covers little of
+/// the cortex), as base64 of their uint32 indices, float32 values and RGB colours (render's
+/// colours at the map's threshold, so a value keeps its colour whatever the page's
+/// threshold slider hides).
+json vertex_values_json(const std::vector<float>& values, const OverlayColours& colours) {
+  std::vector<std::uint32_t> vertices;
+  std::vector<float> kept;
+  std::vector<std::uint8_t> rgb;
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    const Rgba8 c = colours.colour_of(values[v]);
+    if (c[3] == 0) continue;
+    vertices.push_back(static_cast<std::uint32_t>(v));
+    kept.push_back(values[v]);
+    rgb.insert(rgb.end(), {c[0], c[1], c[2]});
+  }
+  return {
+      {"vertices", base64_of(vertices)}, {"values", base64_of(kept)}, {"colours", base64_of(rgb)}};
+}
+
 /// Side words papers write around a region name, tried on every name of the figure's
 /// regions; only those the lexicon's resolver reads as that region are kept.
 const std::vector<std::pair<std::string, std::string>>& side_forms() {
@@ -85,14 +118,9 @@ class PageBuilder {
     for (const auto& entry : p.legend) {
       out["legend"].push_back({{"colour", colour_json(entry.colour)}, {"text", entry.text}});
     }
-    if (p.colour_bar) {
-      json stops = json::array();
-      for (const auto& s : p.colour_bar->stops) stops.push_back(colour_json(s));
-      out["colour_bar"] = {{"minimum", p.colour_bar->minimum},
-                           {"maximum", p.colour_bar->maximum},
-                           {"title", p.colour_bar->title},
-                           {"stops", stops}};
-    }
+    if (p.colour_bar) out["colour_bar"] = colour_scale_json(*p.colour_bar);
+    out["overlays"] = json::array();
+    for (const auto& overlay : p.overlays) out["overlays"].push_back(overlay_of(overlay));
     for (const auto& node : p.nodes) {
       std::set<std::string> labels;
       std::set<std::string> region_ids;
@@ -140,7 +168,7 @@ class PageBuilder {
       out["regions"].push_back({{"mesh", mesh_of(region)},
                                 {"colour", colour_json(region.colour)},
                                 {"name", region.name},
-                                {"names", content_.region_names(region.region_ids)},
+                                {"names", content_.region_names(own_region_ids(region))},
                                 {"atlas", region.atlas},
                                 {"atlas_labels", label_names},
                                 {"region_ids", region.region_ids},
@@ -151,6 +179,7 @@ class PageBuilder {
   }
 
   json meshes() const { return meshes_; }
+  json overlays() const { return overlays_; }
   json findings() const { return findings_; }
   json names() const { return names_; }
 
@@ -160,6 +189,74 @@ class PageBuilder {
       if (a.name() == name) return &a;
     }
     return nullptr;
+  }
+
+  /// The lexicon regions that name the region itself: of those drawn on it, the ones with
+  /// the fewest labels of their own (Hippocampus_R is the hippocampus's one label on that
+  /// side, one of 45 of "cerebral hemisphere"). A finding placed onto it by a wider name
+  /// adds its findings to the region, not its name.
+  std::vector<std::string> own_region_ids(const SceneRegion& region) const {
+    const Atlas* atlas = atlas_named(region.atlas);
+    std::vector<std::pair<std::size_t, std::string>> sized;
+    for (const auto& id : region.region_ids) {
+      const LexiconRegion* entry = inputs_.lexicon.find(id);
+      if (!atlas || !entry) continue;
+      try {
+        sized.emplace_back(inputs_.lexicon.labels_in(*atlas, *entry, region.side).size(), id);
+      } catch (const Error&) {
+        continue;  // no labels of its own in this atlas
+      }
+    }
+    if (sized.empty()) return region.region_ids;
+    const std::size_t fewest = std::min_element(sized.begin(), sized.end())->first;
+    std::vector<std::string> own;
+    for (const auto& [count, id] : sized) {
+      if (count == fewest) own.push_back(id);
+    }
+    return own;
+  }
+
+  /// Page index of an overlay; each map is written once however many panels draw it.
+  std::size_t overlay_of(const SceneOverlay& overlay) {
+    auto [it, added] = overlay_index_.emplace(overlay.map, overlay_index_.size());
+    if (added) overlays_.push_back(overlay_json(overlay));
+    return it->second;
+  }
+
+  json overlay_json(const SceneOverlay& overlay) const {
+    const OverlayColours& c = overlay.colours;
+    json out{{"title", c.title},
+             {"style", overlay.style == OverlayStyle::blobs ? "blobs" : "surface"},
+             {"kind", to_string(c.kind)},
+             {"colormap", c.colormap},
+             {"threshold", c.threshold},
+             {"largest_magnitude", c.largest_magnitude},
+             {"nothing_above_threshold", c.nothing_above_threshold},
+             {"colour_bar", nullptr},
+             {"labels", json::array()}};
+    if (c.kind == OverlayKind::labels) {
+      for (const auto& l : c.labels) {
+        out["labels"].push_back(
+            {{"value", l.value}, {"name", l.name}, {"colour", rgba_json(l.colour)}});
+      }
+    } else if (!c.nothing_above_threshold) {
+      out["colour_bar"] = colour_scale_json(overlay_colour_bar(c));
+    }
+    if (overlay.style == OverlayStyle::blobs) {
+      out["blobs"] = json::array();
+      for (const auto& blob : overlay_blob_arrays(overlay)) {
+        out["blobs"].push_back({{"mesh", mesh_json(blob.mesh)},
+                                {"colour", rgba_json(blob.colour)},
+                                {"sign", blob.sign}});
+      }
+      return out;
+    }
+    out["surface"] = {
+        {"brain", vertex_values_json(brain_overlay_values(settings_, std::nullopt, overlay), c)},
+        {"left", vertex_values_json(brain_overlay_values(settings_, Hemisphere::left, overlay), c)},
+        {"right",
+         vertex_values_json(brain_overlay_values(settings_, Hemisphere::right, overlay), c)}};
+    return out;
   }
 
   /// Page indices of the findings behind an item; each finding is written once.
@@ -218,8 +315,10 @@ class PageBuilder {
   FigureInspectContent content_;
   std::map<std::size_t, std::size_t> finding_index_;
   std::map<std::string, std::size_t> mesh_index_;
+  std::map<const OverlayMap*, std::size_t> overlay_index_;
   std::set<std::string> regions_named_;
   json meshes_ = json::array(), findings_ = json::array(), names_ = json::object();
+  json overlays_ = json::array();
 };
 
 }  // namespace
@@ -249,9 +348,7 @@ json web_figure_data(const Figure& figure, const FigureInputs& inputs, const Sce
           {"panels", panels},
           {"findings", builder.findings()},
           {"names", builder.names()},
-          // Overlay maps (volumes drawn over the brain) are a layer the page will gain; an
-          // empty list keeps the format's place for them.
-          {"overlays", json::array()}};
+          {"overlays", builder.overlays()}};
 }
 
 void write_web_page(const Figure& figure, const FigureInputs& inputs, const SceneOptions& options,

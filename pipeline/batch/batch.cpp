@@ -130,9 +130,6 @@ ItemResult render_item(const PlannedFigure& item, const SpecFile& spec, const Fi
     const RenderSettings settings = render_settings(inputs, verbose ? &log : nullptr, verbose);
     for (const auto& output : item.outputs) {
       if (fs::path(output).extension() == ".html") {
-        if (!maps.empty()) {
-          result.warnings.push_back(output + ": overlay maps are not drawn in the page yet");
-        }
         write_web_page(figure, inputs, figure_spec.options.scene, settings, read_web_assets(),
                        output, true);
       } else {

@@ -33,8 +33,8 @@ struct FigureCommandOptions {
   std::string figure_title;
 };
 
-/// Whether a command draws volumetric maps: `render` does (and then findings files are
-/// optional); `web` pages do not carry maps yet, so it does not offer the options.
+/// Whether a command draws volumetric maps: `render` and `web` do (and then findings files
+/// are optional); a command that does not offers none of the map options.
 enum class MapOptions { none, overlays };
 
 /// Declares the shared options on `cmd`; `out_help` says what -o writes.
@@ -50,7 +50,7 @@ struct FigureCommandRequest {
 FigureCommandRequest figure_command_request(const FigureCommandOptions& options);
 
 /// The figure the request asks for, its panels filled from `inputs` and the loaded overlay
-/// `maps` (none for a page); what the reader should know (a panel that matches nothing,
+/// `maps`; what the reader should know (a panel that matches nothing,
 /// findings that cannot be drawn) as warnings on `log`.
 Figure requested_figure(const FigureCommandRequest& request, const std::string& figure_title,
                         const FigureInputs& inputs, const std::vector<OverlayMap>& maps,

@@ -8,6 +8,7 @@
 #include <vtkTriangleFilter.h>
 
 #include "render/meshes.hpp"
+#include "render/overlay_actors.hpp"
 
 namespace foci {
 
@@ -49,6 +50,22 @@ MeshArrays brain_mesh_arrays(const RenderSettings& settings, std::optional<Hemis
 MeshArrays region_mesh_arrays(const SceneRegion& region, const RenderSettings& settings) {
   const MeshCache cache(settings.cache_directory, settings.log);
   return arrays_of(region_surface(region, cache));
+}
+
+std::vector<float> brain_overlay_values(const RenderSettings& settings,
+                                        std::optional<Hemisphere> side,
+                                        const SceneOverlay& overlay) {
+  const MeshCache cache(settings.cache_directory, settings.log);
+  return scene_parts::overlay_vertex_values(
+      brain_surface(*settings.brain, settings.brain_key, side, cache), overlay);
+}
+
+std::vector<OverlayBlobArrays> overlay_blob_arrays(const SceneOverlay& overlay) {
+  std::vector<OverlayBlobArrays> out;
+  for (const auto& surface : scene_parts::blob_surfaces(overlay)) {
+    out.push_back({arrays_of(surface.mesh), surface.colour, surface.sign});
+  }
+  return out;
 }
 
 }  // namespace foci

@@ -24,4 +24,19 @@ MeshArrays brain_mesh_arrays(const RenderSettings& settings,
 /// The surface of a region, as `render` draws it.
 MeshArrays region_mesh_arrays(const SceneRegion& region, const RenderSettings& settings);
 
+/// A surface-style overlay's value at each vertex of brain_mesh_arrays(settings, side),
+/// sampled as `render` samples it (NaN where nothing was sampled).
+std::vector<float> brain_overlay_values(const RenderSettings& settings,
+                                        std::optional<Hemisphere> side,
+                                        const SceneOverlay& overlay);
+
+/// One isosurface of a blob-style overlay as `render` draws it: of one sign of a map of
+/// values (`sign` 1 or -1) or of one label (`sign` 0), in its colour.
+struct OverlayBlobArrays {
+  MeshArrays mesh;
+  Rgba8 colour{};
+  int sign = 0;
+};
+std::vector<OverlayBlobArrays> overlay_blob_arrays(const SceneOverlay& overlay);
+
 }  // namespace foci

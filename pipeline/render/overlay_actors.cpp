@@ -59,14 +59,14 @@ vtkSmartPointer<vtkActor> blob_actor(vtkPolyData* mesh, Rgb colour) {
 
 }  // namespace
 
-std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
-                                          const std::vector<SceneOverlay>& overlays, Rgba8 base,
-                                          std::vector<bool>* coloured) {
+std::vector<float> overlay_vertex_values(vtkPolyData* brain, const SceneOverlay& overlay) {
   const vtkIdType count = brain->GetNumberOfPoints();
-  std::vector<Rgba8> colours(static_cast<std::size_t>(count), base);
   vtkDataArray* normals = brain->GetPointData()->GetNormals();
-  if (!normals) return colours;
-  std::vector<Vec3> points(colours.size()), outward(colours.size());
+  if (!normals || !overlay.map) {
+    return std::vector<float>(static_cast<std::size_t>(count),
+                              std::numeric_limits<float>::quiet_NaN());
+  }
+  std::vector<Vec3> points(static_cast<std::size_t>(count)), outward(points.size());
   for (vtkIdType v = 0; v < count; ++v) {
     double p[3], n[3];
     brain->GetPoint(v, p);
@@ -74,10 +74,18 @@ std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
     points[static_cast<std::size_t>(v)] = {p[0], p[1], p[2]};
     outward[static_cast<std::size_t>(v)] = {n[0], n[1], n[2]};
   }
+  return project_to_surface(*overlay.map, points, outward, overlay.projection);
+}
+
+std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
+                                          const std::vector<SceneOverlay>& overlays, Rgba8 base,
+                                          std::vector<bool>* coloured) {
+  std::vector<Rgba8> colours(static_cast<std::size_t>(brain->GetNumberOfPoints()), base);
+  if (!brain->GetPointData()->GetNormals()) return colours;
   for (std::size_t o = 0; o < overlays.size(); ++o) {
     const SceneOverlay& overlay = overlays[o];
     if (overlay.style != OverlayStyle::surface || !overlay.map) continue;
-    const auto values = project_to_surface(*overlay.map, points, outward, overlay.projection);
+    const auto values = overlay_vertex_values(brain, overlay);
     for (std::size_t v = 0; v < values.size(); ++v) {
       const Rgba8 c = overlay.colours.colour_of(values[v]);
       if (c[3] == 0) continue;
@@ -138,40 +146,48 @@ std::string unreached_overlays_note(const std::vector<SceneOverlay>& overlays,
   return note;
 }
 
+std::vector<BlobSurface> blob_surfaces(const SceneOverlay& overlay) {
+  std::vector<BlobSurface> surfaces;
+  if (overlay.style != OverlayStyle::blobs || !overlay.map) return surfaces;
+  const OverlayMap& map = *overlay.map;
+  const OverlayColours& colours = overlay.colours;
+  if (map.kind == OverlayKind::labels) {
+    for (const auto& label : colours.labels) {
+      const float value = static_cast<float>(label.value);
+      auto mesh = isosurface(
+          map, [value](float v) { return v == value ? 1.0f : 0.0f; }, 0.5);
+      if (mesh) surfaces.push_back({mesh, label.colour, 0});
+    }
+    return surfaces;
+  }
+  // The smallest magnitude drawn: the threshold, else half the smallest non-zero value.
+  double level = colours.threshold;
+  if (level <= 0) {
+    double smallest = std::numeric_limits<double>::infinity();
+    for (float v : map.values) {
+      if (std::isfinite(v) && v != 0) smallest = std::min(smallest, std::abs(double(v)));
+    }
+    level = std::isfinite(smallest) ? smallest / 2 : 0.5;
+  }
+  // Each sign in the colour of the middle of its ramp.
+  const double middle =
+      std::max(level, colours.threshold + 0.5 * (colours.vmax - colours.threshold));
+  for (const int sign : {1, -1}) {
+    const Rgba8 c = colours.colour_of(sign * middle);
+    if (c[3] == 0) continue;
+    const float s = static_cast<float>(sign);
+    auto mesh = isosurface(
+        map, [s](float v) { return std::max(0.0f, s * v); }, level);
+    if (mesh) surfaces.push_back({mesh, c, sign});
+  }
+  return surfaces;
+}
+
 std::vector<vtkSmartPointer<vtkActor>> blob_actors(const std::vector<SceneOverlay>& overlays) {
   std::vector<vtkSmartPointer<vtkActor>> actors;
   for (const auto& overlay : overlays) {
-    if (overlay.style != OverlayStyle::blobs || !overlay.map) continue;
-    const OverlayMap& map = *overlay.map;
-    const OverlayColours& colours = overlay.colours;
-    if (map.kind == OverlayKind::labels) {
-      for (const auto& label : colours.labels) {
-        const float value = static_cast<float>(label.value);
-        auto mesh = isosurface(
-            map, [value](float v) { return v == value ? 1.0f : 0.0f; }, 0.5);
-        if (mesh) actors.push_back(blob_actor(mesh, to_rgb(label.colour)));
-      }
-      continue;
-    }
-    // The smallest magnitude drawn: the threshold, else half the smallest non-zero value.
-    double level = colours.threshold;
-    if (level <= 0) {
-      double smallest = std::numeric_limits<double>::infinity();
-      for (float v : map.values) {
-        if (std::isfinite(v) && v != 0) smallest = std::min(smallest, std::abs(double(v)));
-      }
-      level = std::isfinite(smallest) ? smallest / 2 : 0.5;
-    }
-    // Each sign in the colour of the middle of its ramp.
-    const double middle =
-        std::max(level, colours.threshold + 0.5 * (colours.vmax - colours.threshold));
-    for (const int sign : {1, -1}) {
-      const Rgba8 c = colours.colour_of(sign * middle);
-      if (c[3] == 0) continue;
-      const float s = static_cast<float>(sign);
-      auto mesh = isosurface(
-          map, [s](float v) { return std::max(0.0f, s * v); }, level);
-      if (mesh) actors.push_back(blob_actor(mesh, to_rgb(c)));
+    for (const auto& surface : blob_surfaces(overlay)) {
+      actors.push_back(blob_actor(surface.mesh, to_rgb(surface.colour)));
     }
   }
   return actors;

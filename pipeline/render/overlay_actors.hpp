@@ -26,10 +26,24 @@ std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
                                           const std::vector<SceneOverlay>& overlays, Rgba8 base,
                                           std::vector<bool>* coloured = nullptr);
 
+/// The values of a surface-style overlay on each vertex of `brain` (which must carry
+/// outward normals), sampled as overlay/projection says; NaN where nothing was sampled.
+std::vector<float> overlay_vertex_values(vtkPolyData* brain, const SceneOverlay& overlay);
+
 /// What a panel says of surface overlays that have values to draw but coloured no vertex
 /// (a white-matter or deep map): empty when there are none.
 std::string unreached_overlays_note(const std::vector<SceneOverlay>& overlays,
                                     const std::vector<bool>& coloured);
+
+/// One isosurface of a blob-style overlay, in MNI mm: of one sign of a map of values
+/// (`sign` 1 or -1), or of one label (`sign` 0), with its colour.
+struct BlobSurface {
+  vtkSmartPointer<vtkPolyData> mesh;
+  Rgba8 colour{};
+  int sign = 0;
+};
+/// The isosurfaces of a blob-style overlay (none for other styles).
+std::vector<BlobSurface> blob_surfaces(const SceneOverlay& overlay);
 
 /// Isosurfaces of the blob-style overlays: per sign for values (coloured by sign), per label
 /// for label maps; in MNI mm.

@@ -2,7 +2,7 @@
 # The small figures the README shows, made from the files this repository ships:
 #   pipeline/setup/readme-images.sh FOCI OUT
 # writes OUT/<name>.png with the foci binary FOCI (and, to make them, OUT/mect-map/ and
-# OUT/mect.html). The main job writes them into
+# OUT/reho.html). The main job writes them into
 # output/readme-images/; docs/images/ holds the committed copies, and a test
 # (ReadmeImages.AreCurrent) makes them again and compares. After a change that alters a
 # figure on purpose, copy output/readme-images/*.png over docs/images/.
@@ -33,10 +33,10 @@ foci slices --mode mosaic --mosaic axial:-20:60:10 --overlay "$OUT/mect-map/maps
 # Every MECT finding on a glass brain, nodes and connections, as nilearn's plot_connectome.
 foci slices --mode glass findings/mect/structure.json findings/mect/functional.json findings/mect/connectivity.json --title "MECT: rises red, falls blue" --size 1200x450 --force -o "$OUT/mect-glass.png"
 
-# The MECT findings as a page, seen in headless Chromium from above with the right
-# hippocampus found by its Chinese name.
-foci web findings/mect/structure.json findings/mect/functional.json findings/mect/connectivity.json --figure-title "MECT: every finding" --force -o "$OUT/mect.html"
-node tests/bench/web_page_bench.mjs "$OUT/mect.html" --runs 1 --view dorsal --focus 右侧海马 --size 1200x800 --screenshot "$OUT/web-page.png" >/dev/null
+# A page: the ReHo map on the cortex with the ReHo findings over it, seen in headless
+# Chromium from the left with the left middle temporal gyrus found by its Chinese name.
+foci web findings/mect/functional.json --filter measure=ReHo --overlay "$OUT/mect-map/maps/reho_regions.nii.gz" --threshold 0.5 --overlay-title "ReHo: rises minus falls" --style opaque --figure-title "MECT: ReHo" --force -o "$OUT/reho.html"
+node tests/bench/web_page_bench.mjs "$OUT/reho.html" --runs 1 --size 1120x760 --view left --focus 左侧颞中回 --screenshot "$OUT/web-page.png" >/dev/null
 
 for image in mect-fig2 reho-surface reho-ortho reho-mosaic mect-glass web-page; do
   echo "$OUT/$image.png"

@@ -53,6 +53,15 @@ for map in "$FOCI_ROOT"/output/mect-map/maps/*_regions.nii.gz; do
   done
 done
 
+# The ReHo map on the cortex with the ReHo findings over it, as a page a reader turns and
+# thresholds in a browser.
+"$FOCI_ROOT/build/release/foci" web --force --atlas aal,jhu-wm \
+  "$FOCI_ROOT"/findings/mect/functional.json --filter measure=ReHo \
+  --overlay "$FOCI_ROOT/output/mect-map/maps/reho_regions.nii.gz" --threshold 0.5 \
+  --overlay-title "ReHo: rises minus falls" --style opaque --figure-title "MECT: ReHo" \
+  -o "$FOCI_ROOT/output/mect-overlays/reho.html"
+echo "foci: wrote output/mect-overlays/reho.html" >&2
+
 # 2D figures of maps: an axial mosaic of the signed ReHo map `foci map` wrote above (net
 # rises minus falls per region) and a glass brain of the MECT findings (nodes and
 # connections) over the same map.

@@ -147,5 +147,15 @@ std::string base64_of_words(const std::vector<T>& values) {
 std::string base64_of(const std::vector<std::int16_t>& values) { return base64_of_words(values); }
 std::string base64_of(const std::vector<std::uint16_t>& values) { return base64_of_words(values); }
 std::string base64_of(const std::vector<std::uint32_t>& values) { return base64_of_words(values); }
+std::string base64_of(const std::vector<float>& values) {
+  // IEEE 754 binary32, written as its bits (little-endian, as every browser reads it).
+  std::vector<std::uint32_t> bits(values.size());
+  static_assert(sizeof(float) == sizeof(std::uint32_t));
+  for (std::size_t n = 0; n < values.size(); ++n) std::memcpy(&bits[n], &values[n], sizeof(float));
+  return base64_of_words(bits);
+}
+std::string base64_of(const std::vector<std::uint8_t>& values) {
+  return base64(values.data(), values.size());
+}
 
 }  // namespace foci

@@ -31,11 +31,14 @@ WebAssets read_web_assets();
 std::string web_page_html(const std::string& title, const nlohmann::json& data,
                           const WebAssets& assets);
 
-/// Base64 of little-endian int16 / uint16 / uint32 arrays, the page's compact form of
-/// meshes (typed arrays read them so on every browser platform).
+/// Base64 of little-endian int16 / uint16 / uint32 / float32 arrays and of bytes, the page's
+/// compact form of meshes and overlay values (typed arrays read them so on every browser
+/// platform).
 std::string base64_of(const std::vector<std::int16_t>& values);
 std::string base64_of(const std::vector<std::uint16_t>& values);
 std::string base64_of(const std::vector<std::uint32_t>& values);
+std::string base64_of(const std::vector<float>& values);
+std::string base64_of(const std::vector<std::uint8_t>& values);
 std::string base64(const unsigned char* bytes, std::size_t size);
 
 }  // namespace foci

@@ -86,7 +86,7 @@ TEST(WebCli, PageDataHoldsTheSceneFindingsAndNames) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto data = page_data(slurp(out));
   EXPECT_EQ(data["foci_web"], 1);
-  EXPECT_EQ(data["overlays"], nlohmann::json::array()) << "the place kept for overlay maps";
+  EXPECT_EQ(data["overlays"], nlohmann::json::array()) << "no --overlay, no maps";
   // The brain mesh: base64 of int16 hundredths of a millimetre and uint triangles.
   const std::string points = data["brain"]["points"];
   EXPECT_GT(points.size(), 100000u);
@@ -210,6 +210,150 @@ TEST(WebCli, BatchWritesThePageBesideThePngWhenTheSpecAsks) {
   const auto again = foci(batch + " --force", dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(slurp(out + "/both.html"), first);
+}
+
+/// +5 in a 12 mm ball around (-35, -65, 50) and -3 around its mirror, on a 2 mm MNI grid
+/// stored LAS (i running right to left).
+std::string write_ball_map(const TempDir& dir, const std::string& name) {
+  testing::SyntheticHeader header;
+  const Affine affine = Affine::from_rows({{{-2, 0, 0, 90}, {0, 2, 0, -126}, {0, 0, 2, -72}}});
+  header.size = {91, 109, 91};
+  header.sform = affine;
+  header.datatype = 16;
+  const Vec3 left{-35, -65, 50}, right{35, -65, 50};
+  testing::write_synthetic_nifti(dir.path(name), header, [&](int i, int j, int k) {
+    const Vec3 p = affine.apply({double(i), double(j), double(k)});
+    if (norm(p - left) <= 12) return 5.0;
+    if (norm(p - right) <= 12) return -3.0;
+    return 0.0;
+  });
+  return dir.path(name);
+}
+
+TEST(WebCli, OverlayPageCarriesTheMapOnTheBrainAndIsTheSameBytesTwice) {
+  TempDir dir;
+  const std::string map = write_ball_map(dir, "balls.nii.gz");
+  const std::string args = shell_quote(kFindings) + " --overlay " + shell_quote(map) +
+                           " --threshold 1 --views dorsal -o ";
+  const auto first = web(args + shell_quote(dir.path("a.html")), dir);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(web(args + shell_quote(dir.path("b.html")), dir).exit_code, 0);
+  const std::string html = slurp(dir.path("a.html"));
+  EXPECT_EQ(html, slurp(dir.path("b.html"))) << "the same inputs must give the same page";
+  const std::regex external(R"re((src|href)\s*=\s*["']?\s*(https?:)?//)re", std::regex::icase);
+  EXPECT_FALSE(std::regex_search(html, external));
+
+  const auto data = page_data(html);
+  ASSERT_EQ(data["overlays"].size(), 1u);
+  const auto& overlay = data["overlays"][0];
+  EXPECT_EQ(overlay["title"], "balls");
+  EXPECT_EQ(overlay["style"], "surface");
+  EXPECT_EQ(overlay["kind"], "signed");
+  EXPECT_EQ(overlay["threshold"], 1.0);
+  EXPECT_EQ(overlay["largest_magnitude"], 5.0);
+  // The colour bar spans -5..5 and marks the threshold on both sides.
+  EXPECT_EQ(overlay["colour_bar"]["minimum"], -5.0);
+  EXPECT_EQ(overlay["colour_bar"]["maximum"], 5.0);
+  EXPECT_EQ(overlay["colour_bar"]["marks"], nlohmann::json::array({1.0, -1.0}));
+  // Values on each brain mesh the page draws: the whole brain and each hemisphere.
+  for (const char* mesh : {"brain", "left", "right"}) {
+    const auto& values = overlay["surface"][mesh];
+    const std::string vertices = values["vertices"];
+    EXPECT_GT(vertices.size(), 40u) << mesh;
+    // uint32 indices, float32 values and RGB bytes of the same vertices.
+    EXPECT_EQ(values["values"].get<std::string>().size(), vertices.size()) << mesh;
+  }
+  EXPECT_EQ(data["panels"][0]["overlays"], nlohmann::json::array({0}));
+}
+
+TEST(WebCli, BlobOverlayCarriesAnIsosurfaceForEachSign) {
+  TempDir dir;
+  const std::string map = write_ball_map(dir, "balls.nii.gz");
+  const std::string out = dir.path("page.html");
+  // A page of a map alone: findings files are optional with --overlay, as for render.
+  const auto r = web("--overlay " + shell_quote(map) + " --overlay-style blobs --overlay-title " +
+                         "'Ball map' -o " + shell_quote(out),
+                     dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto data = page_data(slurp(out));
+  ASSERT_EQ(data["overlays"].size(), 1u);
+  const auto& overlay = data["overlays"][0];
+  EXPECT_EQ(overlay["title"], "Ball map");
+  EXPECT_EQ(overlay["style"], "blobs");
+  ASSERT_EQ(overlay["blobs"].size(), 2u);
+  for (const auto& blob : overlay["blobs"]) {
+    const auto& c = blob["colour"];
+    if (blob["sign"] == 1) {
+      EXPECT_GT(c[0].get<int>(), c[2].get<int>() + 70) << "positive is warm: " << c;
+    } else {
+      EXPECT_EQ(blob["sign"], -1);
+      EXPECT_GT(c[2].get<int>(), c[0].get<int>() + 70) << "negative is cool: " << c;
+    }
+    EXPECT_GT(blob["mesh"]["points"].get<std::string>().size(), 100u);
+  }
+}
+
+TEST(WebCli, BatchPagesCarryTheSpecsOverlayMaps) {
+  TempDir dir;
+  const std::string map = write_ball_map(dir, "balls.nii.gz");
+  write_text(dir.path("figures.json"),
+             std::string(R"({"foci_figures": 1, "findings": [")") + kFindings + R"("],
+  "figures": [{"name": "map", "views": ["dorsal"], "formats": ["html"], "overlay": ")" +
+                 map + R"(", "threshold": 1, "overlay_title": "Balls",
+               "panels": [{"title": "All"}]}]})");
+  const std::string out = dir.path("out");
+  const auto r = foci("batch " + shell_quote(dir.path("figures.json")) + " --out " +
+                          shell_quote(out) + " --jobs 1 --quiet",
+                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("not drawn in the page"), std::string::npos) << r.err;
+  const auto data = page_data(slurp(out + "/map.html"));
+  ASSERT_EQ(data["overlays"].size(), 1u);
+  EXPECT_EQ(data["overlays"][0]["title"], "Balls");
+  EXPECT_GT(data["overlays"][0]["surface"]["brain"]["vertices"].get<std::string>().size(), 40u);
+  EXPECT_EQ(data["panels"][0]["overlays"], nlohmann::json::array({0}));
+}
+
+TEST(WebCli, ABadOverlayIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  const std::string out = dir.path("page.html");
+  write_text(dir.path("map.nii"), "not a NIfTI image");
+  const auto bad = web(shell_quote(kFindings) + " --overlay " + shell_quote(dir.path("map.nii")) +
+                           " -o " + shell_quote(out),
+                       dir);
+  EXPECT_EQ(bad.exit_code, 3) << bad.err;
+  EXPECT_NE(bad.err.find("map.nii"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out));
+  const auto none = web("-o " + shell_quote(out), dir);
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("nothing to draw"), std::string::npos) << none.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(WebCli, ARegionIsNamedByItselfNotByAWiderNamePlacedOnIt) {
+  // A "right cerebral hemisphere" finding is drawn on every right label, Hippocampus_R
+  // among them; that region's name is the hippocampus's alone, its findings both.
+  TempDir dir;
+  const std::string out = dir.path("page.html");
+  const auto r = web(
+      shell_quote(FOCI_SOURCE_DIR "/tests/web/overlay_findings.json") + " -o " + shell_quote(out),
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto data = page_data(slurp(out));
+  bool hippocampus = false, hemisphere = false;
+  for (const auto& region : data["panels"][0]["regions"]) {
+    const std::string names = region["names"];
+    if (region["atlas_labels"] == nlohmann::json::array({"Hippocampus_R"})) {
+      hippocampus = true;
+      EXPECT_EQ(names, "hippocampus 海马");
+      EXPECT_EQ(region["sources"].size(), 2u);
+    } else if (region["atlas_labels"] == nlohmann::json::array({"Precentral_R"})) {
+      hemisphere = true;
+      EXPECT_EQ(names, "cerebral hemisphere 大脑半球") << "named by the finding that put it there";
+    }
+  }
+  EXPECT_TRUE(hippocampus);
+  EXPECT_TRUE(hemisphere);
 }
 
 }  // namespace

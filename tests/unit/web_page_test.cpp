@@ -35,6 +35,11 @@ TEST(WebPageAssembly, ArraysAreLittleEndianWhateverTheMachine) {
             base64(std::vector<unsigned char>{0x02, 0x01}.data(), 2));
   EXPECT_EQ(base64_of(std::vector<std::uint32_t>{1}),
             base64(std::vector<unsigned char>{0x01, 0x00, 0x00, 0x00}.data(), 4));
+  // float32 1.0 is 00 00 80 3F, -3.0 is 00 00 40 C0 (overlay values); bytes as they are.
+  EXPECT_EQ(
+      base64_of(std::vector<float>{1.0f, -3.0f}),
+      base64(std::vector<unsigned char>{0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x40, 0xC0}.data(), 8));
+  EXPECT_EQ(base64_of(std::vector<std::uint8_t>{255, 0, 7}), "/wAH");
 }
 
 TEST(WebPageAssembly, InlinedTextCannotCloseItsScriptAndTheTitleIsEscaped) {

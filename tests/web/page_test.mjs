@@ -77,6 +77,44 @@ function coloured(pixels, which) {
   return { n, mean_x: n ? sum_x / n : NaN };
 }
 
+/// Overlay colours: warm (the red-to-yellow ramp of positive values) and cool (blue to
+/// cyan, negative values), each with its pixel count and mean x.
+function overlay_colours(pixels) {
+  const warm = { n: 0, sum_x: 0, sum_g: 0 }, cool = { n: 0, sum_x: 0, sum_g: 0 };
+  for (let y = 0; y < pixels.height; y++) {
+    for (let x = 0; x < pixels.width; x++) {
+      const [r, g, b] = pixels.at(x, y);
+      const hit = r > 120 && r > b + 70 && r >= g ? warm : b > 120 && b > r + 70 ? cool : null;
+      if (hit) hit.n++, hit.sum_x += x, hit.sum_g += g;
+    }
+  }
+  // mean_g: how far along its ramp a colour is (red to yellow, blue to cyan).
+  for (const c of [warm, cool]) c.mean_x = c.n ? c.sum_x / c.n : NaN, c.mean_g = c.n ? c.sum_g / c.n : NaN;
+  return { warm, cool };
+}
+
+/// The overlay page with its findings hidden, so what is coloured is the map alone.
+async function map_alone(page, view) {
+  await page.evaluate((v) => {
+    window.foci.setFilter("study", []);
+    window.foci.view(v);
+  }, view);
+  const state = await page.evaluate(() => window.foci.state());
+  if (state.visible.length !== 0) fail("findings still drawn: " + JSON.stringify(state.visible));
+  if (state.overlays.length !== 1) fail("the page should draw one overlay: " + JSON.stringify(state.overlays));
+  return overlay_colours(await canvas_pixels(page));
+}
+
+/// Moves a slider of the first overlay as a reader would: its value set and an input event.
+async function move_slider(page, setting, where) {
+  await page.evaluate(([s, w]) => {
+    const input = document.querySelector(`#overlays input[data-overlay="0"][data-setting="${s}"]`);
+    if (!input) throw new Error("no " + s + " slider");
+    input.value = w === "max" ? input.max : w === "min" ? input.min : String(w);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, [setting, where]);
+}
+
 const checks = {
   // The page draws its first frame from the file alone.
   async ReadyOffline(page) {
@@ -171,6 +209,112 @@ const checks = {
     await page.evaluate(() => window.foci.view("anterior"));
     const anterior = coloured(await canvas_pixels(page), "red");
     if (!(anterior.mean_x > pixels.width * 0.55)) fail(`anterior view: marker at x=${anterior.mean_x}, expected on the right`);
+  },
+
+  // The map's +5 ball in the left parietal lobe is warm on the left of a dorsal and a
+  // posterior view, its -3 mirror cool on the right.
+  async OverlayWarmLeftCoolRight(page) {
+    for (const view of ["dorsal", "posterior"]) {
+      const { warm, cool } = await map_alone(page, view);
+      const width = (await (await page.$("#gl")).boundingBox()).width;
+      if (warm.n < 30 || cool.n < 30) fail(`${view}: ${warm.n} warm and ${cool.n} cool pixels`);
+      if (!(warm.mean_x < width / 2)) fail(`${view}: warm at x=${warm.mean_x} of ${width}, not on the left`);
+      if (!(cool.mean_x > width / 2)) fail(`${view}: cool at x=${cool.mean_x} of ${width}, not on the right`);
+    }
+  },
+
+  // The threshold slider hides what falls below it at once: at 4 the -3 ball goes and the
+  // +5 stays, past the largest value nothing is left; state() follows.
+  async OverlayThresholdSlider(page) {
+    const before = await map_alone(page, "dorsal");
+    if (before.warm.n < 30 || before.cool.n < 30) fail("the map is not drawn before the slider moves");
+    await move_slider(page, "threshold", 4);
+    let state = await page.evaluate(() => window.foci.state());
+    if (Math.abs(state.overlays[0].threshold - 4) > 0.06) fail("state() threshold: " + JSON.stringify(state.overlays));
+    const at4 = overlay_colours(await canvas_pixels(page));
+    if (at4.cool.n !== 0) fail(`${at4.cool.n} cool pixels at threshold 4 (the negative ball is -3)`);
+    if (at4.warm.n < 30) fail("the +5 ball went at threshold 4");
+    // The colours keep their meaning: the +5 ball is the colour it was at threshold 1.
+    if (Math.abs(at4.warm.mean_g - before.warm.mean_g) > 12) fail(`the warm colour changed with the threshold: green ${before.warm.mean_g} -> ${at4.warm.mean_g}`);
+    await move_slider(page, "threshold", "max");
+    state = await page.evaluate(() => window.foci.state());
+    if (!(state.overlays[0].threshold > 5)) fail("the slider's end is not past the largest value: " + JSON.stringify(state.overlays));
+    const above = overlay_colours(await canvas_pixels(page));
+    if (above.warm.n + above.cool.n !== 0) fail(`${above.warm.n + above.cool.n} overlay pixels above the largest value`);
+    // And back down, through the scripting call.
+    await page.evaluate(() => window.foci.setOverlay(0, { threshold: 1 }));
+    const again = overlay_colours(await canvas_pixels(page));
+    if (again.warm.n < 30 || again.cool.n < 30) fail("the map did not come back at threshold 1");
+  },
+
+  // Opacity 0 leaves no overlay colour; state() reports it.
+  async OverlayOpacityZeroLeavesNone(page) {
+    const before = await map_alone(page, "dorsal");
+    if (before.warm.n < 30) fail("the map is not drawn before the slider moves");
+    await move_slider(page, "opacity", "min");
+    const state = await page.evaluate(() => window.foci.state());
+    if (state.overlays[0].opacity !== 0) fail("state() opacity: " + JSON.stringify(state.overlays));
+    const after = overlay_colours(await canvas_pixels(page));
+    if (after.warm.n + after.cool.n !== 0) fail(`${after.warm.n + after.cool.n} overlay pixels at opacity 0`);
+    await page.evaluate(() => window.foci.setOverlay(0, { opacity: 0.5 }));
+    const half = overlay_colours(await canvas_pixels(page));
+    if (half.warm.n === 0) fail("nothing drawn at opacity 0.5");
+  },
+
+  // The legend names the map, marks its threshold on both sides of the bar, and follows
+  // the slider.
+  async OverlayColourBar(page) {
+    const state = await page.evaluate(() => window.foci.state());
+    if (state.overlays[0].title !== "ball" || state.overlays[0].threshold !== 1 || state.overlays[0].opacity !== 1) {
+      fail("state() overlays: " + JSON.stringify(state.overlays));
+    }
+    const bar = () => page.evaluate(() => {
+      const b = document.querySelector("#legend .overlay-bar");
+      return b && { text: b.textContent, marks: [...b.querySelectorAll(".mark")].map((m) => parseFloat(m.style.left)) };
+    });
+    const at1 = await bar();
+    if (!at1 || !at1.text.includes("ball")) fail("no colour bar naming the map: " + JSON.stringify(at1));
+    // A signed map's bar runs -5..5: the marks at -1 and 1 are at 40 % and 60 %.
+    const sorted = [...at1.marks].sort((a, b) => a - b);
+    if (sorted.length !== 2 || Math.abs(sorted[0] - 40) > 0.5 || Math.abs(sorted[1] - 60) > 0.5) fail("threshold marks at " + JSON.stringify(at1.marks));
+    await page.evaluate(() => window.foci.setOverlay(0, { threshold: 2.5 }));
+    const at25 = (await bar()).marks.sort((a, b) => a - b);
+    if (Math.abs(at25[0] - 25) > 0.5 || Math.abs(at25[1] - 75) > 0.5) fail("marks at threshold 2.5: " + JSON.stringify(at25));
+  },
+
+  // Hovering over the map says its value there: +5 above the left ball, -3 above the right
+  // one, nothing once the threshold hides it.
+  async OverlayHoverSaysTheValue(page) {
+    await map_alone(page, "dorsal");
+    const left = await page.evaluate(() => window.foci.project([-35, -65, 50]));
+    const right = await page.evaluate(() => window.foci.project([35, -65, 50]));
+    const values = (at) => page.evaluate(([x, y]) => window.foci.mapValues(x, y), at);
+    const l = await values(left), r = await values(right);
+    if (l.length !== 1 || l[0].title !== "ball" || l[0].value !== 5) fail("values above the left ball: " + JSON.stringify(l));
+    if (r.length !== 1 || r[0].value !== -3) fail("values above the right ball: " + JSON.stringify(r));
+    const box = await (await page.$("#gl")).boundingBox();
+    await page.mouse.move(box.x + left[0], box.y + left[1]);
+    await page.waitForFunction(() => !document.getElementById("hover").hidden, { timeout: 10000 });
+    const text = await page.$eval("#hover", (e) => e.textContent);
+    if (!text.includes("ball: 5")) fail("hover says: " + text);
+    await page.evaluate(() => window.foci.setOverlay(0, { threshold: 4 }));
+    const hidden = await values(right);
+    if (hidden.length !== 0) fail("a value below the threshold is still named: " + JSON.stringify(hidden));
+  },
+
+  // The selection of Hippocampus_R names the hippocampus, not "cerebral hemisphere" whose
+  // finding also lies on it, and still lists both findings.
+  async SelectionNamesOnlyTheRegion(page) {
+    const info = await page.evaluate(() => window.foci.focus("右侧海马"));
+    if (!info || !info.atlas_labels.includes("Hippocampus_R")) fail("右侧海马 selected " + JSON.stringify(info && info.atlas_labels));
+    const state = await page.evaluate(() => window.foci.state());
+    const names = state.focused.names;
+    if (!names.includes("hippocampus")) fail("the selection does not name the hippocampus: " + names);
+    if (names.includes("cerebral hemisphere") || names.includes("大脑半球")) fail("the selection names the hemisphere: " + names);
+    const header = await page.$eval("#details .item-name", (e) => e.textContent);
+    if (header.includes("cerebral hemisphere")) fail("the side panel's header: " + header);
+    const anchors = state.focused.findings.map((f) => f.source_anchor).sort();
+    if (JSON.stringify(anchors) !== JSON.stringify(["Table 1, row 3", "Table 1, row 9"])) fail("findings listed: " + JSON.stringify(anchors));
   },
 
   // Every check above runs with requests recorded; this one also turns every view.

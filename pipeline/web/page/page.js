@@ -51,6 +51,21 @@
   const regionMeshes = data.meshes.map(meshOf);
   const findings = data.findings;
 
+  // Overlay maps (README.md beside this file): a surface map as the vertices of each brain
+  // mesh it colours, with their values and render's colours; a blob map as isosurfaces.
+  function sparseOf(s) {
+    return {
+      vertices: new Uint32Array(bytesOf(s.vertices).buffer),
+      values: new Float32Array(bytesOf(s.values).buffer),
+      colours: bytesOf(s.colours),
+    };
+  }
+  const overlays = (data.overlays || []).map((o) => ({
+    data: o,
+    surface: o.surface ? { brain: sparseOf(o.surface.brain), left: sparseOf(o.surface.left), right: sparseOf(o.surface.right) } : null,
+    blobs: (o.blobs || []).map((b) => ({ mesh: meshOf(b.mesh), colour: b.colour, sign: b.sign })),
+  }));
+
   function findingValue(f, key) {
     const v = f[key];
     return v === undefined || v === null || v === "" ? NOT_REPORTED : String(v);
@@ -62,6 +77,9 @@
     view: (data.panels[0] && data.panels[0].views[0]) || "dorsal",
     filters: {}, // key -> Set of values shown; absent key: all shown
     focused: [], // [{kind, index}]: what the reader clicked or searched for
+    // Per overlay: |value| below `threshold` is not drawn (never below the map's own, under
+    // which the page has no values); `opacity` 0..1.
+    overlays: overlays.map((o) => ({ threshold: o.data.threshold, opacity: 1 })),
   };
 
   function panel() { return data.panels[state.panel]; }
@@ -215,7 +233,7 @@
     // The picture a reader saves must be what the canvas shows.
     isAntiAlias: true,
   });
-  let brainMesh = null, findingsMeshes = [];
+  let brainMesh = null, findingsMeshes = [], overlayMeshes = [];
 
   function makeMesh(points, triangles, rgba, name, opacity) {
     return new nvlib.NVMesh(points, triangles, name, rgba, opacity, true, nv.gl);
@@ -259,8 +277,11 @@
       const mesh = meshOfItems(group, opacity);
       if (mesh) findingsMeshes.push(mesh);
     }
-    // Opaque first, then the translucent rest, then the glass brain over the findings inside.
-    nv.meshes = [...findingsMeshes, brainMesh];
+    for (const m of overlayMeshes) nv.removeMesh(m);
+    overlayMeshes = buildOverlayMeshes(side, shownBrain);
+    // Opaque first, then the translucent rest, the maps on the cortex, then the glass brain
+    // over the findings inside.
+    nv.meshes = [...findingsMeshes, ...overlayMeshes, brainMesh];
     nv.updateGLVolume();
     drawLegend();
   }
@@ -298,6 +319,195 @@
     const mesh = makeMesh(points, triangles, colours, "findings", opacity);
     nv.addMesh(mesh);
     return mesh;
+  }
+
+  // ---- overlays -----------------------------------------------------------------------
+  // A map's colours are its values: lit by a headlight with much ambient light, so a colour
+  // keeps its place on the colour bar wherever the cortex faces (NiiVue's shaders light from
+  // above the screen, darkening what faces down to a third of its colour).
+  let overlayShader = "Matte"; // NiiVue's number of the shader below, once added
+  const OVERLAY_SHADER_TEXT = `#version 300 es
+precision highp int;
+precision highp float;
+uniform float opacity;
+in vec4 vClr;
+in vec3 vN;
+out vec4 color;
+void main() {
+  float facing = abs(dot(normalize(vN), vec3(0.0, 0.0, -1.0)));
+  color = vec4(vClr.rgb * (0.6 + 0.4 * facing), opacity);
+}`;
+  function panelOverlays() { return panel().overlays || []; }
+
+  // Unit outward normals of a brain mesh (area-weighted), computed once per mesh.
+  function normalsOf(m) {
+    if (m.normals) return m.normals;
+    const P = m.points, T = m.triangles, N = new Float32Array(P.length);
+    for (let t = 0; t < T.length; t += 3) {
+      const a = T[t] * 3, b = T[t + 1] * 3, c = T[t + 2] * 3;
+      const e1 = [P[b] - P[a], P[b + 1] - P[a + 1], P[b + 2] - P[a + 2]];
+      const e2 = [P[c] - P[a], P[c + 1] - P[a + 1], P[c + 2] - P[a + 2]];
+      const n = cross(e1, e2);
+      for (const i of [a, b, c]) { N[i] += n[0]; N[i + 1] += n[1]; N[i + 2] += n[2]; }
+    }
+    for (let i = 0; i < N.length; i += 3) {
+      const l = Math.hypot(N[i], N[i + 1], N[i + 2]) || 1;
+      N[i] /= l; N[i + 1] /= l; N[i + 2] /= l;
+    }
+    m.normals = N;
+    return N;
+  }
+
+  // Whether an overlay's vertex value is drawn at the current threshold: label maps draw
+  // every label; maps of values what reaches the threshold (NaN and 0 were never written).
+  function overlayValueShown(o, threshold, value) {
+    return o.data.kind === "labels" || Math.abs(value) >= threshold;
+  }
+
+  // The meshes of the current panel's overlays: for a surface map, the triangles of the shown
+  // brain whose three vertices carry a value at the threshold, lifted a quarter millimetre
+  // off the cortex so the brain does not cover them; for a blob map, its isosurfaces.
+  function buildOverlayMeshes(side, shownBrain) {
+    const out = [];
+    for (const index of panelOverlays()) {
+      const o = overlays[index], look = state.overlays[index];
+      if (look.opacity <= 0 || o.data.nothing_above_threshold) continue;
+      if (o.surface) {
+        const sparse = o.surface[side || "brain"];
+        const count = shownBrain.points.length / 3;
+        const slot = new Int32Array(count).fill(-1);
+        let kept = 0;
+        for (let k = 0; k < sparse.vertices.length; k++) {
+          if (overlayValueShown(o, look.threshold, sparse.values[k])) slot[sparse.vertices[k]] = k;
+        }
+        const T = shownBrain.triangles, triangles = [], newIndex = new Map();
+        for (let t = 0; t < T.length; t += 3) {
+          if (slot[T[t]] < 0 || slot[T[t + 1]] < 0 || slot[T[t + 2]] < 0) continue;
+          for (let c = 0; c < 3; c++) {
+            const v = T[t + c];
+            if (!newIndex.has(v)) newIndex.set(v, kept++);
+            triangles.push(newIndex.get(v));
+          }
+        }
+        if (triangles.length === 0) continue;
+        const N = normalsOf(shownBrain), P = shownBrain.points;
+        const points = new Float32Array(kept * 3), colours = new Uint8Array(kept * 4);
+        for (const [v, n] of newIndex) {
+          for (let c = 0; c < 3; c++) points[n * 3 + c] = P[v * 3 + c] + 0.25 * N[v * 3 + c];
+          const k = slot[v];
+          colours.set([sparse.colours[k * 3], sparse.colours[k * 3 + 1], sparse.colours[k * 3 + 2], 255], n * 4);
+        }
+        const mesh = makeMesh(points, new Uint32Array(triangles), colours, "overlay " + index, look.opacity);
+        nv.addMesh(mesh);
+        nv.setMeshShader(mesh.id, overlayShader);
+        out.push(mesh);
+        continue;
+      }
+      for (const b of o.blobs) {
+        const m = b.mesh;
+        const onSide = side ? m.points.filter((_, i) => i % 3 === 0).some((x) => (side === "left" ? x <= 0 : x >= 0)) : true;
+        if (!onSide || m.triangles.length === 0) continue;
+        const mesh = makeMesh(m.points, m.triangles, new Uint8Array([b.colour[0], b.colour[1], b.colour[2], 255]), "blob " + index, look.opacity);
+        nv.addMesh(mesh);
+        nv.setMeshShader(mesh.id, overlayShader);
+        out.push(mesh);
+      }
+    }
+    return out;
+  }
+
+  function setOverlay(index, settings) {
+    const look = state.overlays[index];
+    if (!look) throw new Error("no overlay " + index + " (the page has " + overlays.length + ")");
+    const o = overlays[index].data;
+    if (settings.threshold !== undefined) {
+      const t = Number(settings.threshold);
+      if (!Number.isFinite(t)) throw new Error("threshold must be a number");
+      look.threshold = Math.max(o.threshold, t);
+    }
+    if (settings.opacity !== undefined) {
+      const a = Number(settings.opacity);
+      if (!Number.isFinite(a)) throw new Error("opacity must be a number");
+      look.opacity = Math.min(1, Math.max(0, a));
+    }
+    for (const input of document.querySelectorAll('#overlays input[data-overlay="' + index + '"]')) {
+      input.value = String(input.dataset.setting === "threshold" ? look.threshold : look.opacity);
+      const out = input.parentElement.querySelector("output");
+      if (out) out.textContent = formatNumber(input.dataset.setting === "threshold" ? look.threshold : look.opacity);
+    }
+    redraw();
+  }
+
+  function formatNumber(v) {
+    return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+  }
+
+  // Threshold and opacity sliders for the current panel's maps, redrawing as they move.
+  function buildOverlayControls() {
+    const box = document.getElementById("overlays");
+    box.replaceChildren();
+    const indices = panelOverlays();
+    box.hidden = indices.length === 0;
+    if (indices.length === 0) return;
+    box.append(el("h2", "", "Maps"));
+    for (const index of indices) {
+      const o = overlays[index].data, look = state.overlays[index];
+      const group = el("div", "overlay-controls");
+      group.append(el("div", "item-name", o.title + (o.style === "blobs" ? " (blobs)" : "")));
+      const slider = (setting, min, max, step, value, text) => {
+        const label = el("label", "slider");
+        const input = el("input");
+        input.type = "range";
+        input.min = String(min); input.max = String(max); input.step = String(step); input.value = String(value);
+        input.dataset.overlay = String(index);
+        input.dataset.setting = setting;
+        input.addEventListener("input", () => setOverlay(index, { [setting]: Number(input.value) }));
+        const out = el("output", "", formatNumber(value));
+        label.append(document.createTextNode(text + " "), input, out);
+        return label;
+      };
+      // Raising the threshold hides values on the cortex; blobs are isosurfaces at the
+      // map's own threshold, which the page cannot redraw.
+      if (o.kind !== "labels" && o.style === "surface" && !o.nothing_above_threshold) {
+        const top = o.largest_magnitude;
+        const step = (top - o.threshold) / 100 || 0.01;
+        // One step past the largest value: the far end hides everything.
+        group.append(slider("threshold", o.threshold, top + step, step, look.threshold, "threshold |value| ≥"));
+      }
+      group.append(slider("opacity", 0, 1, 0.05, look.opacity, "opacity"));
+      box.append(group);
+    }
+  }
+
+  // A map's colour bar: its colours (the scale of render's figure), the values the current
+  // threshold hides greyed, the threshold marked.
+  function overlayBar(index) {
+    const o = overlays[index].data, bar = o.colour_bar, t = state.overlays[index].threshold;
+    const box = el("div", "overlay-bar");
+    box.append(el("div", "", o.title + (t > 0 ? " (|value| ≥ " + formatNumber(t) + ")" : "")));
+    const strip = el("div", "bar");
+    strip.style.background = "linear-gradient(to right," + bar.stops.map((s) => "rgb(" + s.join(",") + ")").join(",") + ")";
+    const at = (v) => (100 * (v - bar.minimum)) / (bar.maximum - bar.minimum || 1);
+    const clamp = (x) => Math.min(100, Math.max(0, x));
+    const hidden = o.kind === "positive" ? [bar.minimum, t] : o.kind === "negative" ? [-t, bar.maximum] : [-t, t];
+    const lo = clamp(at(hidden[0])), hi = clamp(at(hidden[1]));
+    if (hi > lo) {
+      const band = el("span", "hidden-band");
+      band.style.left = lo + "%";
+      band.style.width = hi - lo + "%";
+      strip.append(band);
+    }
+    const marks = o.kind === "positive" ? [t] : o.kind === "negative" ? [-t] : t > 0 ? [-t, t] : [];
+    for (const m of marks) {
+      const x = at(m);
+      if (x < 0 || x > 100) continue;
+      const tick = el("span", "mark");
+      tick.style.left = x + "%";
+      tick.title = "threshold " + formatNumber(m);
+      strip.append(tick);
+    }
+    box.append(strip, el("div", "bar-scale", formatNumber(bar.minimum) + " … " + formatNumber(bar.maximum)));
+    return box;
   }
 
   function setView(name) {
@@ -397,6 +607,11 @@
     return near <= far && far >= 0;
   }
   function hitMesh(ray, m) {
+    const hit = nearestHit(ray, m);
+    return hit ? hit.depth : null;
+  }
+  // The nearest triangle the ray meets: its depth and the vertex of it nearest the hit.
+  function nearestHit(ray, m) {
     if (!hitsBox(ray, m)) return null;
     let best = null;
     const P = m.points, T = m.triangles;
@@ -412,9 +627,37 @@
       const q = cross(s, e1), v = f * dot(ray.dir, q);
       if (v < 0 || u + v > 1) continue;
       const d = f * dot(e2, q);
-      if (d > 0 && (best === null || d < best)) best = d;
+      if (d > 0 && (best === null || d < best.depth)) {
+        const w = [1 - u - v, u, v], corner = w.indexOf(Math.max(...w));
+        best = { depth: d, vertex: T[t + corner] };
+      }
     }
     return best;
+  }
+
+  // The values of the panel's surface maps at canvas pixel (x, y): where the ray meets the
+  // shown brain, the value of the nearest vertex, for each map that draws one there.
+  function mapValuesAt(x, y) {
+    const side = VIEWS[state.view].side;
+    const shown = side && hemispheres ? hemispheres[side] : brain;
+    const out = [];
+    const indices = panelOverlays().filter((i) => overlays[i].surface && state.overlays[i].opacity > 0);
+    if (indices.length === 0) return out;
+    const hit = nearestHit(rayAt(x, y), shown);
+    if (!hit) return out;
+    for (const index of indices) {
+      const o = overlays[index], sparse = o.surface[side || "brain"];
+      if (!sparse.byVertex) {
+        sparse.byVertex = new Map();
+        sparse.vertices.forEach((v, k) => sparse.byVertex.set(v, k));
+      }
+      const k = sparse.byVertex.get(hit.vertex);
+      if (k === undefined || !overlayValueShown(o, state.overlays[index].threshold, sparse.values[k])) continue;
+      const value = sparse.values[k];
+      const label = o.data.kind === "labels" ? (o.data.labels.find((l) => l.value === value) || {}).name : null;
+      out.push({ index, title: o.data.title, value, label: label || null });
+    }
+    return out;
   }
 
   // What a click at (x, y) (CSS pixels in the canvas) lists: the nearest visible item.
@@ -531,8 +774,9 @@
   const hover = document.getElementById("hover");
   function showHover(x, y) {
     const v = pickItem(x, y);
-    if (!v) { hover.hidden = true; return; }
-    hover.textContent = itemTitle(v);
+    const values = mapValuesAt(x, y).map((m) => m.title + ": " + (m.label || formatNumber(m.value)));
+    if (!v && values.length === 0) { hover.hidden = true; return; }
+    hover.textContent = [v ? itemTitle(v) : "", ...values].filter(Boolean).join(" · ");
     hover.style.left = x + 14 + "px";
     hover.style.top = y + 10 + "px";
     hover.hidden = false;
@@ -554,6 +798,17 @@
       bar.style.background = "linear-gradient(to right," + p.colour_bar.stops.map((s) => "rgb(" + s.join(",") + ")").join(",") + ")";
       legend.append(el("div", "", p.colour_bar.title), bar,
         el("div", "", p.colour_bar.minimum.toFixed(2) + " … " + p.colour_bar.maximum.toFixed(2)));
+    }
+    for (const index of panelOverlays()) {
+      const o = overlays[index].data;
+      if (o.colour_bar) legend.append(overlayBar(index));
+      for (const l of o.labels || []) {
+        const row = el("div");
+        const sw = el("span", "swatch");
+        sw.style.background = "rgb(" + l.colour.join(",") + ")";
+        row.append(sw, document.createTextNode(l.name));
+        legend.append(row);
+      }
     }
     if (p.size_legend) legend.append(el("div", "", p.size_legend));
     if (p.note) legend.append(el("div", "", p.note));
@@ -685,6 +940,7 @@
     state.focused = [];
     for (const b of document.querySelectorAll("#tabs button")) b.setAttribute("aria-selected", String(Number(b.dataset.panel) === n));
     if (!quiet) showDetails(undefined);
+    buildOverlayControls();
     redraw();
   }
 
@@ -743,6 +999,7 @@
     ready: (async function start() {
       buildChrome();
       buildFilters();
+      buildOverlayControls();
       try {
         await nv.attachToCanvas(canvas);
       } catch (e) {
@@ -751,6 +1008,7 @@
         stage.replaceChildren(el("p", "hint", "This browser cannot draw the figure (it needs WebGL 2): " + e.message));
         throw e;
       }
+      overlayShader = nv.setCustomMeshShader(OVERLAY_SHADER_TEXT, "foci-overlay");
       nv.setSliceType(nv.sliceTypeRender);
       nv.opts.show3Dcrosshair = false;
       redraw();
@@ -771,6 +1029,14 @@
         azimuth: nv.scene.renderAzimuth,
         zoom: nv.scene.volScaleMultiplier,
         elevation: nv.scene.renderElevation,
+        overlays: panelOverlays().map((index) => ({
+          index,
+          title: overlays[index].data.title,
+          style: overlays[index].data.style,
+          kind: overlays[index].data.kind,
+          threshold: state.overlays[index].threshold,
+          opacity: state.overlays[index].opacity,
+        })),
       };
     },
     focus,
@@ -778,6 +1044,10 @@
     setFilter,
     panel(n) { selectPanel(n); },
     pick(x, y) { return describe(pickItem(x, y)); },
+    // The values the panel's surface maps show at canvas pixel (x, y), as hovering says.
+    mapValues: mapValuesAt,
+    // An overlay of the page (index into state().overlays[].index): {threshold, opacity}.
+    setOverlay,
     png: canvasPng,
     // Where an MNI point lands on the canvas (CSS pixels), for tests and scripts.
     project(mni) {

@@ -1,5 +1,6 @@
 #include "render/meshes.hpp"
 
+#include <vtkFillHolesFilter.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkImageGaussianSmooth.h>
@@ -174,12 +175,17 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
   sinc->NormalizeCoordinatesOn();
   last = sinc;
   vtkNew<vtkQuadricDecimation> decimation;
+  vtkNew<vtkFillHolesFilter> fill;
   vtkNew<vtkWindowedSincPolyDataFilter> relax;
   if (decimate > 0) {
     decimation->SetInputConnection(last->GetOutputPort());
     decimation->SetTargetReduction(decimate);
     decimation->VolumePreservationOn();
-    relax->SetInputConnection(decimation->GetOutputPort());
+    // Quadric decimation can open a few triangle-sized holes; they are closed again (a hole
+    // in a glass surface shows as a speck).
+    fill->SetInputConnection(decimation->GetOutputPort());
+    fill->SetHoleSize(5.0);  // voxels across
+    relax->SetInputConnection(fill->GetOutputPort());
     relax->SetNumberOfIterations(10);
     relax->SetPassBand(0.1);
     relax->NonManifoldSmoothingOn();
@@ -217,8 +223,10 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
                                (one_side ? "-" + to_string(*side) : std::string());
   if (auto mesh = cache.load(mesh_key)) return mesh;
-  const std::array<int, 3> lo{0, 0, 0};
-  const std::array<int, 3> hi{brain.size[0] - 1, brain.size[1] - 1, brain.size[2] - 1};
+  // A margin of empty voxels round the volume, so the surface closes where the brain
+  // touches the volume's edge (the brainstem at its lowest slice).
+  const std::array<int, 3> lo{-2, -2, -2};
+  const std::array<int, 3> hi{brain.size[0] + 1, brain.size[1] + 1, brain.size[2] + 1};
   // A hemisphere is contoured from the brain with the other side blanked, so its surface
   // closes along the midline instead of leaving a hollow shell open to a medial view. The
   // intensities fade to nothing over the last kMedialRampMm before the midline: bright grey
@@ -227,6 +235,7 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   // so the medial surface has the hemisphere's own shape instead of a flat cut.
   constexpr double kMedialRampMm = 8.0;
   const auto image = image_of(lo, hi, [&](int i, int j, int k) {
+    if (!brain.contains(i, j, k)) return static_cast<unsigned char>(0);
     const double value = std::clamp(brain.at(i, j, k), 0, 255);
     if (!one_side) return static_cast<unsigned char>(value);
     const double x = brain.voxel_centre(i, j, k).x;

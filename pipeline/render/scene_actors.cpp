@@ -148,8 +148,12 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
     vtkSmartPointer<vtkActor> actor;
     if (mesh->GetNumberOfPoints() > 0) {
       actor = mesh_actor(mesh, r.colour, r.coarse ? kCoarseTintOpacity : 1.0);
-      // A tint must not shine over the specific regions it holds.
-      if (r.coarse) actor->GetProperty()->SetSpecular(0);
+      // A tint must not shine over the specific regions it holds, and only its surfaces
+      // facing the viewer tint: the inner faces of a cortical ribbon would stack into red.
+      if (r.coarse) {
+        actor->GetProperty()->SetSpecular(0);
+        actor->GetProperty()->BackfaceCullingOn();
+      }
     }
     actors.regions.emplace_back(r.side, actor);
     actors.coarse.push_back(r.coarse);

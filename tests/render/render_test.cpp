@@ -136,20 +136,19 @@ TEST_F(Render, AHemisphereFindingNeverHidesTheHippocampusInIt) {
     return p[0] > 170 && p[0] > p[1] + 25 && p[0] > p[2] + 25 && p[1] > 90;
   };
   for (const std::string view : {"left", "ventral"}) {
-    const std::string out = png(view + ".png");
-    const auto r = render(input + " -o '" + out + "' --views " + view + " --size 400x320");
+    const std::string out = png(view + ".png"), alone = png(view + "-omit.png");
+    auto r = render(input + " -o '" + out + "' --views " + view + " --size 400x320");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto image = read_png(out);
-    EXPECT_GT(find(image, false).pixels, 150u) << view << ": the hippocampus shows its colour";
+    r = render(input + " -o '" + alone + "' --views " + view + " --size 400x320 --coarse omit");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto image = read_png(out), without = read_png(alone);
+    const auto hippocampus = find(image, false).pixels;
+    EXPECT_GT(hippocampus, 150u) << view << ": the hippocampus shows its colour";
+    EXPECT_GE(hippocampus, find(without, false).pixels * 9 / 10)
+        << view << ": the hemisphere hides none of the hippocampus";
     EXPECT_GT(find_pixels(image, 80, tint).pixels, 2000u) << view << ": the hemisphere's tint";
-    EXPECT_EQ(find(image, true).pixels, 0u) << view << ": no solid red hides the brain";
+    EXPECT_LT(find_pixels(without, 80, tint).pixels, 50u) << view << ": omitted, no tint";
   }
-  const std::string out = png("omit.png");
-  const auto r = render(input + " -o '" + out + "' --views left --size 400x320 --coarse omit");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto image = read_png(out);
-  EXPECT_GT(find(image, false).pixels, 150u);
-  EXPECT_LT(find_pixels(image, 80, tint).pixels, 50u) << "the hemisphere is not drawn";
   EXPECT_NE(render(input + " -o '" + png("x.png") + "' --coarse hide").exit_code, 0);
 }
 

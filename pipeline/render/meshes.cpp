@@ -1,6 +1,5 @@
 #include "render/meshes.hpp"
 
-#include <vtkFillHolesFilter.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkImageGaussianSmooth.h>
@@ -147,7 +146,7 @@ vtkSmartPointer<vtkImageData> image_of(std::array<int, 3> lo, std::array<int, 3>
 /// (vtkImageData stays in index space; the affine is applied here, once).
 vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& volume,
                                      double sigma_voxels, double level, bool largest_only,
-                                     double decimate) {
+                                     double decimate, bool smooth_first) {
   vtkNew<vtkImageGaussianSmooth> smooth;
   smooth->SetInputData(image);
   smooth->SetStandardDeviations(sigma_voxels, sigma_voxels, sigma_voxels);
@@ -164,33 +163,33 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
     connectivity->SetExtractionModeToLargestRegion();
     last = connectivity;
   }
-  // Smoothed before it is decimated: decimating the voxel staircase leaves fans of long thin
-  // triangles that shade as stars and speckle; a smooth surface decimates into even ones,
-  // which a light second pass relaxes.
-  vtkNew<vtkWindowedSincPolyDataFilter> sinc;
-  sinc->SetInputConnection(last->GetOutputPort());
-  sinc->SetNumberOfIterations(25);
-  sinc->SetPassBand(0.03);
-  sinc->NonManifoldSmoothingOn();
-  sinc->NormalizeCoordinatesOn();
-  last = sinc;
+  vtkNew<vtkWindowedSincPolyDataFilter> sinc, relax;
+  sinc->SetNumberOfIterations(20);
+  sinc->SetPassBand(0.05);
   vtkNew<vtkQuadricDecimation> decimation;
-  vtkNew<vtkFillHolesFilter> fill;
-  vtkNew<vtkWindowedSincPolyDataFilter> relax;
-  if (decimate > 0) {
-    decimation->SetInputConnection(last->GetOutputPort());
-    decimation->SetTargetReduction(decimate);
+  decimation->SetTargetReduction(decimate);
+  if (smooth_first) {
+    // The brain: smoothed before it is decimated. Decimating the voxel staircase leaves fans
+    // of long thin triangles that shade as stars and speckle; a smooth surface decimates into
+    // even ones, which a light second pass relaxes.
+    sinc->SetNumberOfIterations(25);
+    sinc->SetPassBand(0.03);
+    sinc->SetInputConnection(last->GetOutputPort());
+    decimation->SetInputConnection(sinc->GetOutputPort());
     decimation->VolumePreservationOn();
-    // Quadric decimation can open a few triangle-sized holes; they are closed again (a hole
-    // in a glass surface shows as a speck).
-    fill->SetInputConnection(decimation->GetOutputPort());
-    fill->SetHoleSize(5.0);  // voxels across
-    relax->SetInputConnection(fill->GetOutputPort());
+    relax->SetInputConnection(decimation->GetOutputPort());
     relax->SetNumberOfIterations(10);
     relax->SetPassBand(0.1);
-    relax->NonManifoldSmoothingOn();
-    relax->NormalizeCoordinatesOn();
     last = relax;
+  } else {
+    // Regions: small, decimated lightly, then smoothed.
+    decimation->SetInputConnection(last->GetOutputPort());
+    sinc->SetInputConnection(decimation->GetOutputPort());
+    last = sinc;
+  }
+  for (auto* filter : {sinc.Get(), relax.Get()}) {
+    filter->NonManifoldSmoothingOn();
+    filter->NormalizeCoordinatesOn();
   }
   return place_in_world(last->GetOutputPort(), volume.voxel_to_world);
 }
@@ -246,7 +245,7 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   // ch2bet holds tissue intensities of 60-130, 20-50 in the sulci's CSF and 0 outside: 45
   // after a light smoothing traces the brain's outer surface into the sulci, so the gyri
   // stay readable.
-  auto mesh = surface(image, brain, 1.2, 45.0, true, 0.75);
+  auto mesh = surface(image, brain, 1.2, 45.0, true, 0.75, true);
   cache.store(mesh_key, mesh);
   return mesh;
 }
@@ -284,7 +283,7 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
     return static_cast<unsigned char>(inside(i, j, k) ? 100 : 0);
   });
   const double voxel = v.voxel_to_world.column_norm(0);
-  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.6);
+  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.6, false);
   cache.store(key, mesh);
   return mesh;
 }

@@ -31,6 +31,10 @@ std::vector<std::string> region_words() {
   const std::vector<std::string> words{"surface", "node"};
   return words;
 }
+std::vector<std::string> coarse_words() {
+  const std::vector<std::string> words{"tint", "outline", "omit"};
+  return words;
+}
 std::vector<std::string> overlay_style_words() {
   const std::vector<std::string> words{"surface", "blobs"};
   return words;
@@ -78,7 +82,7 @@ std::vector<View> default_views() {
 std::vector<std::string> figure_option_keys() {
   return {"size",       "dpi",           "style",         "regions",     "colour_by", "labels",
           "views",      "overlay",       "threshold",     "cluster_min", "colormap",  "vmax",
-          "projection", "overlay_style", "overlay_title", "space_ok",   "formats"};
+          "projection", "overlay_style", "overlay_title", "space_ok",   "formats",   "coarse"};
 }
 
 std::string figure_option_help(const std::string& key) {
@@ -97,6 +101,10 @@ std::string figure_option_help(const std::string& key) {
            "(value, else t, z or r, through a colour scale with a colour bar)";
   }
   if (key == "labels") return "label nodes (true or false)";
+  if (key == "coarse") {
+    return "findings on a lobe or a hemisphere: tint or outline beneath the specific regions, "
+           "or omit (named in a caption line)";
+  }
   if (key == "views") return "views, comma-separated: " + join(view_names(), ", ");
   if (key == "overlay") {
     return "a NIfTI map drawn on the brain, MAP.nii.gz or MAP.nii.gz:INDEX (a volume of a 4-D "
@@ -135,6 +143,7 @@ std::string figure_option_default(const std::string& key) {
   if (key == "regions") return region_words()[static_cast<int>(defaults.scene.regions)];
   if (key == "colour_by") return colour_words()[static_cast<int>(defaults.scene.colour_by)];
   if (key == "labels") return defaults.scene.labels ? "true" : "false";
+  if (key == "coarse") return coarse_words()[static_cast<int>(defaults.scene.coarse)];
   if (key == "views") return views_text(defaults.views);
   if (key == "overlay") return "none";
   if (key == "threshold") return "0";
@@ -200,6 +209,11 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
                                              : ColourBy::direction;
   } else if (key == "labels") {
     options.scene.labels = one_of(text, {"true", "false"}) == "true";
+  } else if (key == "coarse") {
+    const std::string c = one_of(text, coarse_words());
+    options.scene.coarse = c == "outline" ? CoarseStyle::outline
+                           : c == "omit"  ? CoarseStyle::omit
+                                          : CoarseStyle::tint;
   } else if (key == "views") {
     options.views = parse_view_list(text);
   } else if (key == "overlay") {

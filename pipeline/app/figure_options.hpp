@@ -45,8 +45,8 @@ struct FigureOptions {
 
 /// The keys set_figure_option takes, with the words each accepts, for help texts:
 /// size, dpi, style, regions, colour_by, labels, views, the overlay keys (overlay,
-/// threshold, cluster_min, colormap, vmax, projection, overlay_style, overlay_title, space_ok)
-/// and formats.
+/// threshold, cluster_min, colormap, vmax, projection, overlay_style, overlay_title, space_ok),
+/// formats and coarse.
 std::vector<std::string> figure_option_keys();
 /// One line describing what `key` accepts ("WIDTHxHEIGHT pixels, each from 64 to 8192").
 std::string figure_option_help(const std::string& key);
@@ -58,7 +58,8 @@ std::string figure_option_default(const std::string& key);
 /// "left,dorsal,..." (commas or spaces); overlay "MAP.nii.gz[:INDEX]" (each call adds one
 /// map), threshold and vmax numbers, cluster_min a whole number, colormap "auto" or a name,
 /// projection "extremum|nearest|average|trilinear", overlay_style "surface|blobs",
-/// overlay_title text, space_ok "true|false", formats "png,html" (commas or spaces).
+/// overlay_title text, space_ok "true|false", formats "png,html" (commas or spaces), coarse
+/// "tint|outline|omit".
 /// Throws Error (usage) saying what the key expects
 /// and what it got (with "did you mean" for a misspelt word); the caller adds where the text
 /// came from (an option name, a JSON pointer).

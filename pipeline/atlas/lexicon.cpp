@@ -101,6 +101,25 @@ constexpr SideWord kEnglishSuffixes[] = {{", bilateral", Hemisphere::bilateral},
 
 }  // namespace
 
+std::string to_string(RegionExtent extent) {
+  switch (extent) {
+    case RegionExtent::lobe:
+      return "lobe";
+    case RegionExtent::hemisphere:
+      return "hemisphere";
+    case RegionExtent::region:
+      break;
+  }
+  return "region";
+}
+
+std::optional<RegionExtent> parse_region_extent(const std::string& word) {
+  for (const auto e : {RegionExtent::region, RegionExtent::lobe, RegionExtent::hemisphere}) {
+    if (to_string(e) == word) return e;
+  }
+  return std::nullopt;
+}
+
 SideAndName split_side(std::string_view written) {
   std::string name(trim(written));
   SideAndName out;
@@ -217,8 +236,8 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
     fail("", "expected {\"foci_lexicon\": 1, \"regions\": [...]}");
   }
   RegionLexicon lexicon;
-  const std::set<std::string> known{"id",          "en",       "zh",      "aliases",
-                                    "lateralised", "networks", "atlases", "notes"};
+  const std::set<std::string> known{"id",       "en",      "zh",    "aliases", "lateralised",
+                                    "networks", "atlases", "notes", "extent"};
   const auto& regions = doc["regions"];
   for (std::size_t n = 0; n < regions.size(); ++n) {
     const std::string at = "/regions/" + std::to_string(n);
@@ -233,6 +252,12 @@ RegionLexicon RegionLexicon::load(const std::string& path) {
       region.aliases = r.value("aliases", std::vector<std::string>{});
       region.lateralised = r.value("lateralised", true);
       region.networks = r.value("networks", std::vector<std::string>{});
+      const std::string extent = r.value("extent", std::string("region"));
+      const auto parsed_extent = parse_region_extent(extent);
+      if (!parsed_extent) {
+        fail(at + "/extent", "expected region, lobe or hemisphere; got \"" + extent + "\"");
+      }
+      region.extent = *parsed_extent;
       if (r.contains("atlases")) {
         for (const auto& [atlas, mapping] : r["atlases"].items()) {
           if (const auto unknown = find_unknown_key(mapping, {"labels", "approximate", "why"},

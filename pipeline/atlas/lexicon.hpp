@@ -20,10 +20,19 @@ struct LexiconAtlasMapping {
   std::string why;
 };
 
+/// How much of the brain a region's name covers: a specific region, a lobe (or a part of
+/// the brain as large: prefrontal cortex, frontotemporal cortex), or a whole hemisphere
+/// (cerebral hemisphere, cerebral cortex). Figures draw lobe and hemisphere findings as a
+/// coarse layer beneath the specific ones.
+enum class RegionExtent { region, lobe, hemisphere };
+std::string to_string(RegionExtent extent);
+std::optional<RegionExtent> parse_region_extent(const std::string& word);
+
 struct LexiconRegion {
   std::string id, en, zh;
   std::vector<std::string> aliases;
   bool lateralised = true;
+  RegionExtent extent = RegionExtent::region;
   std::vector<std::string> networks;
   std::map<std::string, LexiconAtlasMapping> atlases;  ///< by atlas manifest name
 };

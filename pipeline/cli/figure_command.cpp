@@ -32,7 +32,7 @@ void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureComma
       ->delimiter(',')
       ->capture_default_str();
   // The figure options share their parser, help and defaults with figure specs.
-  std::vector<std::string> keys{"views", "size", "style", "regions", "colour_by", "dpi"};
+  std::vector<std::string> keys{"views", "size", "style", "regions", "colour_by", "coarse", "dpi"};
   if (maps == MapOptions::overlays) {
     cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
         ->allow_extra_args(false)

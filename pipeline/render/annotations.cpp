@@ -110,10 +110,38 @@ void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   canvas->AddActor2D(text(panel.title, unit * 1.25, kInk, true, x, top - unit * 0.5, 0, 2));
 }
 
-void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
+namespace {
+
+/// `text` cut at a word boundary to about `characters` characters, with "..." when cut.
+/// Counts UTF-8 code points; a CJK character, twice as wide, counts two.
+std::string fit_line(const std::string& text, double characters) {
+  double used = 0;
+  std::size_t last_break = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    used += bytes >= 3 ? 2 : 1;
+    if (text[i] == ' ' || text[i] == ';') last_break = i;
+    if (used > characters) return text.substr(0, last_break > 0 ? last_break : i) + " ...";
+    i += bytes;
+  }
+  return text;
+}
+
+}  // namespace
+
+void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& panel_box,
                       const FigureLayout& layout) {
-  if (box.footer.height() <= 0) return;
+  if (panel_box.footer.height() <= 0) return;
   const double unit = layout.unit;
+  PanelLayout box = panel_box;
+  if (!panel.caption.empty()) {
+    // The caption is the footer's last line; legends and bars sit above it.
+    canvas->AddActor2D(text(fit_line(panel.caption, (layout.width - unit * 2.4) / (unit * 0.5)),
+                            unit * 0.9, kInk, false, unit * 1.2,
+                            box.footer.y0 + unit * kCaptionUnits / 2, 0, 1));
+    box.footer.y0 += unit * kCaptionUnits;
+  }
   double x = unit * 1.2;
   const double y = box.footer.y0 + unit * 0.9;
   // Entries that would run into the colour bars' titles, or off the figure (a label map's

@@ -317,7 +317,7 @@ class Inspector {
   /// A medial view shows one hemisphere's findings, as in a figure.
   void show_view_side() {
     for (auto& [actor, info] : actors_) actor->SetVisibility(false);
-    for (vtkActor* actor : actors_in_view(actors_by_view_, view_side(view_))) {
+    for (vtkActor* actor : actors_in_view(actors_by_view_, view_)) {
       actor->SetVisibility(true);
     }
   }

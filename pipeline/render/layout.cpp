@@ -28,6 +28,7 @@ int best_columns(int n, double w, double h, double view_aspect) {
 
 bool has_footer(const Panel& panel) {
   return !panel.legend.empty() || !panel.size_legend.empty() || !panel.note.empty() ||
+         !panel.caption.empty() ||
          panel.colour_bar.has_value() || !panel.overlay_bars.empty();
 }
 
@@ -57,7 +58,8 @@ FigureLayout lay_out_figure(const Figure& figure) {
     const double footer =
         !has_footer(panel)
             ? 0.0
-            : unit * (bars > 0 ? kColourBarRowUnits * static_cast<double>(bars) : kFooterUnits);
+            : unit * (bars > 0 ? kColourBarRowUnits * static_cast<double>(bars) : kFooterUnits) +
+                  (panel.caption.empty() ? 0.0 : unit * kCaptionUnits);
     out.header = {0, panel_top - header, W, panel_top};
     out.footer = {0, panel_bottom, W, panel_bottom + footer};
     const double views_top = panel_top - header, views_bottom = panel_bottom + footer;

@@ -11,6 +11,8 @@ namespace foci {
 
 /// Height of a footer row with a colour bar (its numbers under it), in text units; bars stack.
 constexpr double kColourBarRowUnits = 3.6;
+/// Height of a panel's caption line (what is not drawn), at the foot of its footer.
+constexpr double kCaptionUnits = 1.6;
 
 /// A rectangle in pixels, origin at the image's bottom-left (as VTK's display coordinates).
 struct PixelBox {

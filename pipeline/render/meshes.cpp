@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,7 +34,7 @@ namespace foci {
 namespace fs = std::filesystem;
 
 // Bump when the way meshes are built changes, so old cached meshes are not reused.
-constexpr const char* kMeshVersion = "m4";
+constexpr const char* kMeshVersion = "m5";
 
 namespace {
 
@@ -145,7 +146,7 @@ vtkSmartPointer<vtkImageData> image_of(std::array<int, 3> lo, std::array<int, 3>
 /// (vtkImageData stays in index space; the affine is applied here, once).
 vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& volume,
                                      double sigma_voxels, double level, bool largest_only,
-                                     double decimate) {
+                                     double decimate, bool smooth_first) {
   vtkNew<vtkImageGaussianSmooth> smooth;
   smooth->SetInputData(image);
   smooth->SetStandardDeviations(sigma_voxels, sigma_voxels, sigma_voxels);
@@ -162,19 +163,35 @@ vtkSmartPointer<vtkPolyData> surface(vtkImageData* image, const LabelVolume& vol
     connectivity->SetExtractionModeToLargestRegion();
     last = connectivity;
   }
-  vtkNew<vtkQuadricDecimation> decimation;
-  if (decimate > 0) {
-    decimation->SetInputConnection(last->GetOutputPort());
-    decimation->SetTargetReduction(decimate);
-    last = decimation;
-  }
-  vtkNew<vtkWindowedSincPolyDataFilter> sinc;
-  sinc->SetInputConnection(last->GetOutputPort());
+  vtkNew<vtkWindowedSincPolyDataFilter> sinc, relax;
   sinc->SetNumberOfIterations(20);
   sinc->SetPassBand(0.05);
-  sinc->NonManifoldSmoothingOn();
-  sinc->NormalizeCoordinatesOn();
-  return place_in_world(sinc->GetOutputPort(), volume.voxel_to_world);
+  vtkNew<vtkQuadricDecimation> decimation;
+  decimation->SetTargetReduction(decimate);
+  if (smooth_first) {
+    // The brain: smoothed before it is decimated. Decimating the voxel staircase leaves fans
+    // of long thin triangles that shade as stars and speckle; a smooth surface decimates into
+    // even ones, which a light second pass relaxes.
+    sinc->SetNumberOfIterations(25);
+    sinc->SetPassBand(0.03);
+    sinc->SetInputConnection(last->GetOutputPort());
+    decimation->SetInputConnection(sinc->GetOutputPort());
+    decimation->VolumePreservationOn();
+    relax->SetInputConnection(decimation->GetOutputPort());
+    relax->SetNumberOfIterations(10);
+    relax->SetPassBand(0.1);
+    last = relax;
+  } else {
+    // Regions: small, decimated lightly, then smoothed.
+    decimation->SetInputConnection(last->GetOutputPort());
+    sinc->SetInputConnection(decimation->GetOutputPort());
+    last = sinc;
+  }
+  for (auto* filter : {sinc.Get(), relax.Get()}) {
+    filter->NonManifoldSmoothingOn();
+    filter->NormalizeCoordinatesOn();
+  }
+  return place_in_world(last->GetOutputPort(), volume.voxel_to_world);
 }
 
 }  // namespace
@@ -205,20 +222,30 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
                                (one_side ? "-" + to_string(*side) : std::string());
   if (auto mesh = cache.load(mesh_key)) return mesh;
-  const std::array<int, 3> lo{0, 0, 0};
-  const std::array<int, 3> hi{brain.size[0] - 1, brain.size[1] - 1, brain.size[2] - 1};
+  // A margin of empty voxels round the volume, so the surface closes where the brain
+  // touches the volume's edge (the brainstem at its lowest slice).
+  const std::array<int, 3> lo{-2, -2, -2};
+  const std::array<int, 3> hi{brain.size[0] + 1, brain.size[1] + 1, brain.size[2] + 1};
   // A hemisphere is contoured from the brain with the other side blanked, so its surface
-  // closes along the midline instead of leaving a hollow shell open to a medial view.
+  // closes along the midline instead of leaving a hollow shell open to a medial view. The
+  // intensities fade to nothing over the last kMedialRampMm before the midline: bright grey
+  // and white matter reach the contour level nearer the midline than the dark sulci of the
+  // medial wall (cingulate, calcarine, parieto-occipital), which the surface follows inwards,
+  // so the medial surface has the hemisphere's own shape instead of a flat cut.
+  constexpr double kMedialRampMm = 8.0;
   const auto image = image_of(lo, hi, [&](int i, int j, int k) {
-    if (one_side) {
-      const double x = brain.voxel_centre(i, j, k).x;
-      if (side == Hemisphere::left ? x > -0.5 : x < 0.5) return static_cast<unsigned char>(0);
-    }
-    return static_cast<unsigned char>(std::clamp(brain.at(i, j, k), 0, 255));
+    if (!brain.contains(i, j, k)) return static_cast<unsigned char>(0);
+    const double value = std::clamp(brain.at(i, j, k), 0, 255);
+    if (!one_side) return static_cast<unsigned char>(value);
+    const double x = brain.voxel_centre(i, j, k).x;
+    const double inside_mm = side == Hemisphere::left ? -x : x;
+    const double weight = std::clamp(inside_mm / kMedialRampMm, 0.0, 1.0);
+    return static_cast<unsigned char>(std::lround(value * weight));
   });
-  // ch2bet holds tissue intensities of 60-130 and 0 outside: 40 after smoothing traces the
-  // brain's outer surface.
-  auto mesh = surface(image, brain, 1.5, 40.0, true, 0.8);
+  // ch2bet holds tissue intensities of 60-130, 20-50 in the sulci's CSF and 0 outside: 45
+  // after a light smoothing traces the brain's outer surface into the sulci, so the gyri
+  // stay readable.
+  auto mesh = surface(image, brain, 1.2, 45.0, true, 0.75, true);
   cache.store(mesh_key, mesh);
   return mesh;
 }
@@ -256,7 +283,7 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
     return static_cast<unsigned char>(inside(i, j, k) ? 100 : 0);
   });
   const double voxel = v.voxel_to_world.column_norm(0);
-  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.6);
+  auto mesh = surface(image, v, std::max(0.6, 1.0 / voxel), 50.0, false, 0.6, false);
   cache.store(key, mesh);
   return mesh;
 }

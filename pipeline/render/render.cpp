@@ -5,13 +5,17 @@
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkNew.h>
+#include <vtkMapper.h>
 #include <vtkOrderIndependentTranslucentPass.h>
+#include <vtkPolyData.h>
+#include <vtkProperty.h>
 #include <vtkRenderStepsPass.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 #include <vtkVersion.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -56,7 +60,6 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
   const double W = figure.width, H = figure.height;
   vtkNew<vtkCamera> camera;
   fit_camera(camera, view, bounds, box.width() / box.height());
-  const auto side = view_side(view);
   auto brain_layer = vtkSmartPointer<vtkRenderer>::New();
   brain_layer->SetViewport(box.x0 / W, box.y0 / H, box.x1 / W, box.y1 / H);
   brain_layer->SetLayer(0);
@@ -87,7 +90,22 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
   }
   brain_layer->UseFXAAOn();
   window->AddRenderer(brain_layer);
-  for (vtkActor* actor : actors_in_view(actors, side)) findings_layer->AddActor(actor);
+  for (vtkActor* actor : actors_in_view(actors, view, ActorLayer::findings)) {
+    findings_layer->AddActor(actor);
+  }
+  // Coarse regions (a lobe, a hemisphere) go with the brain, beneath the findings layer: a
+  // specific region inside one keeps its colour.
+  for (vtkActor* actor : actors_in_view(actors, view, ActorLayer::coarse)) {
+    if (actors.coarse_style == CoarseStyle::outline) {
+      double rgb[3];
+      actor->GetProperty()->GetColor(rgb);
+      const double width = std::max(1.5, std::min(W, H) / 500.0);
+      brain_layer->AddActor(outline_actor(vtkPolyData::SafeDownCast(actor->GetMapper()->GetInput()),
+                                          view, {rgb[0], rgb[1], rgb[2]}, width));
+    } else {
+      brain_layer->AddActor(actor);
+    }
+  }
   return brain_layer;
 }
 

@@ -41,5 +41,9 @@ Rgb increase_colour() { return {0.86, 0.12, 0.12}; }
 Rgb decrease_colour() { return {0.12, 0.35, 0.86}; }
 Rgb mixed_colour() { return {0.58, 0.25, 0.72}; }
 Rgb neutral_colour() { return {0.45, 0.45, 0.45}; }
+Rgb coarse_tint(Rgb colour) {
+  const auto light = [](double c) { return 1 - kCoarseTintOpacity * (1 - c); };
+  return {light(colour.r), light(colour.g), light(colour.b)};
+}
 
 }  // namespace foci

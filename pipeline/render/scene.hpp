@@ -31,6 +31,11 @@ bool shows_both_sides(View v);
 
 enum class BrainStyle { glass, opaque };
 
+/// How findings on a lobe or a whole hemisphere (coarse findings: the lexicon's `extent`) are
+/// drawn, so they never hide the specific regions: as a light tint beneath them, as an
+/// outline (the region's silhouette), or not at all, named in a caption line instead.
+enum class CoarseStyle { tint, outline, omit };
+
 struct SceneNode {
   Vec3 mni;
   double radius_mm = 4;
@@ -58,6 +63,9 @@ struct SceneRegion {
   std::string atlas;                    ///< the atlas whose labels these are
   std::vector<std::string> region_ids;  ///< lexicon regions drawn with these labels
   std::vector<std::size_t> sources;
+  /// A finding on a lobe or a hemisphere: drawn beneath the specific regions, as the
+  /// panel's coarse_style says.
+  bool coarse = false;
 };
 
 struct LegendEntry {
@@ -105,6 +113,10 @@ struct Panel {
   std::vector<ColourScale> overlay_bars;  ///< one per overlay with a colour scale, above it
   bool show_labels = false;               ///< node labels, placed so they do not overlap
   std::string note;  ///< a line under the panel, e.g. "no finding matches the filter"
+  CoarseStyle coarse_style = CoarseStyle::tint;  ///< how regions marked coarse are drawn
+  /// A line at the foot of the panel naming what is not drawn ("Not drawn (cover a lobe or
+  /// more): ..."); empty for none.
+  std::string caption;
 };
 
 struct Figure {
@@ -121,5 +133,10 @@ Rgb increase_colour();
 Rgb decrease_colour();
 Rgb mixed_colour();    ///< a region with both rises and falls
 Rgb neutral_colour();  ///< normalised, no change, not reported
+/// How a coarse region's colour looks as a tint over the glass brain: a light version of it,
+/// for its legend swatch.
+Rgb coarse_tint(Rgb colour);
+/// Opacity of a coarse region drawn as a tint.
+constexpr double kCoarseTintOpacity = 0.3;
 
 }  // namespace foci

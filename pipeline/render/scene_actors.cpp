@@ -3,6 +3,8 @@
 #include "render/scene_actors.hpp"
 
 #include <vtkCamera.h>
+#include <vtkCellArray.h>
+#include <vtkIdList.h>
 #include <vtkLineSource.h>
 #include <vtkNew.h>
 #include <vtkPolyDataMapper.h>
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "render/overlay_actors.hpp"
 
@@ -142,9 +145,20 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
   }
   for (const auto& r : panel.regions) {
     auto mesh = region_surface(r, cache);
-    actors.regions.emplace_back(
-        r.side, mesh->GetNumberOfPoints() == 0 ? nullptr : mesh_actor(mesh, r.colour, 1.0));
+    vtkSmartPointer<vtkActor> actor;
+    if (mesh->GetNumberOfPoints() > 0) {
+      actor = mesh_actor(mesh, r.colour, r.coarse ? kCoarseTintOpacity : 1.0);
+      // A tint must not shine over the specific regions it holds, and only its surfaces
+      // facing the viewer tint: the inner faces of a cortical ribbon would stack into red.
+      if (r.coarse) {
+        actor->GetProperty()->SetSpecular(0);
+        actor->GetProperty()->BackfaceCullingOn();
+      }
+    }
+    actors.regions.emplace_back(r.side, actor);
+    actors.coarse.push_back(r.coarse);
   }
+  actors.coarse_style = panel.coarse_style;
   actors.blobs = blob_actors(panel.overlays);
   return actors;
 }
@@ -183,19 +197,82 @@ void fit_camera(vtkCamera* camera, View view, const double bounds[6], double asp
   camera->SetClippingRange(1, 2000);
 }
 
-std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side) {
+std::optional<Hemisphere> regions_side(View view) {
+  if (view == View::left) return Hemisphere::left;
+  if (view == View::right) return Hemisphere::right;
+  return view_side(view);
+}
+
+std::vector<vtkActor*> actors_in_view(const PanelActors& actors, View view, ActorLayer layer) {
+  const auto side = view_side(view);
   std::vector<vtkActor*> shown;
-  for (const auto& blob : actors.blobs) shown.push_back(blob);
-  for (const auto& [where, actor] : actors.nodes) {
-    if (on_view_side(side, where.x)) shown.push_back(actor);
+  if (layer != ActorLayer::coarse) {
+    for (const auto& blob : actors.blobs) shown.push_back(blob);
+    for (const auto& [where, actor] : actors.nodes) {
+      if (on_view_side(side, where.x)) shown.push_back(actor);
+    }
+    for (const auto& [mean_x, actor] : actors.edges) {
+      if (on_view_side(side, mean_x)) shown.push_back(actor);
+    }
   }
-  for (const auto& [mean_x, actor] : actors.edges) {
-    if (on_view_side(side, mean_x)) shown.push_back(actor);
-  }
-  for (const auto& [region_side, actor] : actors.regions) {
-    if (actor && (!side || !region_side || *region_side == *side)) shown.push_back(actor);
+  const auto near = regions_side(view);
+  for (std::size_t n = 0; n < actors.regions.size(); ++n) {
+    const auto& [region_side, actor] = actors.regions[n];
+    const bool coarse = n < actors.coarse.size() && actors.coarse[n];
+    if (!actor || (layer == ActorLayer::findings && coarse) ||
+        (layer == ActorLayer::coarse && !coarse)) {
+      continue;
+    }
+    // A region of both sides (a midline label) shows in every view.
+    const bool one_side = region_side == Hemisphere::left || region_side == Hemisphere::right;
+    if (!near || !one_side || *region_side == *near) shown.push_back(actor);
   }
   return shown;
+}
+
+vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour,
+                                        double width_px) {
+  double direction[3], up[3];
+  view_geometry(view, direction, up);
+  // Parallel projection: a triangle faces the camera when its normal points along the view
+  // direction (towards the camera), whatever its position.
+  const vtkIdType cells = mesh->GetNumberOfCells();
+  std::vector<signed char> facing(static_cast<std::size_t>(cells), 0);
+  std::map<std::pair<vtkIdType, vtkIdType>, std::pair<int, int>> edges;  // front, back counts
+  vtkNew<vtkIdList> ids;
+  for (vtkIdType c = 0; c < cells; ++c) {
+    mesh->GetCellPoints(c, ids);
+    if (ids->GetNumberOfIds() != 3) continue;
+    double p[3][3];
+    for (int k = 0; k < 3; ++k) mesh->GetPoint(ids->GetId(k), p[k]);
+    const double a[3] = {p[1][0] - p[0][0], p[1][1] - p[0][1], p[1][2] - p[0][2]};
+    const double b[3] = {p[2][0] - p[0][0], p[2][1] - p[0][1], p[2][2] - p[0][2]};
+    const double normal[3] = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                              a[0] * b[1] - a[1] * b[0]};
+    const bool front =
+        normal[0] * direction[0] + normal[1] * direction[1] + normal[2] * direction[2] > 0;
+    for (int k = 0; k < 3; ++k) {
+      vtkIdType u = ids->GetId(k), v = ids->GetId((k + 1) % 3);
+      if (u > v) std::swap(u, v);
+      auto& count = edges[{u, v}];
+      (front ? count.first : count.second)++;
+    }
+  }
+  vtkNew<vtkCellArray> lines;
+  for (const auto& [edge, count] : edges) {
+    // Between a front and a back face, or on an open border seen from the front.
+    if ((count.first > 0 && count.second > 0) || (count.first == 1 && count.second == 0)) {
+      const vtkIdType line[2] = {edge.first, edge.second};
+      lines->InsertNextCell(2, line);
+    }
+  }
+  vtkNew<vtkPolyData> outline;
+  outline->SetPoints(mesh->GetPoints());
+  outline->SetLines(lines);
+  auto actor = mesh_actor(outline, colour, 1.0);
+  actor->GetProperty()->SetLineWidth(static_cast<float>(width_px));
+  actor->GetProperty()->LightingOff();
+  return actor;
 }
 
 }  // namespace foci::scene_parts

@@ -40,6 +40,8 @@ vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opaci
 struct PanelActors {
   std::vector<std::pair<Vec3, vtkSmartPointer<vtkActor>>> nodes;  ///< with their position
   std::vector<std::pair<std::optional<Hemisphere>, vtkSmartPointer<vtkActor>>> regions;
+  std::vector<bool> coarse;  ///< parallel to regions: a lobe or hemisphere, drawn beneath
+  CoarseStyle coarse_style = CoarseStyle::tint;
   std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
   std::vector<vtkSmartPointer<vtkActor>> blobs;  ///< isosurfaces of blob-style overlays
 };
@@ -57,8 +59,24 @@ SurfaceLook brain_look(BrainStyle style);
 /// with a margin.
 void fit_camera(vtkCamera* camera, View view, const double bounds[6], double aspect);
 
-/// The actors a view of `side` shows (a medial view: only that hemisphere's nodes, edges and
-/// regions; other views: all), overlay blobs first.
-std::vector<vtkActor*> actors_in_view(const PanelActors& actors, std::optional<Hemisphere> side);
+/// The hemisphere whose regions a view shows: that of a medial view, and the near one of a
+/// lateral view (the far hemisphere's regions would show through the glass and merge with
+/// the near ones); none for the views that show both.
+std::optional<Hemisphere> regions_side(View view);
+
+/// Which of a panel's actors: the findings drawn on top, the coarse regions beneath them,
+/// or both.
+enum class ActorLayer { all, findings, coarse };
+
+/// The actors a view shows, overlay blobs first: in a medial view only that hemisphere's
+/// nodes, edges and regions; in a lateral view only the near hemisphere's regions; in the
+/// other views all.
+std::vector<vtkActor*> actors_in_view(const PanelActors& actors, View view,
+                                      ActorLayer layer = ActorLayer::all);
+
+/// The outline of a mesh as seen from a view: its silhouette edges (between a triangle
+/// facing the camera and one facing away), as lines `width_px` wide.
+vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour,
+                                        double width_px);
 
 }  // namespace foci::scene_parts

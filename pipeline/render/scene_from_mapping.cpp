@@ -257,12 +257,19 @@ class PanelBuilder {
   /// Turns the gathered labels into region surfaces, orders nodes, and writes the legends.
   void finish() {
     for (const auto& [key, found] : labels_) panel_.regions.push_back(region_of(key, found));
+    // Coarse regions after the specific ones: drawn beneath them, never over them.
+    for (const auto& [key, found] : coarse_) panel_.regions.push_back(coarse_region_of(key, found));
+    panel_.coarse_style = options_.coarse;
+    if (!omitted_.empty()) {
+      panel_.caption = "Not drawn (cover a lobe or more): " + join(omitted_, "; ");
+    }
     // Deterministic order, so the same inputs draw the same picture.
     std::stable_sort(
         panel_.nodes.begin(), panel_.nodes.end(), [](const SceneNode& a, const SceneNode& b) {
           return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
         });
     if (options_.colour_by == ColourBy::direction) add_direction_legend();
+    add_coarse_legend();
     panel_.colour_bar = colours_.scale();
     panel_.show_labels = options_.labels;
     if (any_reported_) {
@@ -287,7 +294,16 @@ class PanelBuilder {
   struct LabelFindings {
     std::vector<const Finding*> findings;
     std::set<std::string> regions, region_ids;
+    std::set<std::int32_t> labels;
     std::vector<std::size_t> sources;
+  };
+  // Coarse findings are gathered per lexicon region and side: one surface each.
+  struct CoarseKey {
+    std::string atlas, region_id;
+    std::optional<Hemisphere> side;
+    bool operator<(const CoarseKey& o) const {
+      return std::tie(atlas, region_id, side) < std::tie(o.atlas, o.region_id, o.side);
+    }
   };
 
   double radius_of(const Finding& f) const {
@@ -326,15 +342,82 @@ class PanelBuilder {
     const Atlas* atlas = atlas_named(atlases_, p.placing_atlas);
     const LexiconRegion* region = lexicon_.find(*p.region_id);
     if (!atlas || !region) return;
-    // A bilateral atlas's label covers both sides: the side keeps them apart.
-    const auto side = atlas->manifest().lateralised ? std::nullopt : p.side;
-    for (const auto& l : lexicon_.labels_in(*atlas, *region, p.side)) {
-      auto& entry = labels_[{atlas->name(), l.label, side}];
-      entry.findings.push_back(&f);
-      entry.regions.insert(region->en);
-      entry.region_ids.insert(region->id);
-      if (entry.sources.empty() || entry.sources.back() != source) entry.sources.push_back(source);
+    const bool coarse = region->extent != RegionExtent::region;
+    if (coarse && options_.coarse == CoarseStyle::omit) {
+      omit(f, *region, p.side);
+      return;
     }
+    // A bilateral atlas's label covers both sides: the side keeps them apart, and a finding
+    // on both sides draws one surface per side, so a lateral view can show the near one.
+    std::vector<std::optional<Hemisphere>> sides{std::nullopt};
+    if (!atlas->manifest().lateralised) {
+      if (p.side == Hemisphere::left || p.side == Hemisphere::right) {
+        sides = {p.side};
+      } else {
+        sides = {Hemisphere::left, Hemisphere::right};
+      }
+    }
+    for (const auto& l : lexicon_.labels_in(*atlas, *region, p.side)) {
+      for (const auto& side : sides) {
+        // A lateralised atlas's label has its own side; a coarse region is one surface of
+        // all its labels per side, not a patchwork of translucent pieces.
+        const auto label_side =
+            side ? side : std::optional<Hemisphere>(atlas->label_hemisphere(l.label));
+        auto& entry = coarse ? coarse_[{atlas->name(), region->id, label_side}]
+                             : labels_[{atlas->name(), l.label, side}];
+        if (entry.findings.empty() || entry.findings.back() != &f) entry.findings.push_back(&f);
+        entry.regions.insert(region->en);
+        entry.region_ids.insert(region->id);
+        entry.labels.insert(l.label);
+        if (entry.sources.empty() || entry.sources.back() != source) {
+          entry.sources.push_back(source);
+        }
+      }
+    }
+  }
+
+  /// Names a coarse finding left out of the drawing in the panel's caption, once.
+  void omit(const Finding& f, const LexiconRegion& region, std::optional<Hemisphere> side) {
+    std::string name = region.en;
+    if (side == Hemisphere::left || side == Hemisphere::right) {
+      name = to_string(*side) + " " + name;
+    }
+    if (f.measure) name += " (" + *f.measure + ")";
+    if (std::find(omitted_.begin(), omitted_.end(), name) == omitted_.end()) {
+      omitted_.push_back(name);
+    }
+  }
+
+  SceneRegion coarse_region_of(const CoarseKey& key, const LabelFindings& found) {
+    SceneRegion r = region_of({key.atlas, *found.labels.begin(), key.side}, found);
+    r.labels = found.labels;
+    r.coarse = true;
+    return r;
+  }
+
+  /// One legend entry per colour of the coarse regions, saying what the tint or outline
+  /// means, with the swatch as it looks on the figure.
+  void add_coarse_legend() {
+    std::vector<LegendEntry> entries;
+    for (const auto& r : panel_.regions) {
+      if (!r.coarse) continue;
+      std::string meaning;
+      for (const auto& e : panel_.legend) {
+        if (same_colour(e.colour, r.colour)) meaning = e.text;
+      }
+      const bool tint = options_.coarse == CoarseStyle::tint;
+      LegendEntry entry{tint ? coarse_tint(r.colour) : r.colour,
+                        std::string(tint ? "tint" : "outline") + ", lobe or hemisphere" +
+                            (meaning.empty() ? "" : ": " + meaning)};
+      const bool seen = std::any_of(entries.begin(), entries.end(),
+                                    [&](const LegendEntry& e) { return e.text == entry.text; });
+      if (!seen) entries.push_back(entry);
+    }
+    panel_.legend.insert(panel_.legend.end(), entries.begin(), entries.end());
+  }
+
+  static bool same_colour(const Rgb& a, const Rgb& b) {
+    return a.r == b.r && a.g == b.g && a.b == b.b;
   }
 
   SceneRegion region_of(const LabelKey& key, const LabelFindings& found) {
@@ -377,6 +460,8 @@ class PanelBuilder {
   const SceneOptions& options_;
   const PanelColours& colours_;
   std::map<LabelKey, LabelFindings> labels_;
+  std::map<CoarseKey, LabelFindings> coarse_;
+  std::vector<std::string> omitted_;  ///< coarse findings left out, as the caption names them
   std::set<Direction> seen_;
   bool any_reported_ = false, any_undirected_ = false, any_mixed_ = false;
 };

@@ -34,6 +34,9 @@ struct SceneOptions {
   ColourBy colour_by = ColourBy::direction;
   bool labels = false;
   double default_node_radius_mm = 4.0;
+  /// Findings on a lobe or a hemisphere: tinted or outlined beneath the specific regions,
+  /// or left out and named in the panel's caption.
+  CoarseStyle coarse = CoarseStyle::tint;
   /// Cache key of each atlas's volume (by atlas name): see render.hpp volume_cache_key.
   std::map<std::string, std::string> volume_keys;
 };

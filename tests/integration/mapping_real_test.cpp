@@ -1,6 +1,8 @@
 // Mapping the real files of other tools, and the MECT dataset, against the real atlases.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "findings/importers.hpp"
 #include "mapping/mapping.hpp"
 #include "mapping/mapping_outputs.hpp"
+#include "render/scene_from_mapping.hpp"
 
 namespace foci {
 namespace {
@@ -143,6 +146,51 @@ TEST_F(MappingReal, MectMapsWithNothingUnmappedAndMatchesItsReviewedSummary) {
   EXPECT_EQ(regenerated, committed.str())
       << "findings/mect/summary.md is out of date; regenerate it with\n  foci map "
          "findings/mect/*.json --atlas aal,jhu-wm --out DIR\nand review the difference";
+}
+
+// A finding on a whole hemisphere and one on the left hippocampus: the hemisphere is a
+// coarse region (the lexicon's extent), one surface of all its labels drawn as a tint with
+// its own legend entry, or, with CoarseStyle::omit, left out and named in the caption.
+TEST_F(MappingReal, AHemisphereFindingIsCoarseAndTheHippocampusSpecific) {
+  const auto parsed = parse_findings(nlohmann::json::parse(R"({"foci_findings": 1, "title": "t",
+    "source": {"citation": "c"}, "studies": [{"id": "s", "citation": "s"}], "findings": [
+    {"id": "hemi", "study": "s", "measure": "T1 relaxation", "direction": "increase",
+     "location": {"region": "左侧大脑半球"}, "source_anchor": "test"},
+    {"id": "hip", "study": "s", "measure": "grey-matter volume", "direction": "decrease",
+     "location": {"region": "左侧海马"}, "source_anchor": "test"}]})"));
+  ASSERT_TRUE(parsed.problems.empty());
+  const auto mapped = map(parsed.file);
+  ASSERT_EQ(mapped.mapped.size(), 2u);
+  const std::vector<const Atlas*> atlases{aal_, jhu_};
+  SceneOptions options;
+  Panel tinted;
+  fill_panel(tinted, mapped, {}, atlases, *lexicon_, options);
+  std::size_t coarse = 0, specific = 0;
+  for (const auto& r : tinted.regions) {
+    if (r.coarse) {
+      ++coarse;
+      EXPECT_GT(r.labels.size(), 30u) << "the hemisphere is one surface of all its labels";
+      EXPECT_EQ(r.side, Hemisphere::left);
+      EXPECT_EQ(r.name, "cerebral hemisphere");
+    } else {
+      ++specific;
+      EXPECT_EQ(r.name, "hippocampus");
+    }
+  }
+  EXPECT_EQ(coarse, 1u);
+  EXPECT_EQ(specific, 1u);
+  bool tint_legend = false;
+  for (const auto& e : tinted.legend) tint_legend |= e.text == "tint, lobe or hemisphere: increase";
+  EXPECT_TRUE(tint_legend);
+  EXPECT_TRUE(tinted.caption.empty());
+
+  options.coarse = CoarseStyle::omit;
+  Panel omitted;
+  fill_panel(omitted, mapped, {}, atlases, *lexicon_, options);
+  ASSERT_EQ(omitted.regions.size(), 1u);
+  EXPECT_EQ(omitted.regions[0].name, "hippocampus");
+  EXPECT_EQ(omitted.caption,
+            "Not drawn (cover a lobe or more): left cerebral hemisphere (T1 relaxation)");
 }
 
 }  // namespace

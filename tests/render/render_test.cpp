@@ -123,6 +123,53 @@ TEST_F(Render, TheLeftHippocampusColoursWhereItProjects) {
   EXPECT_EQ(find(read_png(png("left.png")), true).pixels, 0u) << "a decrease is not red";
 }
 
+// A finding on the whole left hemisphere (red, increase) must not bury one on the left
+// hippocampus (blue, decrease) inside it: the hemisphere is a tint beneath, the hippocampus
+// keeps its colour in the left and ventral views; with --coarse omit the tint is gone.
+TEST_F(Render, AHemisphereFindingNeverHidesTheHippocampusInIt) {
+  const auto input = findings(R"({"id": "hemi", "study": "s", "measure": "T1 relaxation",
+      "direction": "increase", "location": {"region": "左侧大脑半球"}, "source_anchor": "test"},
+      {"id": "h", "study": "s", "measure": "grey-matter volume", "direction": "decrease",
+      "location": {"region": "左侧海马"}, "source_anchor": "test"})");
+  // A light red: the tint of the hemisphere over the glass brain.
+  const auto tint = [](const unsigned char* p) {
+    return p[0] > 170 && p[0] > p[1] + 25 && p[0] > p[2] + 25 && p[1] > 90;
+  };
+  for (const std::string view : {"left", "ventral"}) {
+    const std::string out = png(view + ".png"), alone = png(view + "-omit.png");
+    auto r = render(input + " -o '" + out + "' --views " + view + " --size 400x320");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = render(input + " -o '" + alone + "' --views " + view + " --size 400x320 --coarse omit");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto image = read_png(out), without = read_png(alone);
+    const auto hippocampus = find(image, false).pixels;
+    EXPECT_GT(hippocampus, 150u) << view << ": the hippocampus shows its colour";
+    EXPECT_GE(hippocampus, find(without, false).pixels * 9 / 10)
+        << view << ": the hemisphere hides none of the hippocampus";
+    EXPECT_GT(find_pixels(image, 80, tint).pixels, 2000u) << view << ": the hemisphere's tint";
+    EXPECT_LT(find_pixels(without, 80, tint).pixels, 50u) << view << ": omitted, no tint";
+  }
+  EXPECT_NE(render(input + " -o '" + png("x.png") + "' --coarse hide").exit_code, 0);
+}
+
+// In a lateral view of the glass brain, the far hemisphere's regions would show through and
+// merge with the near ones: a left view draws no right-hemisphere region, a right view does.
+TEST_F(Render, ALeftViewDrawsNoRegionOfTheRightHemisphere) {
+  const auto input = findings(R"({"id": "p", "study": "s", "measure": "ReHo",
+      "direction": "increase", "location": {"region": "右侧中央前回"}, "source_anchor": "test"})");
+  for (const auto& [view, drawn] :
+       std::vector<std::pair<std::string, bool>>{{"left", false}, {"right", true}}) {
+    const std::string out = png(view + ".png");
+    ASSERT_EQ(render(input + " -o '" + out + "' --views " + view + " --size 320x260").exit_code, 0);
+    const auto red = find(read_png(out), true).pixels;
+    if (drawn) {
+      EXPECT_GT(red, 200u) << view;
+    } else {
+      EXPECT_EQ(red, 0u) << view;
+    }
+  }
+}
+
 TEST_F(Render, AnEmptyFindingsFileStillDrawsABrain) {
   const auto r =
       render(findings("") + " -o '" + png("empty.png") + "' --size 320x260 --views dorsal");

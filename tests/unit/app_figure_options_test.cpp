@@ -111,7 +111,7 @@ TEST(AppFigureOptions, BadWordsGetTheExactMessage) {
   EXPECT_EQ(error_of("colour", "x"),
             "unknown figure option 'colour' (options: size, dpi, style, regions, colour_by, "
             "labels, views, overlay, threshold, cluster_min, colormap, vmax, projection, "
-            "overlay_style, overlay_title, space_ok, formats)");
+            "overlay_style, overlay_title, space_ok, formats, coarse)");
   EXPECT_EQ(error_of("threshold", "-1"), "expected a number >= 0; got '-1'");
   EXPECT_EQ(error_of("vmax", "0"), "expected a number > 0; got '0'");
   EXPECT_EQ(error_of("projection", "nearst"),

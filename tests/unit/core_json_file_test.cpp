@@ -61,8 +61,8 @@ TEST(CoreJsonFile, UnknownKeysAreReportedInOneWording) {
              R"({"foci_lexicon": 1, "regions": [{"id": "a", "en": "A", "colour": "red"}]})");
   EXPECT_EQ(failure_of([&] { RegionLexicon::load(dir.path("regions.json")); }),
             dir.path("regions.json") +
-                ": /regions/0/colour: unknown key (expected one of aliases, atlases, en, id, "
-                "lateralised, networks, notes, zh)");
+                ": /regions/0/colour: unknown key (expected one of aliases, atlases, en, "
+                "extent, id, lateralised, networks, notes, zh)");
   write_text(dir.path("spec.json"), R"({"foci_figures": 1, "findings": ["f.json"], "figurs": []})");
   EXPECT_EQ(failure_of([&] { read_spec_file(dir.path("spec.json")); }),
             dir.path("spec.json") +

@@ -114,4 +114,11 @@ std::string FigureInspectContent::findings_text(const std::vector<std::size_t>& 
   return s.str();
 }
 
+std::optional<InspectContent::FoundRegion> FigureInspectContent::find_region(
+    const std::string& name) const {
+  const auto found = inputs_.lexicon.resolve(name);
+  if (!found) return std::nullopt;
+  return FoundRegion{found->region->id, found->hemisphere};
+}
+
 }  // namespace foci

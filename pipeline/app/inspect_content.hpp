@@ -24,6 +24,7 @@ class FigureInspectContent : public InspectContent {
                                const std::set<std::int32_t>& labels) const override;
   nlohmann::json findings_json(const std::vector<std::size_t>& sources) const override;
   std::string findings_text(const std::vector<std::size_t>& sources) const override;
+  std::optional<FoundRegion> find_region(const std::string& name) const override;
 
  private:
   const Atlas* atlas_named(const std::string& name) const;

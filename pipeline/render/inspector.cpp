@@ -233,7 +233,7 @@ class Inspector {
     renderer_->AddActor2D(help_);
     build_scene();
     set_view(View::dorsal);
-    if (request_.focus_region) focus();
+    if (request_.focus_region) focus(*request_.focus_region, request_.focus_side);
     window_->Render();
     if (request_.benchmark_frames > 0) {
       benchmark(request_.benchmark_frames);
@@ -247,7 +247,16 @@ class Inspector {
   }
 
   void key(const std::string& key) {
-    if (key.size() == 1 && key[0] >= '1' && key[0] <= '8') {
+    if (searching_) {
+      search_key(key);
+      window_->Render();
+      return;
+    }
+    if (key == "slash") {
+      searching_ = true;
+      search_.clear();
+      show_search();
+    } else if (key.size() == 1 && key[0] >= '1' && key[0] <= '8') {
       set_view(static_cast<View>(key[0] - '1'));
     } else if (key == "g") {
       style_kind_ = style_kind_ == BrainStyle::glass ? BrainStyle::opaque : BrainStyle::glass;
@@ -274,6 +283,47 @@ class Inspector {
       return;
     }
     window_->Render();
+  }
+
+  /// The search line: `/`, a region's name, Return focuses it (Escape gives up).
+  void search_key(const std::string& key) {
+    if (key == "Return" || key == "KP_Enter") {
+      searching_ = false;
+      const auto found = request_.content->find_region(search_);
+      if (!found) {
+        status_->SetInput(("no region is called '" + search_ + "'").c_str());
+        *request_.out << json{{"event", "search"}, {"text", search_}, {"found", nullptr}}.dump()
+                      << std::endl;
+        return;
+      }
+      focus(found->id, found->side);
+      return;
+    }
+    if (key == "Escape") {
+      searching_ = false;
+      status_->SetInput("");
+      return;
+    }
+    if (key == "BackSpace") {
+      // Drop the last character, a whole UTF-8 sequence.
+      while (!search_.empty() && (static_cast<unsigned char>(search_.back()) & 0xC0) == 0x80) {
+        search_.pop_back();
+      }
+      if (!search_.empty()) search_.pop_back();
+    } else if (key == "space") {
+      search_ += ' ';
+    } else if (key == "minus") {
+      search_ += '-';
+    } else if (key.size() == 1) {
+      search_ += key;
+    }
+    show_search();
+  }
+
+  void show_search() {
+    const std::string line = "find a region: " + search_ + "_   (Return to go, Escape to cancel)";
+    status_->SetInput(line.c_str());
+    set_text_style(status_->GetTextProperty(), line, 15, {0.2, 0.2, 0.2}, false);
   }
 
   void hover(int x, int y) {
@@ -305,7 +355,7 @@ class Inspector {
   std::string help_text() const {
     return "1-8  views: left, right, dorsal, ventral, anterior, posterior, medial-left, "
            "medial-right\ng  glass / opaque brain\nm  next measure\nl  labels on/off\ns  "
-           "screenshot (PNG in this folder)\nr  reset the camera and undo the focus\n"
+           "screenshot (PNG in this folder)\nr  reset the camera and undo the focus\n/  find a region by name and focus it\n"
            "PgUp/PgDn or the wheel over the info panel: scroll it\nh  this help\nq  quit\n"
            "mouse: drag to rotate, wheel to zoom, shift-drag to pan; click a region, node or "
            "edge";
@@ -320,7 +370,8 @@ class Inspector {
     const double x0 = 8, y1 = request_.height - 8.0, x1 = x0 + info_width_,
                  y0 = y1 - info_height_;
     info_x0_ = x0, info_y0_ = y0;
-    vtkNew<vtkPoints> corners;
+    auto& corners = info_corners_;
+    corners = vtkSmartPointer<vtkPoints>::New();
     corners->InsertNextPoint(x0, y0, 0);
     corners->InsertNextPoint(x1, y0, 0);
     corners->InsertNextPoint(x1, y1, 0);
@@ -355,7 +406,7 @@ class Inspector {
   }
 
   bool in_info_box(int x, int y) const {
-    return x >= info_x0_ && x <= info_x0_ + info_width_ && y >= info_y0_ &&
+    return x >= info_x0_ && x <= info_x0_ + info_width_ && y >= info_corners_->GetPoint(0)[1] &&
            y <= info_y0_ + info_height_;
   }
 
@@ -394,6 +445,13 @@ class Inspector {
               "; PgUp/PgDn or the wheel here to scroll)";
     }
     info_->SetInput(page.c_str());
+    // The box as tall as its text, at most the panel's height.
+    const int shown_rows = std::min(total, rows) + (total > rows ? 1 : 0);
+    const double top = request_.height - 8.0;
+    const double bottom = std::max(info_y0_, top - 16 - shown_rows * kInfoFontPx * 1.2);
+    info_corners_->SetPoint(0, info_x0_, bottom, 0);
+    info_corners_->SetPoint(1, info_x0_ + info_width_, bottom, 0);
+    info_corners_->Modified();
     // The font follows the content: a CJK font for the Chinese names.
     set_text_style(info_->GetTextProperty(), page, kInfoFontPx, {0.1, 0.1, 0.1}, false);
   }
@@ -550,11 +608,13 @@ class Inspector {
   void paint(std::size_t n, bool modified = true) {
     const DrawnItem& item = items_[n];
     Rgb c = item.info.colour;
-    const double toward_yellow = selected_ == n ? 0.6 : hovered_ == n ? 0.45 : 0.0;
+    // The focused region keeps its own colour: it is what the reader looks for.
+    const bool focused = focused_ && focused_->count(n);
+    const double toward_yellow = focused ? 0.0 : selected_ == n ? 0.6 : hovered_ == n ? 0.45 : 0.0;
     c = {c.r + (1 - c.r) * toward_yellow, c.g + (0.9 - c.g) * toward_yellow,
          c.b * (1 - toward_yellow)};
     double alpha = 1.0;
-    if (focused_ && !focused_->count(n) && toward_yellow == 0) {
+    if (focused_ && !focused && toward_yellow == 0) {
       const double keep = 0.35;  // of the own colour, the rest a light grey
       c = {0.8 + (c.r - 0.8) * keep, 0.8 + (c.g - 0.8) * keep, 0.8 + (c.b - 0.8) * keep};
       alpha = 0.12;
@@ -650,20 +710,20 @@ class Inspector {
 
   /// Turns the camera to the focused region (from the side where it lies nearest the
   /// surface), centres it, and dims everything else.
-  void focus() {
+  void focus(const std::string& region, std::optional<Hemisphere> side) {
     std::set<std::size_t> matches;
     for (std::size_t n = 0; n < items_.size(); ++n) {
       const Pickable& p = items_[n].info;
       if (p.kind != "region") continue;
-      const bool named = std::find(p.region_ids.begin(), p.region_ids.end(),
-                                   *request_.focus_region) != p.region_ids.end();
+      const bool named =
+          std::find(p.region_ids.begin(), p.region_ids.end(), region) != p.region_ids.end();
       if (!named) continue;
-      if (request_.focus_side && p.side && *p.side != *request_.focus_side) continue;
+      if (side && p.side && *p.side != *side) continue;
       matches.insert(n);
     }
     if (matches.empty()) {
       select(std::nullopt, json{{"event", "focus"},
-                                {"region", *request_.focus_region},
+                                {"region", region},
                                 {"note", "the region has no finding in the current view"}});
       return;
     }
@@ -695,7 +755,7 @@ class Inspector {
     repaint_all();
     const std::size_t first = *matches.begin();
     select(first, json{{"event", "focus"},
-                       {"region", *request_.focus_region},
+                       {"region", region},
                        {"view", to_string(view)}});
   }
 
@@ -786,6 +846,7 @@ class Inspector {
   std::vector<vtkSmartPointer<vtkActor>> blobs_;
   vtkSmartPointer<vtkTextActor> status_, info_, help_;
   vtkSmartPointer<vtkActor2D> info_box_, info_frame_;
+  vtkSmartPointer<vtkPoints> info_corners_;
   double info_x0_ = 0, info_y0_ = 0, info_width_ = 0, info_height_ = 0;
   std::vector<std::string> info_lines_;
   int info_top_ = 0;
@@ -798,6 +859,8 @@ class Inspector {
   BrainStyle style_kind_ = BrainStyle::glass;
   bool labels_ = false;
   bool turning_ = false;
+  bool searching_ = false;
+  std::string search_;
   View view_ = View::dorsal;
 
   friend class InspectStyle;

@@ -10,9 +10,10 @@ namespace foci {
 
 class FigureInspectContent : public InspectContent {
  public:
-  /// Scenes: everything that passes `filter`, then one per measure among those findings.
+  /// Scenes: everything that passes `filter`, then one per measure among those findings;
+  /// each with the `overlays` (maps that must outlive this) under the findings.
   FigureInspectContent(const FigureInputs& inputs, const FindingFilter& filter,
-                       SceneOptions options);
+                       SceneOptions options, std::vector<SceneOverlay> overlays = {});
 
   std::size_t scene_count() const override { return scenes_.size(); }
   std::string scene_title(std::size_t n) const override { return scenes_.at(n).title; }
@@ -32,6 +33,7 @@ class FigureInspectContent : public InspectContent {
   const FigureInputs& inputs_;
   SceneOptions options_;
   std::vector<PanelRequest> scenes_;
+  std::vector<SceneOverlay> overlays_;
 };
 
 }  // namespace foci

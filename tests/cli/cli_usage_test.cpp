@@ -83,8 +83,7 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
       {"batch --out o", "batch", "SPEC...", "SPEC is required (figure spec JSON files)"},
       {"validate", "validate", "FILE...", "FILE is required (findings JSON files)"},
       {"map --out o", "map", "FILE...", "FILE is required (findings JSON files)"},
-      // render takes maps alone too (--overlay): its own check says "nothing to draw".
-      {"inspect", "inspect", "FILE...", "FILE is required (findings JSON files)"},
+      // render and inspect take maps alone too (--overlay): their own checks say so.
       {"import --from tsv -o x.json", "import", "FILE...",
        "FILE is required (input file(s); Sleuth takes several)"},
       {"export --to tsv -o x.tsv", "export", "FILE", "FILE is required (findings JSON)"},
@@ -101,6 +100,13 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
               std::string::npos)
         << help.out;
   }
+}
+
+// inspect shows findings, maps (--overlay), or both: with neither it says what it needs.
+TEST_F(CliUsage, InspectWithoutFindingsOrMapsSaysWhatItNeeds) {
+  expect_usage_error(run_foci("inspect"),
+                     "nothing to show: give findings files, --overlay maps, or both",
+                     "foci inspect");
 }
 
 // A missing sub-command lists the ones there are.

@@ -202,8 +202,9 @@ class InspectStyle : public vtkInteractorStyleTrackballCamera {
 };
 vtkStandardNewMacro(InspectStyle);
 
-/// Size of the info panel's text, pixels.
+/// Size of the info panel's text and the distance of its lines, pixels.
 constexpr double kInfoFontPx = 14;
+constexpr double kInfoLinePx = 14.2;
 
 class Inspector {
  public:
@@ -411,12 +412,12 @@ class Inspector {
   }
 
   int info_rows() const {
-    return std::max(3, static_cast<int>((info_height_ - 16) / (kInfoFontPx * 1.2)) - 1);
+    return std::max(3, static_cast<int>((info_height_ - 16) / kInfoLinePx) - 1);
   }
 
   void set_info(const std::string& content) {
-    // A character of the panel's font is about 0.55 of its size wide.
-    const int columns = std::max(20, static_cast<int>((info_width_ - 16) / (kInfoFontPx * 0.55)));
+    // A character of the panel's font is about half its size wide.
+    const int columns = std::max(20, static_cast<int>((info_width_ - 16) / (kInfoFontPx * 0.5)));
     info_lines_ = wrap_lines(content, columns);
     info_top_ = 0;
     show_info();
@@ -448,7 +449,7 @@ class Inspector {
     // The box as tall as its text, at most the panel's height.
     const int shown_rows = std::min(total, rows) + (total > rows ? 1 : 0);
     const double top = request_.height - 8.0;
-    const double bottom = std::max(info_y0_, top - 16 - shown_rows * kInfoFontPx * 1.2);
+    const double bottom = std::max(info_y0_, top - 14 - shown_rows * kInfoLinePx);
     info_corners_->SetPoint(0, info_x0_, bottom, 0);
     info_corners_->SetPoint(1, info_x0_ + info_width_, bottom, 0);
     info_corners_->Modified();
@@ -617,7 +618,7 @@ class Inspector {
     if (focused_ && !focused && toward_yellow == 0) {
       const double keep = 0.35;  // of the own colour, the rest a light grey
       c = {0.8 + (c.r - 0.8) * keep, 0.8 + (c.g - 0.8) * keep, 0.8 + (c.b - 0.8) * keep};
-      alpha = 0.12;
+      alpha = 0.08;
     }
     const unsigned char rgba[4] = {
         static_cast<unsigned char>(std::lround(255 * std::clamp(c.r, 0.0, 1.0))),

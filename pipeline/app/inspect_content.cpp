@@ -13,8 +13,7 @@ namespace foci {
 using json = nlohmann::json;
 
 FigureInspectContent::FigureInspectContent(const FigureInputs& inputs, const FindingFilter& filter,
-                                           SceneOptions options,
-                                           std::vector<SceneOverlay> overlays)
+                                           SceneOptions options, std::vector<SceneOverlay> overlays)
     : inputs_(inputs), options_(std::move(options)), overlays_(std::move(overlays)) {
   options_.volume_keys = inputs.volume_keys;
   scenes_.push_back({"all findings", filter, {}, {}});

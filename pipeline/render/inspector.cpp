@@ -9,25 +9,25 @@
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCellPicker.h>
+#include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkMapper.h>
+#include <vtkNew.h>
+#include <vtkObjectFactory.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
-#include <vtkPolyDataNormals.h>
 #include <vtkPolyDataMapper2D.h>
-#include <vtkQuadricDecimation.h>
-#include <vtkProperty2D.h>
-#include <vtkTriangleFilter.h>
-#include <vtkUnsignedCharArray.h>
-#include <vtkInteractorStyleTrackballCamera.h>
-#include <vtkNew.h>
-#include <vtkObjectFactory.h>
+#include <vtkPolyDataNormals.h>
 #include <vtkPropCollection.h>
 #include <vtkProperty.h>
+#include <vtkProperty2D.h>
+#include <vtkQuadricDecimation.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderWindowInteractor.h>
 #include <vtkRenderer.h>
 #include <vtkTextProperty.h>
+#include <vtkTriangleFilter.h>
+#include <vtkUnsignedCharArray.h>
 
 #include <nlohmann/json.hpp>
 
@@ -356,7 +356,8 @@ class Inspector {
   std::string help_text() const {
     return "1-8  views: left, right, dorsal, ventral, anterior, posterior, medial-left, "
            "medial-right\ng  glass / opaque brain\nm  next measure\nl  labels on/off\ns  "
-           "screenshot (PNG in this folder)\nr  reset the camera and undo the focus\n/  find a region by name and focus it\n"
+           "screenshot (PNG in this folder)\nr  reset the camera and undo the focus\n/  find a "
+           "region by name and focus it\n"
            "PgUp/PgDn or the wheel over the info panel: scroll it\nh  this help\nq  quit\n"
            "mouse: drag to rotate, wheel to zoom, shift-drag to pan; click a region, node or "
            "edge";
@@ -368,8 +369,7 @@ class Inspector {
   void build_info_panel() {
     info_width_ = std::min(480.0, 0.4 * request_.width);
     info_height_ = 0.5 * request_.height;
-    const double x0 = 8, y1 = request_.height - 8.0, x1 = x0 + info_width_,
-                 y0 = y1 - info_height_;
+    const double x0 = 8, y1 = request_.height - 8.0, x1 = x0 + info_width_, y0 = y1 - info_height_;
     info_x0_ = x0, info_y0_ = y0;
     auto& corners = info_corners_;
     corners = vtkSmartPointer<vtkPoints>::New();
@@ -472,7 +472,19 @@ class Inspector {
       actor->PickableOff();  // the surface must never swallow a pick meant for a region
       renderer_->AddActor(actor);
     }
+    // While turning, the glass is one sheet: drawn last among the opaque things, blended
+    // over them and writing depth, so only its nearest layer costs a software renderer its
+    // shading and blending, not every fold behind it.
+    if (brain_lod_->GetProperty()->GetOpacity() < 1 && overlays_.empty()) {
+      brain_lod_->ForceOpaqueOn();
+    }
     show_view_side();
+  }
+
+  /// The turning brain after the findings, as its one-sheet glass needs.
+  void draw_turning_brain_last() {
+    renderer_->RemoveActor(brain_lod_);
+    renderer_->AddActor(brain_lod_);
   }
 
   void build_scene() {
@@ -482,6 +494,7 @@ class Inspector {
     items_.clear();
     blobs_.clear();
     hovered_ = selected_ = std::nullopt;
+    focused_.reset();  // it named items of the scene being replaced
     set_info("");
     const Panel panel = request_.content->scene(measure_, labels_);
     const MeshCache cache(request_.cache_directory, nullptr);
@@ -503,14 +516,13 @@ class Inspector {
     for (std::size_t n = 0; n < panel.regions.size(); ++n) {
       if (!actors.regions[n].second) continue;
       const auto& r = panel.regions[n];
-      Pickable p{"region", r.name, r.atlas, r.region_ids, r.labels, r.side, {}, r.sources,
-                 r.colour};
+      Pickable p{"region", r.name, r.atlas,   r.region_ids, r.labels,
+                 r.side,   {},     r.sources, r.colour};
       groups[{"region", side_key(r.side)}].push_back({p, actors.regions[n].second});
     }
     for (std::size_t n = 0; n < panel.nodes.size(); ++n) {
       const auto& node = panel.nodes[n];
-      Pickable p{"node", node.label, "", {}, {}, std::nullopt, node.mni, node.sources,
-                 node.colour};
+      Pickable p{"node", node.label, "", {}, {}, std::nullopt, node.mni, node.sources, node.colour};
       groups[{"node", side_key(side_of_x(node.mni.x))}].push_back({p, actors.nodes[n].second});
     }
     for (std::size_t n = 0; n < panel.edges.size(); ++n) {
@@ -528,6 +540,7 @@ class Inspector {
           {p, actors.edges[n].second});
     }
     for (auto& [key, members] : groups) merge(key.first, key.second, members);
+    draw_turning_brain_last();
     show_view_side();
     const std::string title = request_.content->scene_title(measure_);
     window_->SetWindowName(("foci inspect: " + title).c_str());
@@ -559,7 +572,7 @@ class Inspector {
         bare->GetPointData()->SetNormals(normals);
       }
       const auto lod = coarser(bare, kTurningDetail);
-      DrawnItem item{info,  meshes_.size(), points, mesh->GetNumberOfPoints(), cells,
+      DrawnItem item{info,       meshes_.size(),          points, mesh->GetNumberOfPoints(), cells,
                      lod_points, lod->GetNumberOfPoints()};
       lod_points += lod->GetNumberOfPoints();
       lod_append->AddInputData(lod);
@@ -649,7 +662,6 @@ class Inspector {
   }
 
  private:
-
   std::optional<std::size_t> pick(int x, int y) {
     if (!picker_->Pick(x, y, 0, renderer_)) return std::nullopt;
     auto* actor = picker_->GetActor();
@@ -657,10 +669,9 @@ class Inspector {
     for (const auto& m : meshes_) {
       if (m.actor.Get() != actor || cell < 0) continue;
       // The last item whose first cell is at or before the picked one.
-      const auto it = std::upper_bound(m.items.begin(), m.items.end(), cell,
-                                       [&](vtkIdType c, std::size_t n) {
-                                         return c < items_[n].first_cell;
-                                       });
+      const auto it =
+          std::upper_bound(m.items.begin(), m.items.end(), cell,
+                           [&](vtkIdType c, std::size_t n) { return c < items_[n].first_cell; });
       if (it == m.items.begin()) return std::nullopt;
       return *std::prev(it);
     }
@@ -755,9 +766,7 @@ class Inspector {
     camera->SetParallelScale(camera->GetParallelScale() * 0.8);
     repaint_all();
     const std::size_t first = *matches.begin();
-    select(first, json{{"event", "focus"},
-                       {"region", region},
-                       {"view", to_string(view)}});
+    select(first, json{{"event", "focus"}, {"region", region}, {"view", to_string(view)}});
   }
 
   void set_view(View view) {
@@ -794,11 +803,10 @@ class Inspector {
         renderer_->GetActiveCamera()->Azimuth(360.0 / count);
         window_->Render();
       }
-      const double ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
-      const double cpu_ms =
-          1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
       return std::make_pair(ms / count, cpu_ms / count);
     };
     const auto [turning_ms, turning_cpu_ms] = measure(frames, true);

@@ -104,9 +104,10 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
 
 // inspect shows findings, maps (--overlay), or both: with neither it says what it needs.
 TEST_F(CliUsage, InspectWithoutFindingsOrMapsSaysWhatItNeeds) {
-  expect_usage_error(run_foci("inspect"),
-                     "nothing to show: give findings files, --overlay maps, or both",
-                     "foci inspect");
+  const auto r = run_foci("inspect");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "foci: [ERROR] nothing to show: give findings files, --overlay maps, or both\n");
 }
 
 // A missing sub-command lists the ones there are.

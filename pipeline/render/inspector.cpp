@@ -589,10 +589,6 @@ class Inspector {
     }
     append->Update();
     merged.mesh = append->GetOutput();
-    if (merged.mesh->GetPointData()->GetNormals() == nullptr) {
-      // Some member had none: shading then comes from the faces.
-      merged.mesh->GetPointData()->SetNormals(nullptr);
-    }
     lod_append->Update();
     merged.lod_mesh = lod_append->GetOutput();
     const auto coloured_actor = [&](vtkPolyData* mesh, vtkIdType count,

@@ -13,8 +13,8 @@ namespace foci {
 using json = nlohmann::json;
 
 FigureInspectContent::FigureInspectContent(const FigureInputs& inputs, const FindingFilter& filter,
-                                           SceneOptions options)
-    : inputs_(inputs), options_(std::move(options)) {
+                                           SceneOptions options, std::vector<SceneOverlay> overlays)
+    : inputs_(inputs), options_(std::move(options)), overlays_(std::move(overlays)) {
   options_.volume_keys = inputs.volume_keys;
   scenes_.push_back({"all findings", filter, {}, {}});
   std::set<std::string> measures;
@@ -36,6 +36,7 @@ Panel FigureInspectContent::scene(std::size_t n, bool labels) const {
   options.labels = labels;
   fill_panel(panel, inputs_.mapped, scenes_.at(n).filter, inputs_.atlas_pointers(), inputs_.lexicon,
              options);
+  panel.overlays = overlays_;
   return panel;
 }
 
@@ -112,6 +113,13 @@ std::string FigureInspectContent::findings_text(const std::vector<std::size_t>& 
     s << "\n";
   }
   return s.str();
+}
+
+std::optional<InspectContent::FoundRegion> FigureInspectContent::find_region(
+    const std::string& name) const {
+  const auto found = inputs_.lexicon.resolve(name);
+  if (!found) return std::nullopt;
+  return FoundRegion{found->region->id, found->hemisphere};
 }
 
 }  // namespace foci

@@ -10,9 +10,10 @@ namespace foci {
 
 class FigureInspectContent : public InspectContent {
  public:
-  /// Scenes: everything that passes `filter`, then one per measure among those findings.
+  /// Scenes: everything that passes `filter`, then one per measure among those findings;
+  /// each with the `overlays` (maps that must outlive this) under the findings.
   FigureInspectContent(const FigureInputs& inputs, const FindingFilter& filter,
-                       SceneOptions options);
+                       SceneOptions options, std::vector<SceneOverlay> overlays = {});
 
   std::size_t scene_count() const override { return scenes_.size(); }
   std::string scene_title(std::size_t n) const override { return scenes_.at(n).title; }
@@ -24,6 +25,7 @@ class FigureInspectContent : public InspectContent {
                                const std::set<std::int32_t>& labels) const override;
   nlohmann::json findings_json(const std::vector<std::size_t>& sources) const override;
   std::string findings_text(const std::vector<std::size_t>& sources) const override;
+  std::optional<FoundRegion> find_region(const std::string& name) const override;
 
  private:
   const Atlas* atlas_named(const std::string& name) const;
@@ -31,6 +33,7 @@ class FigureInspectContent : public InspectContent {
   const FigureInputs& inputs_;
   SceneOptions options_;
   std::vector<PanelRequest> scenes_;
+  std::vector<SceneOverlay> overlays_;
 };
 
 }  // namespace foci

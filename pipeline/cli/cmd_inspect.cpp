@@ -3,9 +3,11 @@
 #include "app/display.hpp"
 #include "app/figure_inputs.hpp"
 #include "app/figure_options.hpp"
+#include "app/figure_overlays.hpp"
 #include "app/inspect_content.hpp"
 #include "atlas/lexicon.hpp"
 #include "cli/commands.hpp"
+#include "cli/figure_command.hpp"
 #include "core/error.hpp"
 
 namespace foci {
@@ -18,9 +20,15 @@ struct InspectOptions {
   std::string focus;
   std::vector<std::string> filters;
   int frames = 0;
+  /// --overlay and its options, declared as `foci render` declares them.
+  std::shared_ptr<FigureCommandOptions> maps = std::make_shared<FigureCommandOptions>();
 };
 
 void run_inspect(const InspectOptions& options, CommandContext& context) {
+  const OverlayOptions overlay = overlay_options(*options.maps);
+  if (options.files.empty() && overlay.maps.empty()) {
+    throw usage_error("nothing to show: give findings files, --overlay maps, or both");
+  }
   FindingFilter filter;
   for (const auto& f : options.filters) add_filter_conditions(filter, f);
   // An unknown --focus name fails here, before anything is read or any window opens.
@@ -43,8 +51,16 @@ void run_inspect(const InspectOptions& options, CommandContext& context) {
         "foci inspect needs a display and $DISPLAY is unset; run it on a desktop, with X "
         "forwarding (ssh -X), or under a virtual display: xvfb-run -a foci inspect ...");
   }
-  const auto inputs = load_figure_inputs(options.files, options.atlases);
-  const FigureInspectContent content(*inputs, filter, SceneOptions{});
+  // Atlases place findings; maps alone do not read them.
+  const auto inputs = load_figure_inputs(
+      options.files, options.files.empty() ? std::vector<std::string>{} : options.atlases);
+  const std::vector<OverlayMap> maps = load_overlays(overlay);
+  const auto overlays = scene_overlays(maps, overlay);
+  Panel said;  // what a figure would note of the maps (nothing above the threshold)
+  for (const auto& warning : add_overlays_to_panel(said, overlays)) {
+    *context.log << "foci: [WARNING] " << warning << "\n";
+  }
+  const FigureInspectContent content(*inputs, filter, SceneOptions{}, overlays);
   InspectRequest request;
   request.content = &content;
   request.brain = &inputs->brain;
@@ -69,11 +85,15 @@ void add_inspect_command(CLI::App& app, CommandContext& context) {
       "Open a window with the scene foci render draws. Hover names what is under the cursor;\n"
       "a click lists every finding there (and prints one JSON line on stdout, as do empty\n"
       "clicks and --focus). Keys: 1-8 views, g glass/opaque, m next measure, l labels,\n"
-      "s screenshot, r reset, h help, q quit. Needs a display (or xvfb-run).");
-  cmd->add_option("FILE", options->files, "Findings JSON files")->required();
+      "s screenshot, r reset, / find a region, h help, q quit. --overlay shows volumetric\n"
+      "maps as foci render draws them. Needs a display (or xvfb-run).");
+  cmd->add_option("FILE", options->files, "Findings JSON files (optional with --overlay)");
+  // One value per option, so findings files written after --atlas stay findings files.
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
+      ->allow_extra_args(false)
       ->delimiter(',')
       ->capture_default_str();
+  add_overlay_options(cmd, options->maps);
   cmd->add_option("--focus", options->focus, "Start with this region selected, e.g. \"左侧海马\"");
   cmd->add_option("--filter", options->filters, "Only findings matching key=value[,key=value]");
   cmd->add_option("--benchmark-frames", options->frames,

@@ -13,7 +13,51 @@ std::string option_name(const std::string& key) {
   return name;
 }
 
+/// Declares `--KEY TEXT` for each figure option key, its help and default those of figure
+/// specs.
+void add_key_options(CLI::App* cmd, const std::shared_ptr<FigureCommandOptions>& options,
+                     const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
+    cmd->add_option_function<std::string>(
+           option_name(key),
+           [options, key](const std::string& text) { options->figure[key] = text; },
+           figure_option_help(key) + " [default: " + figure_option_default(key) + "]")
+        ->type_name("TEXT");
+  }
+}
+
+/// The figure options the `--KEY` options set, and the maps.
+FigureOptions figure_options_given(const FigureCommandOptions& options) {
+  FigureOptions figure;
+  for (const auto& [key, text] : options.figure) {
+    try {
+      set_figure_option(figure, key, text);
+    } catch (Error& e) {
+      throw usage_error(option_name(key) + ": " + e.lines().back());
+    }
+  }
+  for (const auto& map : options.overlays) set_figure_option(figure, "overlay", map);
+  if (options.space_ok) set_figure_option(figure, "space_ok", "true");
+  return figure;
+}
+
 }  // namespace
+
+void add_overlay_options(CLI::App* cmd, const std::shared_ptr<FigureCommandOptions>& options) {
+  // One value per option, so findings files written after --overlay stay findings files.
+  cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
+      ->allow_extra_args(false)
+      ->type_name("MAP[:INDEX]");
+  cmd->add_flag("--space-ok", options->space_ok,
+                "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");
+  add_key_options(cmd, options,
+                  {"threshold", "cluster_min", "colormap", "vmax", "projection", "overlay_style",
+                   "overlay_title"});
+}
+
+OverlayOptions overlay_options(const FigureCommandOptions& options) {
+  return figure_options_given(options).overlay;
+}
 
 void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureCommandOptions>& options,
                                 const std::string& out_help, MapOptions maps) {
@@ -26,31 +70,14 @@ void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureComma
   cmd->add_flag("--force", options->force,
                 "Overwrite the output if it exists (never one of the input files)");
   // One value per option (commas separate atlases), so findings files written after --atlas
-  // or --overlay stay findings files instead of being taken as more atlases or maps.
+  // stay findings files instead of being taken as more atlases.
   cmd->add_option("--atlas", options->atlases, "Atlases that place named regions, in order")
       ->allow_extra_args(false)
       ->delimiter(',')
       ->capture_default_str();
   // The figure options share their parser, help and defaults with figure specs.
-  std::vector<std::string> keys{"views", "size", "style", "regions", "colour_by", "coarse", "dpi"};
-  if (maps == MapOptions::overlays) {
-    cmd->add_option("--overlay", options->overlays, figure_option_help("overlay"))
-        ->allow_extra_args(false)
-        ->type_name("MAP[:INDEX]");
-    cmd->add_flag("--space-ok", options->space_ok,
-                  "Draw a map whose header says Talairach as if it were MNI (refused otherwise)");
-    for (const char* key : {"threshold", "cluster_min", "colormap", "vmax", "projection",
-                            "overlay_style", "overlay_title"}) {
-      keys.emplace_back(key);
-    }
-  }
-  for (const std::string& key : keys) {
-    cmd->add_option_function<std::string>(
-           option_name(key),
-           [options, key](const std::string& text) { options->figure[key] = text; },
-           figure_option_help(key) + " [default: " + figure_option_default(key) + "]")
-        ->type_name("TEXT");
-  }
+  add_key_options(cmd, options, {"views", "size", "style", "regions", "colour_by", "coarse", "dpi"});
+  if (maps == MapOptions::overlays) add_overlay_options(cmd, options);
   cmd->add_flag("--labels", options->labels,
                 "Label nodes (the region as written, else the atlas label); labels that would "
                 "overlap are left out");
@@ -67,15 +94,7 @@ void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureComma
 
 FigureCommandRequest figure_command_request(const FigureCommandOptions& options) {
   FigureCommandRequest request;
-  for (const auto& [key, text] : options.figure) {
-    try {
-      set_figure_option(request.figure, key, text);
-    } catch (Error& e) {
-      throw usage_error(option_name(key) + ": " + e.lines().back());
-    }
-  }
-  for (const auto& map : options.overlays) set_figure_option(request.figure, "overlay", map);
-  if (options.space_ok) set_figure_option(request.figure, "space_ok", "true");
+  request.figure = figure_options_given(options);
   request.figure.scene.labels = options.labels;
   request.figure.transparent_background = options.transparent;
   FindingFilter filter;

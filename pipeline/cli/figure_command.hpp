@@ -41,6 +41,14 @@ enum class MapOptions { none, overlays };
 void add_figure_command_options(CLI::App* cmd, const std::shared_ptr<FigureCommandOptions>& options,
                                 const std::string& out_help, MapOptions maps);
 
+/// Declares the map options alone: --overlay, --space-ok and the overlay keys (threshold,
+/// colormap, vmax, projection, ...), into `options`. `render` has them among the figure
+/// options; `inspect` shows maps in its window with these same options.
+void add_overlay_options(CLI::App* cmd, const std::shared_ptr<FigureCommandOptions>& options);
+
+/// The overlay options given. Throws Error (usage) naming the option at fault.
+OverlayOptions overlay_options(const FigureCommandOptions& options);
+
 struct FigureCommandRequest {
   FigureOptions figure;
   std::vector<PanelRequest> panels;  ///< lettered a, b, ... when several

@@ -37,6 +37,13 @@ class InspectContent {
   /// with their study citation and file, and as lines for the info panel.
   virtual nlohmann::json findings_json(const std::vector<std::size_t>& sources) const = 0;
   virtual std::string findings_text(const std::vector<std::size_t>& sources) const = 0;
+  /// A region name as a reader types it in the window's search ("left hippocampus",
+  /// "海马"): its lexicon id and the side the name states; nullopt when it names none.
+  struct FoundRegion {
+    std::string id;
+    std::optional<Hemisphere> side;
+  };
+  virtual std::optional<FoundRegion> find_region(const std::string& name) const = 0;
 };
 
 struct InspectRequest {

@@ -187,8 +187,7 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
       {"batch --out o", "batch", "SPEC...", "SPEC is required (figure spec JSON files)"},
       {"validate", "validate", "FILE...", "FILE is required (findings JSON files)"},
       {"map --out o", "map", "FILE...", "FILE is required (findings JSON files)"},
-      // render takes maps alone too (--overlay): its own check says "nothing to draw".
-      {"inspect", "inspect", "FILE...", "FILE is required (findings JSON files)"},
+      // render and inspect take maps alone too (--overlay): their own checks say so.
       {"import --from tsv -o x.json", "import", "FILE...",
        "FILE is required (input file(s); Sleuth takes several)"},
       {"export --to tsv -o x.tsv", "export", "FILE", "FILE is required (findings JSON)"},
@@ -205,6 +204,14 @@ TEST_F(CliUsage, MissingPositionalIsNamedByItsUsagePlaceholder) {
               std::string::npos)
         << help.out;
   }
+}
+
+// inspect shows findings, maps (--overlay), or both: with neither it says what it needs.
+TEST_F(CliUsage, InspectWithoutFindingsOrMapsSaysWhatItNeeds) {
+  const auto r = run_foci("inspect");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "foci: [ERROR] nothing to show: give findings files, --overlay maps, or both\n");
 }
 
 // A missing sub-command lists the ones there are.

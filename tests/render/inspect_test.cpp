@@ -97,7 +97,9 @@ class Inspect : public ::testing::Test {
     }
     xserver_.reset();
   }
-  void start(const std::string& args) {
+  /// Starts foci inspect; `ready_line` is the line that says the window takes input (after
+  /// the --focus line when there is one).
+  void start(const std::string& args, std::size_t ready_line = 0) {
     foci_ = fork();
     if (foci_ == 0) {
       if (chdir(dir_.root().c_str()) != 0) _exit(126);
@@ -111,7 +113,7 @@ class Inspect : public ::testing::Test {
     xdo("search --sync --name 'foci inspect'");
     window_ = xdo_output("search --name 'foci inspect'");
     window_ = window_.substr(0, window_.find('\n'));
-    ASSERT_EQ(event(0)["event"], "ready") << "the first line says the window takes input";
+    ASSERT_EQ(event(ready_line)["event"], "ready") << "this line says the window takes input";
   }
   int xdo(const std::string& args) {
     return std::system(
@@ -121,9 +123,9 @@ class Inspect : public ::testing::Test {
     const auto r = testing::run_shell("DISPLAY=" + display_ + " xdotool " + args, dir_.root());
     return r.out;
   }
-  /// The n-th JSON line foci printed (0-based), waiting for it.
-  json event(std::size_t n) {
-    for (int wait = 0; wait < 200; ++wait) {
+  /// The n-th JSON line foci printed (0-based), waiting for it up to `seconds`.
+  json event(std::size_t n, int seconds = 10) {
+    for (int wait = 0; wait < seconds * 20; ++wait) {
       std::istringstream lines(slurp(dir_.path("events")));
       std::string line;
       for (std::size_t i = 0; std::getline(lines, line); ++i) {
@@ -224,6 +226,161 @@ TEST_F(Inspect, HoverHighlightsAViewKeyTurnsTheBrainAndQQuits) {
   const Blob front = find_in_png(event(3)["path"], true);
   ASSERT_GT(front.pixels, 50u);
   EXPECT_GT(front.x, 600);
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+/// Pixels of the mixed ("both") colour, purple.
+bool purple(const unsigned char* p) {
+  return p[0] > 110 && p[0] < 200 && p[1] < 110 && p[2] > 150 && p[2] > p[1] + 60 &&
+         p[0] > p[1] + 40;
+}
+/// Pixels of the decrease colour, blue.
+bool blue(const unsigned char* p) { return p[2] > 150 && p[0] < 90 && p[1] < 140; }
+/// The info panel's paper tint: near white, warmer than the background's pure white.
+bool paper(const unsigned char* p) {
+  return p[0] >= 236 && p[0] < 255 && p[0] - p[2] >= 6 && p[0] - p[2] <= 20;
+}
+/// Warm and cool overlay colours, as the render tests see them.
+bool warm(const unsigned char* p) { return p[0] > 120 && p[0] > p[2] + 70 && p[0] >= p[1]; }
+bool cool(const unsigned char* p) { return p[2] > 120 && p[2] > p[0] + 70; }
+
+struct Count {
+  std::size_t pixels = 0;
+  double x = 0, y = 0;  ///< centroid, from the top-left
+  int width = 0, height = 0;
+};
+
+template <typename Test>
+Count count_pixels(const std::string& path, Test test, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+                   int y1 = 1 << 20) {
+  vtkNew<vtkPNGReader> reader;
+  reader->SetFileName(path.c_str());
+  reader->Update();
+  int dims[3];
+  reader->GetOutput()->GetDimensions(dims);
+  Count c;
+  c.width = dims[0], c.height = dims[1];
+  for (int y = std::max(0, y0); y < std::min(dims[1], y1); ++y) {
+    for (int x = std::max(0, x0); x < std::min(dims[0], x1); ++x) {
+      const auto* p =
+          static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
+      if (!test(p)) continue;
+      ++c.pixels;
+      c.x += x;
+      c.y += y;
+    }
+  }
+  if (c.pixels) c.x /= c.pixels, c.y /= c.pixels;
+  return c;
+}
+
+class InspectFocus : public Inspect {
+ protected:
+  void SetUp() override {
+    Inspect::SetUp();
+    if (IsSkipped()) return;
+    // The whole left hemisphere falls, the left hippocampus (in it) rises: the hippocampus
+    // is drawn in the "both" colour inside a hemisphere of the decrease colour.
+    write_text(dir_.path("hemi.json"),
+               R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
+      "studies": [{"id": "s", "citation": "Smith 2020"}],
+      "findings": [
+        {"id": "hemi", "study": "s", "measure": "T1 relaxation time", "direction": "decrease",
+         "location": {"region": "左侧大脑半球"}, "source_anchor": "Section 1"},
+        {"id": "h", "study": "s", "measure": "grey-matter volume", "direction": "increase",
+         "location": {"region": "左侧海马"}, "source_anchor": "Table 1"}]})");
+  }
+  std::string screenshot(std::size_t line) {
+    key("s");
+    const json shot = event(line);
+    EXPECT_EQ(shot["event"], "screenshot") << shot.dump();
+    return shot.value("path", "");
+  }
+};
+
+TEST_F(InspectFocus, TheFocusedHippocampusStandsOutOfAWholeHemisphereWithAPanelInChinese) {
+  // Without a focus: a dorsal view of a blue hemisphere, no panel.
+  start("'" + dir_.path("hemi.json") + "'");
+  const std::string plain = screenshot(1);
+  const Count plain_blue = count_pixels(plain, blue);
+  ASSERT_GT(plain_blue.pixels, 20000u) << "the hemisphere is drawn, blue";
+  EXPECT_LT(count_pixels(plain, paper, 8, 8, 480, 60).pixels, 100u) << "no panel yet";
+  key("q");
+  ASSERT_EQ(wait_exit(), 0);
+
+  start("'" + dir_.path("hemi.json") + "' --focus 左侧海马", 1);
+  const json focus = event(0);
+  ASSERT_EQ(focus["event"], "focus") << focus.dump();
+  // The hippocampus lies deep: it is seen from the side of its hemisphere or from below.
+  const std::string view = focus.value("view", "");
+  EXPECT_TRUE(view == "left" || view == "ventral") << view;
+  EXPECT_EQ(focus["picked"]["labels"][0]["name"], "Hippocampus_L") << focus.dump();
+  const std::string focused = screenshot(2);
+  const Count hippocampus = count_pixels(focused, purple);
+  ASSERT_GT(hippocampus.pixels, 2000u) << "the hippocampus in its own colour";
+  // Centred: the camera turned to it.
+  EXPECT_NEAR(hippocampus.x, hippocampus.width / 2.0, hippocampus.width * 0.15);
+  EXPECT_NEAR(hippocampus.y, hippocampus.height / 2.0, hippocampus.height * 0.15);
+  EXPECT_LT(count_pixels(focused, blue).pixels, plain_blue.pixels / 20)
+      << "the hemisphere dimmed, its blue much fainter";
+  // The info panel: a tinted box behind the text in the top-left corner, with text in it
+  // (the names, Chinese among them, in a font that has their glyphs).
+  const Count box = count_pixels(focused, paper, 8, 8, 480, 60);
+  EXPECT_GT(box.pixels, 472u * 52 / 2) << "the panel's box";
+  const Count text = count_pixels(
+      focused, [](const unsigned char* p) { return p[0] < 80 && p[1] < 80 && p[2] < 80; }, 8, 8,
+      480, 60);
+  EXPECT_GT(text.pixels, 300u) << "its text";
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+TEST_F(InspectFocus, TheWindowsSearchFocusesARegionByName) {
+  start("'" + dir_.path("hemi.json") + "'");
+  key("slash");
+  for (const char c : std::string("hippocampus")) key(std::string(1, c));
+  key("Return");
+  // Each key redraws the window (the search line); a loaded machine takes its time.
+  const json focus = event(1, 90);
+  ASSERT_EQ(focus["event"], "focus") << focus.dump();
+  EXPECT_EQ(focus["region"], "hippocampus");
+  EXPECT_EQ(focus["picked"]["labels"][0]["name"], "Hippocampus_L") << focus.dump();
+  EXPECT_GT(count_pixels(screenshot(2), purple).pixels, 2000u);
+  key("slash");
+  for (const char c : std::string("hipo")) key(std::string(1, c));
+  key("Return");
+  EXPECT_TRUE(event(3, 90)["found"].is_null()) << "a name that is no region says so";
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+/// +5 around (-35, -65, 50) (left parietal), -3 around its mirror, in MNI 2 mm RAS.
+std::string write_ball_map(const TempDir& dir) {
+  testing::SyntheticHeader header;
+  const Affine affine = Affine::from_rows({{{2, 0, 0, -90}, {0, 2, 0, -126}, {0, 0, 2, -72}}});
+  header.size = {91, 109, 91};
+  header.sform = affine;
+  header.datatype = 16;
+  const Vec3 left{-35, -65, 50}, right{35, -65, 50};
+  testing::write_synthetic_nifti(dir.path("balls.nii.gz"), header, [&](int i, int j, int k) {
+    const Vec3 p = affine.apply({double(i), double(j), double(k)});
+    if (norm(p - left) <= 12) return 5.0;
+    if (norm(p - right) <= 12) return -3.0;
+    return 0.0;
+  });
+  return dir.path("balls.nii.gz");
+}
+
+TEST_F(Inspect, AnOverlayShowsWarmOnTheLeftAndCoolOnTheRightFromAbove) {
+  start("--overlay '" + write_ball_map(dir_) + "' --threshold 1");
+  key("s");
+  const std::string path = event(1)["path"];
+  const Count hot = count_pixels(path, warm), cold = count_pixels(path, cool);
+  ASSERT_GT(hot.pixels, 200u);
+  ASSERT_GT(cold.pixels, 200u);
+  EXPECT_LT(hot.x, hot.width / 2.0) << "the positive ball is on the left of a dorsal view";
+  EXPECT_GT(cold.x, cold.width / 2.0);
   key("q");
   EXPECT_EQ(wait_exit(), 0);
 }

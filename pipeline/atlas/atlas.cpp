@@ -174,7 +174,15 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   std::int32_t best_label = 0;
   std::size_t best_offset = 0;
   Vec3 best_centre;
+  // From the point to the own centre; a step's centre is at to_centre + step from the point.
+  const Vec3 to_centre = hit.voxel_centre - point;
+  double bound_d2 = limit;
   for (; step != steps->end() && step->distance_mm <= stop; ++step) {
+    // Most steps lie farther than the best so far: reject them by arithmetic on the float
+    // offsets (with slack for their rounding) before reading the volume.
+    const double ax = to_centre.x + step->x, ay = to_centre.y + step->y,
+                 az = to_centre.z + step->z;
+    if (ax * ax + ay * ay + az * az > bound_d2 + 1e-4 * (bound_d2 + 1)) continue;
     const int i = index[0] + step->di, j = index[1] + step->dj, k = index[2] + step->dk;
     if (!volume_.contains(i, j, k)) continue;
     const std::size_t offset = volume_.offset(i, j, k);
@@ -193,6 +201,7 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
       best_label = v;
       best_offset = offset;
       best_centre = p;
+      bound_d2 = std::min(limit, best_d2 + 1e-9);
       stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
     }
   }
@@ -221,11 +230,14 @@ std::shared_ptr<const std::vector<Atlas::SearchStep>> Atlas::search_steps(double
   for (int dk = -half[2]; dk <= half[2]; ++dk) {
     for (int dj = -half[1]; dj <= half[1]; ++dj) {
       for (int di = -half[0]; di <= half[0]; ++di) {
-        double d2 = 0;
-        for (int r = 0; r < 3; ++r) d2 += std::pow(m[r][0] * di + m[r][1] * dj + m[r][2] * dk, 2);
+        double w[3];
+        for (int r = 0; r < 3; ++r) w[r] = m[r][0] * di + m[r][1] * dj + m[r][2] * dk;
+        const double d2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
         if (d2 > reach_mm * reach_mm) continue;
-        steps->push_back({static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
-                          static_cast<std::int16_t>(dk), static_cast<float>(std::sqrt(d2))});
+        steps->push_back({static_cast<float>(std::sqrt(d2)), static_cast<float>(w[0]),
+                          static_cast<float>(w[1]), static_cast<float>(w[2]),
+                          static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
+                          static_cast<std::int16_t>(dk)});
       }
     }
   }

@@ -82,8 +82,9 @@ class Atlas {
 
   /// A voxel offset from a point's own voxel and the distance (mm) between the two centres.
   struct SearchStep {
-    std::int16_t di = 0, dj = 0, dk = 0;
     float distance_mm = 0;
+    float x = 0, y = 0, z = 0;  ///< the offset in mm, to reject far steps without a read
+    std::int16_t di = 0, dj = 0, dk = 0;
   };
   /// Every voxel offset within some reach of a voxel centre, nearest first; grown when a
   /// larger radius is asked. A radius search walks it from the distance map's lower bound,

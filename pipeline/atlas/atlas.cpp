@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include "atlas/distance_transform.hpp"
@@ -92,6 +93,9 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
           std::sqrt(distance.squared_mm[volume_.offset(index[0], index[1], index[2])]);
       const double off_centre = norm(point - hit.voxel_centre);
       if (to_label - off_centre > radius_mm) return hit;
+      if (auto found = search_shell(point, index, hit, to_label, off_centre, radius_mm)) {
+        return *found;
+      }
       search_radius = std::min(radius_mm, to_label + off_centre);
     }
   }
@@ -138,6 +142,113 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
     hit.voxel_centre = best_centre;
   }
   return hit;
+}
+
+namespace {
+// Slack (mm) on the bounds of the shell walk: the distance map and the steps' distances are
+// floats, the point's distances doubles. A wider shell reads a few more voxels, never fewer.
+constexpr double kShellSlackMm = 1e-3;
+// Beyond this many offsets (fine voxels and a wide radius: 64 MB of steps) the shell walk
+// gives way to the box walk, which needs no memory.
+constexpr double kMaxSearchSteps = 8 << 20;
+}  // namespace
+
+std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
+                                            AtlasHit hit, double to_label_mm,
+                                            double off_centre_mm, double radius_mm) const {
+  // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
+  // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
+  double diagonal2 = 0;
+  for (int a = 0; a < 3; ++a) diagonal2 += std::pow(volume_.voxel_to_world.column_norm(a), 2);
+  const auto steps = search_steps(radius_mm + 0.5 * std::sqrt(diagonal2) + kShellSlackMm);
+  if (!steps) return std::nullopt;
+
+  // Every labelled centre lies at least D(v) from the own centre c(v). Once a label is found
+  // at distance d from the point, any better one lies within d + |p - c(v)| of c(v).
+  const float first = static_cast<float>(to_label_mm - kShellSlackMm);
+  auto step = std::lower_bound(steps->begin(), steps->end(), first,
+                               [](const SearchStep& s, float d) { return s.distance_mm < d; });
+  double stop = radius_mm + off_centre_mm + kShellSlackMm;
+  const double limit = radius_mm * radius_mm * (1 + 1e-12);
+  double best_d2 = std::numeric_limits<double>::infinity();
+  std::int32_t best_label = 0;
+  std::size_t best_offset = 0;
+  Vec3 best_centre;
+  // From the point to the own centre; a step's centre is at to_centre + step from the point.
+  const Vec3 to_centre = hit.voxel_centre - point;
+  double bound_d2 = limit;
+  for (; step != steps->end() && step->distance_mm <= stop; ++step) {
+    // Most steps lie farther than the best so far: reject them by arithmetic on the float
+    // offsets (with slack for their rounding) before reading the volume.
+    const double ax = to_centre.x + step->x, ay = to_centre.y + step->y,
+                 az = to_centre.z + step->z;
+    if (ax * ax + ay * ay + az * az > bound_d2 + 1e-4 * (bound_d2 + 1)) continue;
+    const int i = index[0] + step->di, j = index[1] + step->dj, k = index[2] + step->dk;
+    if (!volume_.contains(i, j, k)) continue;
+    const std::size_t offset = volume_.offset(i, j, k);
+    const std::int32_t v = volume_.labels[offset];
+    if (v == 0) continue;
+    const Vec3 p = volume_.voxel_centre(i, j, k);
+    const Vec3 d = p - point;
+    const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+    if (d2 > limit) continue;
+    // The rule of the box walk below, which visits voxels in storage order: distances equal
+    // up to rounding tie, ties go to the smaller label, then to the first voxel in storage.
+    const bool closer = d2 < best_d2 - 1e-9;
+    const bool tie = std::abs(d2 - best_d2) <= 1e-9;
+    if (closer || (tie && (v < best_label || (v == best_label && offset < best_offset)))) {
+      best_d2 = d2;
+      best_label = v;
+      best_offset = offset;
+      best_centre = p;
+      bound_d2 = std::min(limit, best_d2 + 1e-9);
+      stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
+    }
+  }
+  if (best_label != 0) {
+    hit.label = best_label;
+    hit.distance_mm = std::sqrt(best_d2);
+    hit.voxel_centre = best_centre;
+  }
+  return hit;
+}
+
+std::shared_ptr<const std::vector<Atlas::SearchStep>> Atlas::search_steps(double reach_mm) const {
+  std::lock_guard<std::mutex> lock(search_order_->mutex);
+  if (search_order_->reach_mm >= reach_mm) return search_order_->steps;
+  const auto& m = volume_.voxel_to_world.m;
+  // Offsets beyond the volume's size never land in it.
+  int half[3];
+  double box = 1;
+  for (int a = 0; a < 3; ++a) {
+    half[a] = static_cast<int>(std::min<double>(
+        std::ceil(reach_mm / volume_.voxel_to_world.column_norm(a)), volume_.size[a] - 1));
+    box *= 2.0 * half[a] + 1;
+  }
+  if (box > kMaxSearchSteps) return nullptr;
+  auto steps = std::make_shared<std::vector<SearchStep>>();
+  for (int dk = -half[2]; dk <= half[2]; ++dk) {
+    for (int dj = -half[1]; dj <= half[1]; ++dj) {
+      for (int di = -half[0]; di <= half[0]; ++di) {
+        double w[3];
+        for (int r = 0; r < 3; ++r) w[r] = m[r][0] * di + m[r][1] * dj + m[r][2] * dk;
+        const double d2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+        if (d2 > reach_mm * reach_mm) continue;
+        steps->push_back({static_cast<float>(std::sqrt(d2)), static_cast<float>(w[0]),
+                          static_cast<float>(w[1]), static_cast<float>(w[2]),
+                          static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
+                          static_cast<std::int16_t>(dk)});
+      }
+    }
+  }
+  // Generated in storage order; a stable sort keeps it among equal distances, so the walk
+  // is the same on every run.
+  std::stable_sort(steps->begin(), steps->end(), [](const SearchStep& a, const SearchStep& b) {
+    return a.distance_mm < b.distance_mm;
+  });
+  search_order_->reach_mm = reach_mm;
+  search_order_->steps = std::move(steps);
+  return search_order_->steps;
 }
 
 const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,11 +80,34 @@ class Atlas {
   };
   const DistanceToLabels& distance_to_labels() const;
 
+  /// A voxel offset from a point's own voxel and the distance (mm) between the two centres.
+  struct SearchStep {
+    float distance_mm = 0;
+    float x = 0, y = 0, z = 0;  ///< the offset in mm, to reject far steps without a read
+    std::int16_t di = 0, dj = 0, dk = 0;
+  };
+  /// Every voxel offset within some reach of a voxel centre, nearest first; grown when a
+  /// larger radius is asked. A radius search walks it from the distance map's lower bound,
+  /// so it reads the shell where the nearest label can be, not the empty ball inside it.
+  struct SearchOrder {
+    std::mutex mutex;
+    double reach_mm = -1;
+    std::shared_ptr<const std::vector<SearchStep>> steps;
+  };
+  /// The steps within at least reach_mm of a voxel centre (a longer list may come back);
+  /// null when there would be too many to hold.
+  std::shared_ptr<const std::vector<SearchStep>> search_steps(double reach_mm) const;
+  /// The radius search by the shell walk; nullopt when search_steps gives none.
+  std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index,
+                                       AtlasHit hit, double to_label_mm, double off_centre_mm,
+                                       double radius_mm) const;
+
   AtlasManifest manifest_;
   LabelVolume volume_;
   LabelTable table_;
   std::string orientation_note_;
   std::shared_ptr<DistanceToLabels> distance_ = std::make_shared<DistanceToLabels>();
+  std::shared_ptr<SearchOrder> search_order_ = std::make_shared<SearchOrder>();
 };
 
 }  // namespace foci

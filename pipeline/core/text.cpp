@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -42,14 +44,25 @@ std::string to_lower(std::string_view s) {
 
 std::vector<std::string> split_tabs(std::string_view line) {
   std::vector<std::string> fields;
-  std::size_t start = 0;
+  split_tabs(line, fields);
+  return fields;
+}
+
+void split_tabs(std::string_view line, std::vector<std::string>& fields) {
+  std::size_t count = 0, start = 0;
   while (true) {
     const auto tab = line.find('\t', start);
-    fields.emplace_back(line.substr(start, tab - start));
+    const auto field = line.substr(start, tab - start);
+    if (count < fields.size()) {
+      fields[count].assign(field);
+    } else {
+      fields.emplace_back(field);
+    }
+    ++count;
     if (tab == std::string_view::npos) break;
     start = tab + 1;
   }
-  return fields;
+  fields.resize(count);
 }
 
 std::vector<std::string> split_whitespace(std::string_view line) {
@@ -142,9 +155,9 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 std::string format_mm(double mm) {
   if (std::isnan(mm)) return "";
   if (std::abs(mm) < 0.005) mm = 0;
-  char text[64];
-  std::snprintf(text, sizeof text, "%.2f", mm);
-  return text;
+  // fmt rounds the exact binary value as printf's "%.2f" does (ties to even), at a
+  // fraction of the cost; a table of a million rows prints four of these per row.
+  return fmt::format("{:.2f}", mm);
 }
 
 std::string tsv_cell(std::string_view text) {

@@ -172,7 +172,7 @@ bool CoordinateTableReader::next(CoordinateRow& row) {
     if (t.empty() || t[0] == '#') continue;
     switch (static_cast<Delimiter>(delimiter_)) {
       case Delimiter::tab:
-        row.fields = split_tabs(line_);
+        split_tabs(line_, row.fields);
         break;
       case Delimiter::comma:
         row.fields = split_csv_record(line_, lines_, path, number);
@@ -182,11 +182,12 @@ bool CoordinateTableReader::next(CoordinateRow& row) {
         row.fields = split_whitespace(line_);
         break;
     }
-    const auto place = path + ":" + std::to_string(number);
+    // Made only for a message: most rows need none.
+    const auto place = [&] { return path + ":" + std::to_string(number); };
     row.line = number;
     row.point.reset();
     if (row.fields.size() != header_.size()) {
-      throw input_error(place + ": expected " + std::to_string(header_.size()) +
+      throw input_error(place() + ": expected " + std::to_string(header_.size()) +
                         " fields as in the header, got " + std::to_string(row.fields.size()));
     }
     const bool no_coordinate =
@@ -194,7 +195,7 @@ bool CoordinateTableReader::next(CoordinateRow& row) {
                       trim(row.fields[col_[2]]).empty());
     if (regions_allowed_ && no_coordinate) {
       if (region_col_ < 0 || trim(row.fields[region_col_]).empty()) {
-        throw input_error(place +
+        throw input_error(place() +
                           ": the row has neither a coordinate (x, y and z are empty) nor a "
                           "region");
       }
@@ -205,11 +206,11 @@ bool CoordinateTableReader::next(CoordinateRow& row) {
         const auto parsed = parse_finite_double(field);
         const std::string name(1, "xyz"[a]);
         if (!parsed) {
-          throw input_error(place + ": column '" + name + "': '" + excerpt(field) +
+          throw input_error(place() + ": column '" + name + "': '" + excerpt(field) +
                             "' is not a finite number");
         }
         if (std::abs(*parsed) > kMaxCoordinateMagnitudeMm) {
-          throw input_error(place + ": column '" + name + "': " + excerpt(field) +
+          throw input_error(place() + ": column '" + name + "': " + excerpt(field) +
                             " mm is beyond +/-1000 mm; is it a voxel index or in the wrong unit?");
         }
         v[a] = *parsed;
@@ -220,7 +221,7 @@ bool CoordinateTableReader::next(CoordinateRow& row) {
     if (space_col_ >= 0 && !trim(row.fields[space_col_]).empty()) {
       const auto s = parse_coordinate_space(row.fields[space_col_]);
       if (!s) {
-        throw input_error(place + ": column 'space': expected MNI or Talairach, got '" +
+        throw input_error(place() + ": column 'space': expected MNI or Talairach, got '" +
                           excerpt(row.fields[space_col_]) + "'");
       }
       row.space = *s;

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include "atlas/atlas.hpp"
 #include "atlas/nifti_io.hpp"
@@ -131,6 +133,101 @@ TEST(AtlasLookup, BilateralAtlasReportsTheSideOfTheVoxel) {
   EXPECT_EQ(atlas.label_hemisphere(3), Hemisphere::bilateral);
   EXPECT_EQ(atlas.hit_hemisphere(atlas.lookup({-7, -1, -1})), Hemisphere::left);
   EXPECT_EQ(atlas.hit_hemisphere(atlas.lookup({7, -1, -1})), Hemisphere::right);
+}
+
+// The documented rule, written out as plainly as possible: of the labelled voxel centres
+// within the radius, the nearest (distances within 1e-9 mm^2 tie), then the smaller label,
+// then the first voxel in storage order.
+AtlasHit brute_force_lookup(const LabelVolume& v, Vec3 point, double radius_mm) {
+  AtlasHit hit;
+  std::array<int, 3> own{};
+  if (v.nearest_voxel(point, own) && v.at(own[0], own[1], own[2]) != 0) {
+    hit.label = v.at(own[0], own[1], own[2]);
+    hit.voxel_centre = v.voxel_centre(own[0], own[1], own[2]);
+    return hit;
+  }
+  double nearest = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < v.size[2]; ++k)
+    for (int j = 0; j < v.size[1]; ++j)
+      for (int i = 0; i < v.size[0]; ++i) {
+        const Vec3 d = v.voxel_centre(i, j, k) - point;
+        const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        if (v.at(i, j, k) != 0 && d2 <= radius_mm * radius_mm * (1 + 1e-12))
+          nearest = std::min(nearest, d2);
+      }
+  if (nearest == std::numeric_limits<double>::infinity()) return hit;
+  for (int k = 0; k < v.size[2]; ++k)
+    for (int j = 0; j < v.size[1]; ++j)
+      for (int i = 0; i < v.size[0]; ++i) {
+        const Vec3 d = v.voxel_centre(i, j, k) - point;
+        const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        const std::int32_t label = v.at(i, j, k);
+        if (label == 0 || d2 > nearest + 1e-9) continue;
+        if (hit.label == 0 || label < hit.label) {
+          hit.label = label;
+          hit.distance_mm = std::sqrt(d2);
+          hit.voxel_centre = v.voxel_centre(i, j, k);
+        }
+      }
+  return hit;
+}
+
+// The radius search reads a precomputed distance map and walks outwards from it; it must
+// give what the plain search over every voxel gives, ties included. Points on a half-
+// millimetre grid and labels on a coarse grid make equal distances common.
+TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
+  std::mt19937 random(5);
+  const std::array<Affine, 3> grids = {
+      Affine::from_rows({{{2, 0, 0, -9}, {0, 2, 0, -9}, {0, 0, 2, -9}}}),
+      Affine::from_rows({{{-1, 0, 0, 6}, {0, 1.5, 0, -7.5}, {0, 0, 3, -12}}}),  // LAS, anisotropic
+      Affine::from_rows({{{0, 2, 0, -9}, {-2, 0, 0, 9}, {0, 0, 2, -9}}})};      // axes swapped
+  int compared = 0, ties = 0, found = 0;
+  for (const auto& grid : grids) {
+    for (int trial = 0; trial < 6; ++trial) {
+      LabelVolume v;
+      v.size = {10, 11, 9};
+      v.labels.assign(v.voxel_count(), 0);
+      set_voxel_to_world(v, grid);
+      std::uniform_int_distribution<int> label(1, 3), i(0, 9), j(0, 10), k(0, 8);
+      const int painted = trial < 3 ? 3 : 25;
+      for (int n = 0; n < painted; ++n) paint(v, i(random), j(random), k(random), label(random));
+      const Atlas atlas(manifest(true), v, table());
+      std::uniform_int_distribution<int> half_mm(-40, 40);
+      std::uniform_real_distribution<double> mm(-20, 20);
+      for (int n = 0; n < 400; ++n) {
+        const Vec3 point = n % 2 ? Vec3{0.5 * half_mm(random), 0.5 * half_mm(random),
+                                        0.5 * half_mm(random)}
+                                 : Vec3{mm(random), mm(random), mm(random)};
+        for (const double radius : {0.0, 2.5, 6.0, 15.0}) {
+          const AtlasHit expected = brute_force_lookup(v, point, radius);
+          const AtlasHit hit = atlas.lookup(point, radius);
+          ASSERT_EQ(hit.label, expected.label)
+              << "point (" << point.x << ", " << point.y << ", " << point.z << "), radius "
+              << radius;
+          EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
+          if (expected.label != 0) {
+            EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
+          }
+          ++compared;
+          found += hit.label != 0;
+          if (expected.label != 0 && radius > 0) {
+            int at_same_distance = 0;
+            for (int kk = 0; kk < v.size[2]; ++kk)
+              for (int jj = 0; jj < v.size[1]; ++jj)
+                for (int ii = 0; ii < v.size[0]; ++ii)
+                  if (v.at(ii, jj, kk) != 0 &&
+                      std::abs(norm(v.voxel_centre(ii, jj, kk) - point) - expected.distance_mm) <
+                          1e-9)
+                    ++at_same_distance;
+            ties += at_same_distance > 1;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 3 * 6 * 400 * 4);
+  EXPECT_GT(found, 2000) << "most searches should find a label";
+  EXPECT_GT(ties, 30) << "the points should often be equally far from two labelled voxels";
 }
 
 }  // namespace

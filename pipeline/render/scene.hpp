@@ -44,6 +44,11 @@ struct SceneEdge {
   double radius_mm = 1;
   Rgb colour;
   std::vector<std::size_t> sources;
+  /// A connection with a direction (effective connectivity: seed -> target) is drawn with
+  /// an arrowhead at `to`; an undirected one as a plain tube.
+  bool directed = false;
+  /// Radius of the node drawn at `to`, mm: the arrowhead's tip stops on its surface.
+  double target_radius_mm = 0;
 };
 
 /// A region drawn as a surface: the voxels of `labels` in `volume`, on `side` (left: x < 0,

@@ -45,7 +45,7 @@ TEST(AppFigureOptions, FormatsAreKeptInOneOrderAndCheckedWord) {
     set_figure_option(o, "formats", "png,htm");
     FAIL() << "htm accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.lines().back(), "expected png, html; got 'htm'; did you mean 'html'?");
+    EXPECT_EQ(e.lines().back(), "expected png, tiff, pdf, svg, html; got 'htm'; did you mean 'html'?");
   }
 }
 

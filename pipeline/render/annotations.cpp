@@ -65,7 +65,7 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   vtkNew<vtkScalarBarActor> bar;
   bar->SetLookupTable(table);
   bar->SetOrientationToHorizontal();
-  bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar
+  bar->SetTextPositionToSucceedScalarBar();  // numbers above the bar, marks under it
   // The title goes left of the bar, where it cannot collide with the numbers.
   canvas->AddActor2D(
       text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, y0 + unit * 1.8, 2, 1));
@@ -235,8 +235,9 @@ void take_bar_numbers(vtkScalarBarActor* bar, vtkRenderer* canvas, double H,
     std::snprintf(buffer, sizeof buffer, bar->GetLabelFormat(), value);
     const double x = x0 + w * i / (n - 1);
     const double width = number_width(buffer, size);
-    out.push_back({buffer, x - width / 2, H - y0 + size * 1.05, size, colour_of(label), false,
-                   false, width});
+    // Horizontal bars put their numbers above the bar ("succeeding" it).
+    out.push_back({buffer, x - width / 2, H - (y0 + h) - size * 0.35, size, colour_of(label),
+                   false, false, width});
   }
   label->SetOpacity(0);
   if (!bar->GetDrawAnnotations()) return;
@@ -247,7 +248,8 @@ void take_bar_numbers(vtkScalarBarActor* bar, vtkRenderer* canvas, double H,
     const std::string text = table->GetAnnotation(a);
     const double x = x0 + w * (value - range[0]) / (range[1] - range[0]);
     const double width = number_width(text, mark_size);
-    out.push_back({text, x - width / 2, H - (y0 + h) - mark_size * 0.45, mark_size,
+    // Annotations go on the side opposite the numbers: under the bar.
+    out.push_back({text, x - width / 2, H - y0 + mark_size * 1.05, mark_size,
                    colour_of(annotation), false, false, width});
   }
   annotation->SetOpacity(0);

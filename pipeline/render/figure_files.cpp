@@ -21,8 +21,10 @@ FigureFormat figure_format_of(const std::string& path) {
   if (extension == ".tif" || extension == ".tiff") return FigureFormat::tiff;
   if (extension == ".pdf") return FigureFormat::pdf;
   if (extension == ".svg") return FigureFormat::svg;
-  throw usage_error("cannot tell the figure format of '" + path + "' from its extension '" +
-                    extension + "' (formats: .png, .tif/.tiff, .pdf, .svg)");
+  const std::string said =
+      extension.empty() ? "it has no extension" : "its extension '" + extension + "' names none";
+  throw usage_error("cannot tell the figure format of '" + path + "': " + said +
+                    " (formats: .png, .tif/.tiff, .pdf, .svg)");
 }
 
 namespace {

@@ -118,39 +118,49 @@ vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opaci
   return actor;
 }
 
+namespace {
+
+vtkSmartPointer<vtkPolyData> tube_between(const Vec3& from, const Vec3& to, double radius) {
+  vtkNew<vtkLineSource> line;
+  line->SetPoint1(from.x, from.y, from.z);
+  line->SetPoint2(to.x, to.y, to.z);
+  vtkNew<vtkTubeFilter> tube;
+  tube->SetInputConnection(line->GetOutputPort());
+  tube->SetRadius(radius);
+  tube->SetNumberOfSides(12);
+  tube->CappingOn();
+  tube->Update();
+  return tube->GetOutput();
+}
+
+}  // namespace
+
 vtkSmartPointer<vtkPolyData> edge_mesh(const SceneEdge& e) {
-  Vec3 end = e.to;
-  vtkNew<vtkAppendPolyData> parts;
   const double dx = e.to.x - e.from.x, dy = e.to.y - e.from.y, dz = e.to.z - e.from.z;
   const double length = std::sqrt(dx * dx + dy * dy + dz * dz);
   const double head_length = kArrowLengthPerRadius * e.radius_mm;
   // An arrow needs room for its head outside the target node; a shorter edge stays a tube.
-  if (e.directed && length > e.target_radius_mm + head_length * 1.5) {
-    const double ux = dx / length, uy = dy / length, uz = dz / length;
-    const double tip = length - e.target_radius_mm, base = tip - head_length;
-    vtkNew<vtkConeSource> cone;
-    cone->SetDirection(ux, uy, uz);  // from the base to the tip
-    const double middle = (tip + base) / 2;
-    cone->SetCenter(e.from.x + ux * middle, e.from.y + uy * middle, e.from.z + uz * middle);
-    cone->SetHeight(head_length);
-    cone->SetRadius(kArrowWidthPerRadius * e.radius_mm);
-    cone->SetResolution(24);
-    cone->CappingOn();
-    parts->AddInputConnection(cone->GetOutputPort());
-    // The tube ends inside the cone's base, so no gap shows between them.
-    const double tube_end = base + head_length * 0.1;
-    end = {e.from.x + ux * tube_end, e.from.y + uy * tube_end, e.from.z + uz * tube_end};
+  if (!e.directed || length <= e.target_radius_mm + head_length * 1.5) {
+    return tube_between(e.from, e.to, e.radius_mm);
   }
-  vtkNew<vtkLineSource> line;
-  line->SetPoint1(e.from.x, e.from.y, e.from.z);
-  line->SetPoint2(end.x, end.y, end.z);
-  vtkNew<vtkTubeFilter> tube;
-  tube->SetInputConnection(line->GetOutputPort());
-  tube->SetRadius(e.radius_mm);
-  tube->SetNumberOfSides(12);
-  tube->CappingOn();
-  parts->AddInputConnection(tube->GetOutputPort());
-  // Normals for both parts alike, so the cone is lit like the tube.
+  vtkNew<vtkAppendPolyData> parts;
+  const double ux = dx / length, uy = dy / length, uz = dz / length;
+  const double tip = length - e.target_radius_mm, base = tip - head_length;
+  vtkNew<vtkConeSource> cone;
+  cone->SetDirection(ux, uy, uz);  // from the base to the tip
+  const double middle = (tip + base) / 2;
+  cone->SetCenter(e.from.x + ux * middle, e.from.y + uy * middle, e.from.z + uz * middle);
+  cone->SetHeight(head_length);
+  cone->SetRadius(kArrowWidthPerRadius * e.radius_mm);
+  cone->SetResolution(24);
+  cone->CappingOn();
+  parts->AddInputConnection(cone->GetOutputPort());
+  // The tube ends inside the cone's base, so no gap shows between them.
+  const double tube_end = base + head_length * 0.1;
+  const Vec3 end{e.from.x + ux * tube_end, e.from.y + uy * tube_end, e.from.z + uz * tube_end};
+  parts->AddInputData(tube_between(e.from, end, e.radius_mm));
+  // Normals for both parts alike (the cone comes without any), so the cone is lit like the
+  // tube.
   vtkNew<vtkPolyDataNormals> normals;
   normals->SetInputConnection(parts->GetOutputPort());
   normals->SetFeatureAngle(60);

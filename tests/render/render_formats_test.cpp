@@ -164,7 +164,7 @@ TEST_F(RenderFormats, AnUnknownExtensionIsRefusedNamingIt) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
             "foci: [ERROR] cannot tell the figure format of '" + dir_.path("f.jpg") +
-                "' from its extension '.jpg' (formats: .png, .tif/.tiff, .pdf, .svg)");
+                "': its extension '.jpg' names none (formats: .png, .tif/.tiff, .pdf, .svg)");
   EXPECT_FALSE(fs::exists(dir_.path("f.jpg")));
 }
 

@@ -41,6 +41,8 @@ TEST(AppFigureOptions, FormatsAreKeptInOneOrderAndCheckedWord) {
   EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "html"}));
   set_figure_option(o, "formats", "html");
   EXPECT_EQ(o.formats, std::vector<std::string>{"html"});
+  set_figure_option(o, "formats", "svg pdf,tiff png");
+  EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "tiff", "pdf", "svg"}));
   try {
     set_figure_option(o, "formats", "png,htm");
     FAIL() << "htm accepted";

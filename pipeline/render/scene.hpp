@@ -39,6 +39,11 @@ struct SceneNode {
   std::vector<std::size_t> sources;  ///< the mapped findings drawn here (MappingResult index)
 };
 
+/// An arrowhead's length and base radius, in tube radii: long and wide enough to read at a
+/// figure's scale, where a tube is a few pixels across. The figure and the web page alike.
+constexpr double kArrowLengthPerRadius = 4.5;
+constexpr double kArrowWidthPerRadius = 2.5;
+
 struct SceneEdge {
   Vec3 from, to;
   double radius_mm = 1;

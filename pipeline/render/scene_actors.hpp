@@ -45,11 +45,6 @@ struct PanelActors {
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
 
-/// An arrowhead's length and base radius, in tube radii: long and wide enough to read at a
-/// figure's scale, where a tube is a few pixels across.
-constexpr double kArrowLengthPerRadius = 4.5;
-constexpr double kArrowWidthPerRadius = 2.5;
-
 /// An edge's surface, mm: a tube, and for a directed edge a cone at `to` whose tip touches the
 /// target node's surface (the tube ends in the cone's base).
 vtkSmartPointer<vtkPolyData> edge_mesh(const SceneEdge& e);

@@ -1,6 +1,7 @@
 #include "render/annotations.hpp"
 
 #include <vtkActor2D.h>
+#include <vtkActor2DCollection.h>
 #include <vtkCoordinate.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
@@ -8,7 +9,6 @@
 #include <vtkProperty2D.h>
 #include <vtkRegularPolygonSource.h>
 #include <vtkScalarBarActor.h>
-#include <vtkActor2DCollection.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
@@ -236,8 +236,8 @@ void take_bar_numbers(vtkScalarBarActor* bar, vtkRenderer* canvas, double H,
     const double x = x0 + w * i / (n - 1);
     const double width = number_width(buffer, size);
     // Horizontal bars put their numbers above the bar ("succeeding" it).
-    out.push_back({buffer, x - width / 2, H - (y0 + h) - size * 0.35, size, colour_of(label),
-                   false, false, width});
+    out.push_back({buffer, x - width / 2, H - (y0 + h) - size * 0.35, size, colour_of(label), false,
+                   false, width});
   }
   label->SetOpacity(0);
   if (!bar->GetDrawAnnotations()) return;
@@ -249,8 +249,8 @@ void take_bar_numbers(vtkScalarBarActor* bar, vtkRenderer* canvas, double H,
     const double x = x0 + w * (value - range[0]) / (range[1] - range[0]);
     const double width = number_width(text, mark_size);
     // Annotations go on the side opposite the numbers: under the bar.
-    out.push_back({text, x - width / 2, H - y0 + mark_size * 1.05, mark_size,
-                   colour_of(annotation), false, false, width});
+    out.push_back({text, x - width / 2, H - y0 + mark_size * 1.05, mark_size, colour_of(annotation),
+                   false, false, width});
   }
   annotation->SetOpacity(0);
 }
@@ -278,8 +278,8 @@ std::vector<FigureText> take_text(vtkRenderer* canvas, double figure_height,
     const double* at = line->GetPosition();
     auto* p = line->GetTextProperty();
     const double size = p->GetFontSize();
-    out.push_back({content, at[0] + box[0], figure_height - (at[1] + box[2] + size * kDescent), size,
-                   colour_of(p), p->GetBold() != 0, p->GetBackgroundOpacity() > 0,
+    out.push_back({content, at[0] + box[0], figure_height - (at[1] + box[2] + size * kDescent),
+                   size, colour_of(p), p->GetBold() != 0, p->GetBackgroundOpacity() > 0,
                    box[1] - box[0]});
     line->SetVisibility(0);
   }

@@ -44,8 +44,8 @@ struct MemoryFile {
 
 tsize_t memory_read(thandle_t handle, tdata_t data, tsize_t size) {
   auto* file = static_cast<MemoryFile*>(handle);
-  const auto n = std::min<toff_t>(static_cast<toff_t>(size),
-                                  file->at < file->bytes.size() ? file->bytes.size() - file->at : 0);
+  const auto n = std::min<toff_t>(
+      static_cast<toff_t>(size), file->at < file->bytes.size() ? file->bytes.size() - file->at : 0);
   std::memcpy(data, file->bytes.data() + file->at, n);
   file->at += n;
   return static_cast<tsize_t>(n);
@@ -145,10 +145,18 @@ std::string xml_escaped(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         // Control characters are not allowed in XML 1.0.
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') out += c;
@@ -170,17 +178,20 @@ std::string svg_document(const std::string& raster_png, int width, int height, i
                          const std::vector<FigureText>& texts) {
   const double points = 72.0 / dpi;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-         "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"" +
-         fixed(width * points) + "pt\" height=\"" + fixed(height * points) + "pt\" viewBox=\"0 0 " +
-         std::to_string(width) + " " + std::to_string(height) + "\">\n";
+  out +=
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+      "xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"" +
+      fixed(width * points) + "pt\" height=\"" + fixed(height * points) + "pt\" viewBox=\"0 0 " +
+      std::to_string(width) + " " + std::to_string(height) + "\">\n";
   out += "<image x=\"0\" y=\"0\" width=\"" + std::to_string(width) + "\" height=\"" +
-         std::to_string(height) + "\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64," +
+         std::to_string(height) +
+         "\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64," +
          base64(raster_png) + "\"/>\n";
   // Arial's metrics are Helvetica's (and Liberation Sans'): text set in any of them fills the
   // width the raster figure gave it.
-  out += "<g font-family=\"Arial, Helvetica, 'Liberation Sans', 'WenQuanYi Micro Hei', "
-         "sans-serif\" xml:space=\"preserve\">\n";
+  out +=
+      "<g font-family=\"Arial, Helvetica, 'Liberation Sans', 'WenQuanYi Micro Hei', "
+      "sans-serif\" xml:space=\"preserve\">\n";
   for (const auto& t : texts) {
     if (t.backing) {
       out += "<rect x=\"" + fixed(t.x - t.size_px * 0.1) + "\" y=\"" +

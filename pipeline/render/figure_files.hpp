@@ -29,7 +29,7 @@ struct RasterImage {
 
 /// One line of text of a figure, placed where the drawn figure had it.
 struct FigureText {
-  std::string text;  ///< UTF-8
+  std::string text;     ///< UTF-8
   double x = 0;         ///< left end, pixels from the image's left
   double baseline = 0;  ///< pixels from the image's top
   double size_px = 11;  ///< font size in pixels

@@ -95,8 +95,8 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 
 }  // namespace
 
-void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& path, bool overwrite) {
+void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
+                   bool overwrite) {
   if (!settings.brain) throw Error(ExitCode::internal, "render_figure needs the brain template");
   if (figure.width < 64 || figure.height < 64 || figure.width > 8192 || figure.height > 8192) {
     throw usage_error("figure size must be from 64x64 to 8192x8192 pixels");
@@ -188,10 +188,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
     const auto texts = annotations::take_text(canvas, figure.height, settable);
     window->Render();
     const RasterImage raster = window_pixels(window, figure.transparent_background);
-    bytes = format == FigureFormat::pdf
-                ? pdf_document(raster, figure.dpi, texts)
-                : svg_document(raster_png(raster, figure.dpi), figure.width, figure.height,
-                               figure.dpi, texts);
+    bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
+                                        : svg_document(raster_png(raster, figure.dpi), figure.width,
+                                                       figure.height, figure.dpi, texts);
   }
   if (!vtk_errors.errors().empty()) {
     throw Error(ExitCode::internal, "VTK: " + vtk_errors.errors().front());

@@ -323,8 +323,11 @@ class PanelBuilder {
       }
     }
     for (const auto& p : m.placements) {
-      panel_.nodes.push_back({p.mni, kEndpointRadiusMm, Rgb{0.25, 0.25, 0.25},
-                              label_of(f.endpoints[p.endpoint - 1], p), {source}});
+      panel_.nodes.push_back({p.mni,
+                              kEndpointRadiusMm,
+                              Rgb{0.25, 0.25, 0.25},
+                              label_of(f.endpoints[p.endpoint - 1], p),
+                              {source}});
     }
   }
 

@@ -62,18 +62,17 @@ TEST(WebCli, AnEffectiveConnectionCarriesItsArrowheadAndAFunctionalOneNone) {
   const auto edge = [](const char* id, const char* measure, double y) {
     const std::string at = std::to_string(y);
     return std::string(R"({"id": ")") + id + R"(", "study": "s", "measure": ")" + measure +
-           R"(", "direction": "increase", "endpoints": [)" +
-           R"({"coordinate": {"x": -50, "y": )" + at + R"(, "z": 40, "space": "MNI"}},)" +
-           R"({"coordinate": {"x": 50, "y": )" + at + R"(, "z": 40, "space": "MNI"}}],)" +
-           R"( "source_anchor": "test"})";
+           R"(", "direction": "increase", "endpoints": [)" + R"({"coordinate": {"x": -50, "y": )" +
+           at + R"(, "z": 40, "space": "MNI"}},)" + R"({"coordinate": {"x": 50, "y": )" + at +
+           R"(, "z": 40, "space": "MNI"}}],)" + R"( "source_anchor": "test"})";
   };
   write_text(dir.path("f.json"),
              R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
       "studies": [{"id": "s", "citation": "s"}], "findings": [)" +
                  edge("ec", "effective connectivity", -10) + "," +
                  edge("fc", "functional connectivity", -40) + "]}");
-  const auto r = web(shell_quote(dir.path("f.json")) + " -o " + shell_quote(dir.path("p.html")),
-                     dir);
+  const auto r =
+      web(shell_quote(dir.path("f.json")) + " -o " + shell_quote(dir.path("p.html")), dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto edges = page_data(slurp(dir.path("p.html")))["panels"][0]["edges"];
   ASSERT_EQ(edges.size(), 2u);

@@ -145,7 +145,8 @@ TEST_F(RenderFormats, SvgHasTheSizeAndTheTitleInATextElement) {
   EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
   const std::regex root(R"(<svg [^>]*width="288.00pt" height="216.00pt" viewBox="0 0 800 600")");
   EXPECT_TRUE(std::regex_search(svg, root)) << svg.substr(0, 400);
-  EXPECT_TRUE(std::regex_search(svg, std::regex(R"(<text [^>]*>Left node \(a\) &amp; more</text>)")));
+  EXPECT_TRUE(
+      std::regex_search(svg, std::regex(R"(<text [^>]*>Left node \(a\) &amp; more</text>)")));
   EXPECT_TRUE(std::regex_search(svg, std::regex(R"(<text [^>]*>increase</text>)")));
   EXPECT_NE(svg.find("xlink:href=\"data:image/png;base64,"), std::string::npos);
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");

@@ -477,8 +477,8 @@ TEST_F(Render, AnEffectiveConnectionHasItsArrowheadAtTheTargetAndAFunctionalOneN
   EXPECT_GT(rl_left, rl_right * 1.6) << "the head at the target (left)";
 
   const auto plain = findings(connection("fc", "functional connectivity", -50, 50));
-  ASSERT_EQ(
-      render(plain + " -o '" + png("fc.png") + "' --views dorsal --size 420x340").exit_code, 0);
+  ASSERT_EQ(render(plain + " -o '" + png("fc.png") + "' --views dorsal --size 420x340").exit_code,
+            0);
   const auto [fc_left, fc_right] = red_thickness_at_ends(read_png(png("fc.png")));
   ASSERT_GT(fc_left, 0);
   EXPECT_LT(fc_right, fc_left * 1.3) << "an undirected edge is a plain tube";

@@ -61,7 +61,7 @@ std::vector<std::string> colour_words() {
 }
 
 std::vector<std::string> format_words() {
-  const std::vector<std::string> words{"png", "html"};
+  const std::vector<std::string> words{"png", "tiff", "pdf", "svg", "html"};
   return words;
 }
 
@@ -127,8 +127,8 @@ std::string figure_option_help(const std::string& key) {
   if (key == "overlay_title") return "colour bar title of the overlay";
   if (key == "space_ok") return "draw a map whose header says Talairach (true or false)";
   if (key == "formats") {
-    return "what a batch writes, comma-separated: png (the figure), html (the page foci web "
-           "writes)";
+    return "what a batch writes, comma-separated: png, tiff, pdf, svg (the figure, as foci "
+           "render -o NAME.EXT writes it), html (the page foci web writes)";
   }
   return "";
 }
@@ -254,7 +254,7 @@ void set_figure_option(FigureOptions& options, const std::string& key, const std
     std::replace(spaced.begin(), spaced.end(), ',', ' ');
     std::set<std::string> chosen;
     for (const auto& word : split_whitespace(spaced)) chosen.insert(one_of(word, format_words()));
-    if (chosen.empty()) throw usage_error("names no format (formats: png, html)");
+    if (chosen.empty()) throw usage_error("names no format (formats: " + join(format_words(), ", ") + ")");
     // In a fixed order, so the same formats in any order mean the same figure.
     options.formats.clear();
     for (const auto& word : format_words()) {

@@ -152,11 +152,20 @@ class PageBuilder {
                               {"sources", findings_of(node.sources)}});
     }
     for (const auto& edge : p.edges) {
-      out["edges"].push_back({{"from", point_json(edge.from)},
-                              {"to", point_json(edge.to)},
-                              {"radius", std::round(edge.radius_mm * 100) / 100},
-                              {"colour", colour_json(edge.colour)},
-                              {"sources", findings_of(edge.sources)}});
+      json e = {{"from", point_json(edge.from)},
+                {"to", point_json(edge.to)},
+                {"radius", std::round(edge.radius_mm * 100) / 100},
+                {"colour", colour_json(edge.colour)},
+                {"sources", findings_of(edge.sources)}};
+      if (edge.directed) {
+        // The arrowhead as render draws it: its length and base radius, and the gap its tip
+        // leaves at `to` (the target node's radius), mm.
+        const auto mm = [](double v) { return std::round(v * 100) / 100; };
+        e["arrow"] = {{"length", mm(kArrowLengthPerRadius * edge.radius_mm)},
+                      {"radius", mm(kArrowWidthPerRadius * edge.radius_mm)},
+                      {"gap", mm(edge.target_radius_mm)}};
+      }
+      out["edges"].push_back(std::move(e));
     }
     for (const auto& region : p.regions) {
       std::vector<std::string> label_names;

@@ -55,7 +55,7 @@ std::string option_text(const std::string& key, const json& value, const std::st
     return value.get<bool>() ? "true" : "false";
   }
   if (key == "formats") {
-    if (!value.is_array() || value.empty()) entry_fail(at, "expected a list: \"png\", \"html\"");
+    if (!value.is_array() || value.empty()) entry_fail(at, "expected a list: \"png\", \"tiff\", \"pdf\", \"svg\", \"html\"");
     std::vector<std::string> words;
     for (std::size_t n = 0; n < value.size(); ++n) {
       if (!value[n].is_string()) entry_fail(at + "/" + std::to_string(n), "expected a string");

@@ -1,4 +1,5 @@
-// foci render: a publication figure of findings on a 3D brain, several views in one PNG.
+// foci render: a publication figure of findings on a 3D brain, several views in one PNG,
+// TIFF, PDF or SVG.
 #include <chrono>
 
 #include "app/display.hpp"
@@ -9,6 +10,7 @@
 #include "cli/figure_command.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
+#include "render/figure_files.hpp"
 #include "render/render.hpp"
 
 namespace foci {
@@ -28,6 +30,7 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
   std::vector<std::string> input_files = options.files;
   for (const auto& map : request.figure.overlay.maps) input_files.push_back(map.path);
   refuse_input_as_output(options.out, input_files);
+  figure_format_of(options.out);
   check_can_write(options.out, options.force);
 
   if (options.files.empty() && request.figure.overlay.maps.empty()) {
@@ -57,11 +60,13 @@ void add_render_command(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<FigureCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "render",
-      "Draw findings on a 3D brain (Colin27) in one PNG: rises red, falls blue; reported\n"
+      "Draw findings on a 3D brain (Colin27) in one figure: rises red, falls blue; reported\n"
       "coordinates as spheres sized by cluster volume, named regions as atlas surfaces,\n"
       "connections as tubes. Volumetric maps (--overlay) are projected onto the brain surface\n"
-      "or drawn as blobs, under the findings. Renders without a display through a private Xvfb.");
-  add_figure_command_options(cmd, options, "PNG to write", MapOptions::overlays);
+      "or drawn as blobs, under the findings. Renders without a display through a private Xvfb.\n"
+      "-o's extension chooses the file: .png; .tif/.tiff (LZW, DPI recorded); .pdf or .svg\n"
+      "(titles, legends and labels as text over an image of the views).");
+  add_figure_command_options(cmd, options, "figure to write: .png, .tif, .tiff, .pdf or .svg", MapOptions::overlays);
   cmd->callback([options, &context] { run_render(*options, context); });
 }
 

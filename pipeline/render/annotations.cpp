@@ -1,6 +1,7 @@
 #include "render/annotations.hpp"
 
 #include <vtkActor2D.h>
+#include <vtkActor2DCollection.h>
 #include <vtkCoordinate.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
@@ -8,12 +9,14 @@
 #include <vtkProperty2D.h>
 #include <vtkRegularPolygonSource.h>
 #include <vtkScalarBarActor.h>
+#include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 
 #include <vtkStdString.h>
 #include <vtkVariant.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/text.hpp"
 #include "render/scene_actors.hpp"
@@ -62,7 +65,7 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   vtkNew<vtkScalarBarActor> bar;
   bar->SetLookupTable(table);
   bar->SetOrientationToHorizontal();
-  bar->SetTextPositionToSucceedScalarBar();  // numbers under the bar
+  bar->SetTextPositionToSucceedScalarBar();  // numbers above the bar, marks under it
   // The title goes left of the bar, where it cannot collide with the numbers.
   canvas->AddActor2D(
       text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, y0 + unit * 1.8, 2, 1));
@@ -218,6 +221,97 @@ void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRendere
     label->GetTextProperty()->SetBackgroundOpacity(0.75);
     canvas->AddActor2D(label);
   }
+}
+
+}  // namespace foci::annotations
+
+namespace foci::annotations {
+
+namespace {
+
+/// How far the baseline of a line of text lies above the bottom of its box: Arial's descent.
+constexpr double kDescent = 0.21;
+
+Rgb colour_of(vtkTextProperty* p) {
+  const double* c = p->GetColor();
+  return {c[0], c[1], c[2]};
+}
+
+/// Widths in Helvetica (= Arial) of what numbers are written with, in ems; for centring a
+/// colour bar's numbers under their ticks as the bar drew them.
+double number_width(const std::string& s, double size) {
+  double ems = 0;
+  for (const char c : s) {
+    ems += c == '.' ? 0.278 : c == '-' ? 0.333 : c == '+' ? 0.584 : 0.556;
+  }
+  return ems * size;
+}
+
+void take_bar_numbers(vtkScalarBarActor* bar, vtkRenderer* canvas, double H,
+                      std::vector<FigureText>& out) {
+  int rect[4];
+  bar->GetScalarBarRect(rect, canvas);
+  const double x0 = rect[0], y0 = rect[1], w = rect[2], h = rect[3];
+  auto* table = bar->GetLookupTable();
+  const double* range = table->GetRange();
+  auto* label = bar->GetLabelTextProperty();
+  const double size = label->GetFontSize();
+  const int n = bar->GetNumberOfLabels();
+  char buffer[64];
+  for (int i = 0; i < n && n > 1; ++i) {
+    const double value = range[0] + (range[1] - range[0]) * i / (n - 1);
+    std::snprintf(buffer, sizeof buffer, bar->GetLabelFormat(), value);
+    const double x = x0 + w * i / (n - 1);
+    const double width = number_width(buffer, size);
+    // Horizontal bars put their numbers above the bar ("succeeding" it).
+    out.push_back({buffer, x - width / 2, H - (y0 + h) - size * 0.35, size, colour_of(label), false,
+                   false, width});
+  }
+  label->SetOpacity(0);
+  if (!bar->GetDrawAnnotations()) return;
+  auto* annotation = bar->GetAnnotationTextProperty();
+  const double mark_size = annotation->GetFontSize();
+  for (vtkIdType a = 0; a < table->GetNumberOfAnnotatedValues(); ++a) {
+    const double value = table->GetAnnotatedValue(a).ToDouble();
+    const std::string text = table->GetAnnotation(a);
+    const double x = x0 + w * (value - range[0]) / (range[1] - range[0]);
+    const double width = number_width(text, mark_size);
+    // Annotations go on the side opposite the numbers: under the bar.
+    out.push_back({text, x - width / 2, H - y0 + mark_size * 1.05, mark_size, colour_of(annotation),
+                   false, false, width});
+  }
+  annotation->SetOpacity(0);
+}
+
+}  // namespace
+
+std::vector<FigureText> take_text(vtkRenderer* canvas, double figure_height,
+                                  const std::function<bool(const std::string&)>& settable) {
+  std::vector<FigureText> out;
+  vtkActor2DCollection* actors = canvas->GetActors2D();
+  actors->InitTraversal();
+  while (vtkActor2D* actor = actors->GetNextActor2D()) {
+    if (auto* bar = vtkScalarBarActor::SafeDownCast(actor)) {
+      take_bar_numbers(bar, canvas, figure_height, out);
+      continue;
+    }
+    auto* line = vtkTextActor::SafeDownCast(actor);
+    if (!line || !line->GetVisibility() || !line->GetInput()) continue;
+    const std::string content = line->GetInput();
+    if (content.empty() || !settable(content)) continue;
+    // The box is xmin, xmax, ymin, ymax in pixels from the actor's position (display
+    // pixels, origin bottom-left), justification applied.
+    double box[4];
+    line->GetBoundingBox(canvas, box);
+    const double* at = line->GetPosition();
+    auto* p = line->GetTextProperty();
+    const double size = p->GetFontSize();
+    out.push_back({content, at[0] + box[0], figure_height - (at[1] + box[2] + size * kDescent),
+                   size, colour_of(p), p->GetBold() != 0, p->GetBackgroundOpacity() > 0,
+                   box[1] - box[0]});
+    line->SetVisibility(0);
+  }
+  return out;
 }
 
 }  // namespace foci::annotations

@@ -4,8 +4,11 @@
 // the render stage.
 #include <vtkRenderer.h>
 
+#include <functional>
 #include <optional>
+#include <vector>
 
+#include "render/figure_files.hpp"
 #include "render/layout.hpp"
 #include "render/scene.hpp"
 
@@ -25,5 +28,13 @@ void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double 
 /// `renderer` is the view's (for projecting nodes), `canvas` the one that draws text.
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
                   const PixelBox& box, double size_px, vtkRenderer* canvas);
+
+/// Takes the text out of the picture, for a figure that sets its text as text (PDF, SVG):
+/// every text actor on `canvas` whose text `settable` accepts, and the numbers of every
+/// colour bar, are hidden and returned where they were drawn (pixels from the top of a
+/// figure `figure_height` high). Call after a first Render, which lays the text out; render
+/// again for the picture without it.
+std::vector<FigureText> take_text(vtkRenderer* canvas, double figure_height,
+                                  const std::function<bool(const std::string&)>& settable);
 
 }  // namespace foci::annotations

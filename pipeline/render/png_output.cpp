@@ -63,6 +63,49 @@ std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
   return encoded_png(grab->GetOutputPort(), dpi);
 }
 
+RasterImage window_pixels(vtkRenderWindow* window, bool with_alpha) {
+  vtkNew<vtkWindowToImageFilter> grab;
+  grab->SetInput(window);
+  if (with_alpha) {
+    grab->SetInputBufferTypeToRGBA();
+  } else {
+    grab->SetInputBufferTypeToRGB();
+  }
+  grab->ReadFrontBufferOff();
+  grab->Update();
+  vtkImageData* image = grab->GetOutput();
+  int dimensions[3];
+  image->GetDimensions(dimensions);
+  RasterImage raster;
+  raster.width = dimensions[0];
+  raster.height = dimensions[1];
+  raster.channels = with_alpha ? 4 : 3;
+  const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
+  raster.pixels.resize(row * raster.height);
+  const auto* in = static_cast<const unsigned char*>(image->GetScalarPointer());
+  // VTK's rows run bottom to top.
+  for (int y = 0; y < raster.height; ++y) {
+    std::memcpy(raster.pixels.data() + row * y,
+                in + row * static_cast<std::size_t>(raster.height - 1 - y), row);
+  }
+  return raster;
+}
+
+std::string raster_png(const RasterImage& raster, int dpi) {
+  vtkNew<vtkImageData> image;
+  image->SetDimensions(raster.width, raster.height, 1);
+  image->AllocateScalars(VTK_UNSIGNED_CHAR, raster.channels);
+  auto* out = static_cast<unsigned char*>(image->GetScalarPointer());
+  const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
+  for (int y = 0; y < raster.height; ++y) {
+    std::memcpy(out + row * static_cast<std::size_t>(raster.height - 1 - y),
+                raster.pixels.data() + row * y, row);
+  }
+  vtkNew<vtkTrivialProducer> producer;
+  producer->SetOutput(image);
+  return encoded_png(producer->GetOutputPort(), dpi);
+}
+
 std::string rgb_png(const unsigned char* rgb, int width, int height, int dpi) {
   vtkNew<vtkImageData> image;
   image->SetDimensions(width, height, 1);

@@ -17,11 +17,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "render/annotations.hpp"
+#include "render/figure_files.hpp"
 #include "render/layout.hpp"
 #include "render/meshes.hpp"
 #include "render/overlay_actors.hpp"
@@ -111,13 +113,14 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 
 }  // namespace
 
-void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& png_path, bool overwrite) {
+void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
+                   bool overwrite) {
   if (!settings.brain) throw Error(ExitCode::internal, "render_figure needs the brain template");
   if (figure.width < 64 || figure.height < 64 || figure.width > 8192 || figure.height > 8192) {
     throw usage_error("figure size must be from 64x64 to 8192x8192 pixels");
   }
-  check_can_write(png_path, overwrite);
+  const FigureFormat format = figure_format_of(path);
+  check_can_write(path, overwrite);
   ScopedVtkMessages vtk_errors;
   const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
@@ -189,11 +192,28 @@ void render_figure(const Figure& figure, const RenderSettings& settings,
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
         << " s\n";
   }
-  const std::string png = window_png(window, figure.transparent_background, figure.dpi);
+  std::string bytes;
+  if (format == FigureFormat::png) {
+    bytes = window_png(window, figure.transparent_background, figure.dpi);
+  } else if (format == FigureFormat::tiff) {
+    bytes = tiff_bytes(window_pixels(window, figure.transparent_background), figure.dpi);
+  } else {
+    // The text laid out by the first drawing is taken out of the picture and set as text
+    // over it; the rest (views, legend swatches, colour bars) is drawn again without it.
+    const auto settable = format == FigureFormat::pdf
+                              ? std::function<bool(const std::string&)>(pdf_can_set)
+                              : [](const std::string&) { return true; };
+    const auto texts = annotations::take_text(canvas, figure.height, settable);
+    window->Render();
+    const RasterImage raster = window_pixels(window, figure.transparent_background);
+    bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
+                                        : svg_document(raster_png(raster, figure.dpi), figure.width,
+                                                       figure.height, figure.dpi, texts);
+  }
   if (!vtk_errors.errors().empty()) {
     throw Error(ExitCode::internal, "VTK: " + vtk_errors.errors().front());
   }
-  write_file_atomically(png_path, png, overwrite);
+  write_file_atomically(path, bytes, overwrite);
 }
 
 }  // namespace foci

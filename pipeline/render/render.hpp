@@ -17,11 +17,13 @@ struct RenderSettings {
   bool verbose = false;                ///< also say how long building and drawing took
 };
 
-/// Renders the figure and writes it as PNG (size and DPI recorded) to `png_path`, through a
-/// TemporaryFile; over an existing file only with `overwrite`. Throws Error (output) when the
-/// file cannot be written, Error (internal) when VTK reports an error.
-void render_figure(const Figure& figure, const RenderSettings& settings,
-                   const std::string& png_path, bool overwrite = true);
+/// Renders the figure and writes it to `path` in the format its extension names
+/// (figure_files.hpp: PNG or TIFF with the DPI recorded, PDF or SVG with the text as text),
+/// through a TemporaryFile; over an existing file only with `overwrite`. Throws Error (usage)
+/// for an extension that names no format, Error (output) when the file cannot be written,
+/// Error (internal) when VTK reports an error.
+void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
+                   bool overwrite = true);
 
 /// Builds and caches every mesh the figure needs (brain, hemispheres, regions) without
 /// opening a window, so worker processes forked afterwards find them all in the cache.

@@ -39,7 +39,10 @@ Rgb ColourScale::colour_of(double value) const {
 
 Rgb increase_colour() { return {0.86, 0.12, 0.12}; }
 Rgb decrease_colour() { return {0.12, 0.35, 0.86}; }
-Rgb mixed_colour() { return {0.58, 0.25, 0.72}; }
+// Okabe & Ito's reddish purple: the darker purple it replaces fell onto the decrease blue
+// for protanopes (CIE Lab distance 15); this one stays 50 or more from red and blue under
+// simulated protanopia and deuteranopia (tests/unit/render_palette_test.cpp).
+Rgb mixed_colour() { return {0.80, 0.47, 0.65}; }
 Rgb neutral_colour() { return {0.45, 0.45, 0.45}; }
 Rgb coarse_tint(Rgb colour) {
   const auto light = [](double c) { return 1 - kCoarseTintOpacity * (1 - c); };

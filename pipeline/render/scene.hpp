@@ -44,11 +44,21 @@ struct SceneNode {
   std::vector<std::size_t> sources;  ///< the mapped findings drawn here (MappingResult index)
 };
 
+/// An arrowhead's length and base radius, in tube radii: long and wide enough to read at a
+/// figure's scale, where a tube is a few pixels across. The figure and the web page alike.
+constexpr double kArrowLengthPerRadius = 4.5;
+constexpr double kArrowWidthPerRadius = 2.5;
+
 struct SceneEdge {
   Vec3 from, to;
   double radius_mm = 1;
   Rgb colour;
   std::vector<std::size_t> sources;
+  /// A connection with a direction (effective connectivity: seed -> target) is drawn with
+  /// an arrowhead at `to`; an undirected one as a plain tube.
+  bool directed = false;
+  /// Radius of the node drawn at `to`, mm: the arrowhead's tip stops on its surface.
+  double target_radius_mm = 0;
 };
 
 /// A region drawn as a surface: the voxels of `labels` in `volume`, on `side` (left: x < 0,

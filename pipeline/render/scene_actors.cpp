@@ -2,12 +2,15 @@
 // camera fit, the brain's look, text, mesh actors, and which actors a view shows.
 #include "render/scene_actors.hpp"
 
+#include <vtkAppendPolyData.h>
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
+#include <vtkConeSource.h>
 #include <vtkIdList.h>
 #include <vtkLineSource.h>
 #include <vtkNew.h>
 #include <vtkPolyDataMapper.h>
+#include <vtkPolyDataNormals.h>
 #include <vtkProperty.h>
 #include <vtkSphereSource.h>
 #include <vtkTextProperty.h>
@@ -118,6 +121,56 @@ vtkSmartPointer<vtkActor> mesh_actor(vtkPolyData* mesh, Rgb colour, double opaci
   return actor;
 }
 
+namespace {
+
+vtkSmartPointer<vtkPolyData> tube_between(const Vec3& from, const Vec3& to, double radius) {
+  vtkNew<vtkLineSource> line;
+  line->SetPoint1(from.x, from.y, from.z);
+  line->SetPoint2(to.x, to.y, to.z);
+  vtkNew<vtkTubeFilter> tube;
+  tube->SetInputConnection(line->GetOutputPort());
+  tube->SetRadius(radius);
+  tube->SetNumberOfSides(12);
+  tube->CappingOn();
+  tube->Update();
+  return tube->GetOutput();
+}
+
+}  // namespace
+
+vtkSmartPointer<vtkPolyData> edge_mesh(const SceneEdge& e) {
+  const double dx = e.to.x - e.from.x, dy = e.to.y - e.from.y, dz = e.to.z - e.from.z;
+  const double length = std::sqrt(dx * dx + dy * dy + dz * dz);
+  const double head_length = kArrowLengthPerRadius * e.radius_mm;
+  // An arrow needs room for its head outside the target node; a shorter edge stays a tube.
+  if (!e.directed || length <= e.target_radius_mm + head_length * 1.5) {
+    return tube_between(e.from, e.to, e.radius_mm);
+  }
+  vtkNew<vtkAppendPolyData> parts;
+  const double ux = dx / length, uy = dy / length, uz = dz / length;
+  const double tip = length - e.target_radius_mm, base = tip - head_length;
+  vtkNew<vtkConeSource> cone;
+  cone->SetDirection(ux, uy, uz);  // from the base to the tip
+  const double middle = (tip + base) / 2;
+  cone->SetCenter(e.from.x + ux * middle, e.from.y + uy * middle, e.from.z + uz * middle);
+  cone->SetHeight(head_length);
+  cone->SetRadius(kArrowWidthPerRadius * e.radius_mm);
+  cone->SetResolution(24);
+  cone->CappingOn();
+  parts->AddInputConnection(cone->GetOutputPort());
+  // The tube ends inside the cone's base, so no gap shows between them.
+  const double tube_end = base + head_length * 0.1;
+  const Vec3 end{e.from.x + ux * tube_end, e.from.y + uy * tube_end, e.from.z + uz * tube_end};
+  parts->AddInputData(tube_between(e.from, end, e.radius_mm));
+  // Normals for both parts alike (the cone comes without any), so the cone is lit like the
+  // tube.
+  vtkNew<vtkPolyDataNormals> normals;
+  normals->SetInputConnection(parts->GetOutputPort());
+  normals->SetFeatureAngle(60);
+  normals->Update();
+  return normals->GetOutput();
+}
+
 PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
   PanelActors actors;
   for (const auto& n : panel.nodes) {
@@ -132,16 +185,7 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
     actors.nodes.emplace_back(n.mni, actor);
   }
   for (const auto& e : panel.edges) {
-    vtkNew<vtkLineSource> line;
-    line->SetPoint1(e.from.x, e.from.y, e.from.z);
-    line->SetPoint2(e.to.x, e.to.y, e.to.z);
-    vtkNew<vtkTubeFilter> tube;
-    tube->SetInputConnection(line->GetOutputPort());
-    tube->SetRadius(e.radius_mm);
-    tube->SetNumberOfSides(12);
-    tube->CappingOn();
-    tube->Update();
-    actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(tube->GetOutput(), e.colour, 1));
+    actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(edge_mesh(e), e.colour, 1));
   }
   for (const auto& r : panel.regions) {
     auto mesh = region_surface(r, cache);

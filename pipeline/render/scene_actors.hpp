@@ -47,6 +47,10 @@ struct PanelActors {
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
 
+/// An edge's surface, mm: a tube, and for a directed edge a cone at `to` whose tip touches the
+/// target node's surface (the tube ends in the cone's base).
+vtkSmartPointer<vtkPolyData> edge_mesh(const SceneEdge& e);
+
 /// What the brain surface looks like in each style.
 struct SurfaceLook {
   Rgb colour;

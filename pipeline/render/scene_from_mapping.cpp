@@ -320,21 +320,30 @@ class PanelBuilder {
   }
 
   /// An edge per pair of endpoint placements, coloured; the endpoints as small dark nodes.
+  static constexpr double kEndpointRadiusMm = 2.5;
   void add_connection(const MappedFinding& m, std::size_t source) {
     const Finding& f = *m.input.finding;
     const Rgb colour = colours_.of({&f});
     double radius = 0.9;
     if (f.statistic && f.statistic->r) radius = 0.6 + 1.6 * std::abs(*f.statistic->r);
+    // Endpoints are seed then target; effective connectivity (and an asymmetric BrainNet
+    // matrix) says the seed drives the target.
+    const bool directed = f.measure == std::string("effective connectivity") ||
+                          (f.imported.count("directed") && f.imported.at("directed") == "yes");
     for (const auto& a : m.placements) {
       if (a.endpoint != 1) continue;
       for (const auto& b : m.placements) {
         if (b.endpoint != 2) continue;
-        panel_.edges.push_back({a.mni, b.mni, radius, colour, {source}});
+        panel_.edges.push_back(
+            {a.mni, b.mni, radius, colour, {source}, directed, kEndpointRadiusMm});
       }
     }
     for (const auto& p : m.placements) {
-      panel_.nodes.push_back(
-          {p.mni, 2.5, Rgb{0.25, 0.25, 0.25}, label_of(f.endpoints[p.endpoint - 1], p), {source}});
+      panel_.nodes.push_back({p.mni,
+                              kEndpointRadiusMm,
+                              Rgb{0.25, 0.25, 0.25},
+                              label_of(f.endpoints[p.endpoint - 1], p),
+                              {source}});
     }
   }
 

@@ -13,9 +13,9 @@
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libpugixml-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpugixml-dev zlib1g-dev libtiff-dev libgtest-dev libgmock-dev libbenchmark-dev
   mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
-  chromium-headless-shell clang libclang-rt-14-dev llvm
+  poppler-utils chromium-headless-shell clang libclang-rt-14-dev llvm
 )
 # nodejs and npm install what package.json pins (NiiVue, inlined into the pages of foci web;
 # puppeteer-core, which drives them in the tests). A node that came with its own npm from

@@ -93,6 +93,22 @@ TEST_F(CliBatch, ShardsTogetherEqualASingleRunAndJobsDoNotChangeBytes) {
   EXPECT_EQ(pngs(dir_.path("two")), single) << "--jobs 2 draws the same bytes as --jobs 1";
 }
 
+TEST_F(CliBatch, FormatsWriteEachFigureAsTiffPdfAndSvgToo) {
+  write_text(spec_, R"({"foci_figures": 1, "findings": ["minimal.json"], "atlases": ["aal"],
+    "figures": [{"name": "f", "size": "160x120", "dpi": 144, "views": ["dorsal"],
+                 "title": "Minimal", "formats": ["svg", "pdf", "tiff"],
+                 "panels": [{"title": "all"}]}]})");
+  const auto r = batch("'" + spec_ + "' --out '" + dir_.path("out") + "' --jobs 1 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string tiff = slurp(dir_.path("out/f.tiff")), pdf = slurp(dir_.path("out/f.pdf")),
+                    svg = slurp(dir_.path("out/f.svg"));
+  EXPECT_EQ(tiff.substr(0, 4), std::string("II*\0", 4)) << "a little-endian TIFF";
+  EXPECT_EQ(pdf.substr(0, 8), "%PDF-1.4");
+  EXPECT_NE(pdf.find("/MediaBox [0 0 80.00 60.00]"), std::string::npos) << "160x120 at 144 dpi";
+  EXPECT_NE(svg.find("viewBox=\"0 0 160 120\""), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_.path("out/f.png"))) << "only the formats asked for";
+}
+
 TEST_F(CliBatch, ResumeRendersOnlyWhatIsMissingOrChanged) {
   ASSERT_EQ(batch("'" + spec_ + "' --out '" + dir_.path("out") + "' --jobs 1").exit_code, 0);
   fs::remove(dir_.path("out/fig-dorsal.png"));

@@ -57,6 +57,38 @@ TEST(WebCli, FindingsFilesAfterAtlasStayFindingsFiles) {
   EXPECT_TRUE(fs::exists(dir.path("page.html")));
 }
 
+TEST(WebCli, AnEffectiveConnectionCarriesItsArrowheadAndAFunctionalOneNone) {
+  TempDir dir;
+  const auto edge = [](const char* id, const char* measure, double y) {
+    const std::string at = std::to_string(y);
+    return std::string(R"({"id": ")") + id + R"(", "study": "s", "measure": ")" + measure +
+           R"(", "direction": "increase", "endpoints": [)" + R"({"coordinate": {"x": -50, "y": )" +
+           at + R"(, "z": 40, "space": "MNI"}},)" + R"({"coordinate": {"x": 50, "y": )" + at +
+           R"(, "z": 40, "space": "MNI"}}],)" + R"( "source_anchor": "test"})";
+  };
+  write_text(dir.path("f.json"),
+             R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
+      "studies": [{"id": "s", "citation": "s"}], "findings": [)" +
+                 edge("ec", "effective connectivity", -10) + "," +
+                 edge("fc", "functional connectivity", -40) + "]}");
+  const auto r =
+      web(shell_quote(dir.path("f.json")) + " -o " + shell_quote(dir.path("p.html")), dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto edges = page_data(slurp(dir.path("p.html")))["panels"][0]["edges"];
+  ASSERT_EQ(edges.size(), 2u);
+  for (const auto& e : edges) {
+    if (e["from"][1] == -10.0) {
+      // A 0.9 mm tube: a head 4.5 radii long and 2.5 wide, its tip on the 2.5 mm node.
+      ASSERT_TRUE(e.contains("arrow")) << e.dump();
+      EXPECT_EQ(e["arrow"]["length"], 4.05);
+      EXPECT_EQ(e["arrow"]["radius"], 2.25);
+      EXPECT_EQ(e["arrow"]["gap"], 2.5);
+    } else {
+      EXPECT_FALSE(e.contains("arrow")) << "an undirected edge is a plain tube";
+    }
+  }
+}
+
 TEST(WebCli, PageHasNoExternalReferenceAndIsTheSameBytesTwice) {
   TempDir dir;
   const std::string a = dir.path("a.html"), b = dir.path("b.html");

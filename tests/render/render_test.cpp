@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -472,6 +473,63 @@ TEST_F(Render, OverlayFiguresAreTheSameBytesEachTime) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   EXPECT_EQ(slurp(png("one.png")), slurp(png("two.png")));
+}
+
+/// A connection between two MNI points, seed first.
+std::string connection(const char* id, const char* measure, double x0, double x1) {
+  std::ostringstream s;
+  s << R"({"id": ")" << id << R"(", "study": "s", "measure": ")" << measure
+    << R"(", "direction": "increase", "endpoints": [)"
+    << R"({"coordinate": {"x": )" << x0 << R"(, "y": -10, "z": 50, "space": "MNI"}},)"
+    << R"({"coordinate": {"x": )" << x1 << R"(, "y": -10, "z": 50, "space": "MNI"}}],)"
+    << R"( "source_anchor": "test"})";
+  return s.str();
+}
+
+/// How many red pixels the thickest image column holds within the first and the last quarter
+/// of the red's horizontal extent (left end, right end): a tube is as thick at both ends, an
+/// arrowhead makes one end thicker.
+std::pair<int, int> red_thickness_at_ends(const Image& image) {
+  std::vector<int> column(image.width, 0);
+  for (int y = 0; y < image.height * 85 / 100; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const auto* p = image.at(x, y);
+      column[x] += p[0] > 150 && p[1] < 90 && p[2] < 90;
+    }
+  }
+  int first = image.width, last = -1;
+  for (int x = 0; x < image.width; ++x) {
+    if (column[x] > 0) first = std::min(first, x), last = std::max(last, x);
+  }
+  if (last < first + 8) return {0, 0};
+  const int quarter = (last - first) / 4;
+  const int left = *std::max_element(column.begin() + first, column.begin() + first + quarter);
+  const int right = *std::max_element(column.begin() + last - quarter, column.begin() + last + 1);
+  return {left, right};
+}
+
+TEST_F(Render, AnEffectiveConnectionHasItsArrowheadAtTheTargetAndAFunctionalOneNone) {
+  // Seen from above, left on the left: seed left and target right, then the other way.
+  const auto input = findings(connection("lr", "effective connectivity", -50, 50));
+  ASSERT_EQ(render(input + " -o '" + png("lr.png") + "' --views dorsal --size 420x340").exit_code,
+            0);
+  const auto [lr_left, lr_right] = red_thickness_at_ends(read_png(png("lr.png")));
+  ASSERT_GT(lr_left, 0) << "the edge is drawn";
+  EXPECT_GT(lr_right, lr_left * 1.6) << "the head at the target (right)";
+
+  const auto back = findings(connection("rl", "effective connectivity", 50, -50));
+  ASSERT_EQ(render(back + " -o '" + png("rl.png") + "' --views dorsal --size 420x340").exit_code,
+            0);
+  const auto [rl_left, rl_right] = red_thickness_at_ends(read_png(png("rl.png")));
+  EXPECT_GT(rl_left, rl_right * 1.6) << "the head at the target (left)";
+
+  const auto plain = findings(connection("fc", "functional connectivity", -50, 50));
+  ASSERT_EQ(render(plain + " -o '" + png("fc.png") + "' --views dorsal --size 420x340").exit_code,
+            0);
+  const auto [fc_left, fc_right] = red_thickness_at_ends(read_png(png("fc.png")));
+  ASSERT_GT(fc_left, 0);
+  EXPECT_LT(fc_right, fc_left * 1.3) << "an undirected edge is a plain tube";
+  EXPECT_LT(fc_left, fc_right * 1.3) << "an undirected edge is a plain tube";
 }
 
 }  // namespace

@@ -41,11 +41,13 @@ TEST(AppFigureOptions, FormatsAreKeptInOneOrderAndCheckedWord) {
   EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "html"}));
   set_figure_option(o, "formats", "html");
   EXPECT_EQ(o.formats, std::vector<std::string>{"html"});
+  set_figure_option(o, "formats", "svg pdf,tiff png");
+  EXPECT_EQ(o.formats, (std::vector<std::string>{"png", "tiff", "pdf", "svg"}));
   try {
     set_figure_option(o, "formats", "png,htm");
     FAIL() << "htm accepted";
   } catch (const Error& e) {
-    EXPECT_EQ(e.lines().back(), "expected png, html; got 'htm'; did you mean 'html'?");
+    EXPECT_EQ(e.lines().back(), "expected png, tiff, pdf, svg, html; got 'htm'; did you mean 'html'?");
   }
 }
 

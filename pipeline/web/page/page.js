@@ -191,7 +191,8 @@
     for (const t of SPHERE.triangles) g.triangles.push(base + t[0], base + t[1], base + t[2]);
   }
 
-  function addTube(g, from, to, radius, rgb) {
+  // A tube from `from` to `to`; with `endRadius` (smaller) a cone's side.
+  function addTube(g, from, to, radius, rgb, endRadius = radius) {
     const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
     const len = Math.hypot(d[0], d[1], d[2]);
     // A connection within one place (both ends on one centroid) has no length to draw; its
@@ -206,9 +207,9 @@
     const w = [a[1] * u[2] - a[2] * u[1], a[2] * u[0] - a[0] * u[2], a[0] * u[1] - a[1] * u[0]];
     const sides = 12, base = g.points.length / 3;
     for (let end = 0; end < 2; end++) {
-      const c = end ? to : from;
+      const c = end ? to : from, r = end ? endRadius : radius;
       for (let s = 0; s < sides; s++) {
-        const ang = (2 * Math.PI * s) / sides, cs = Math.cos(ang) * radius, sn = Math.sin(ang) * radius;
+        const ang = (2 * Math.PI * s) / sides, cs = Math.cos(ang) * r, sn = Math.sin(ang) * r;
         g.points.push(c[0] + u[0] * cs + w[0] * sn, c[1] + u[1] * cs + w[1] * sn, c[2] + u[2] * cs + w[2] * sn);
         g.colours.push(rgb[0], rgb[1], rgb[2], 255);
       }
@@ -217,6 +218,20 @@
       const n = (s + 1) % sides;
       g.triangles.push(base + s, base + n, base + sides + s, base + n, base + sides + n, base + sides + s);
     }
+  }
+
+  // An edge as `foci render` draws it: a directed one (e.arrow) ends in a cone whose tip
+  // stops on the target node; the tube runs into the cone's base.
+  function addEdge(g, e, rgb) {
+    const d = [e.to[0] - e.from[0], e.to[1] - e.from[1], e.to[2] - e.from[2]];
+    const len = Math.hypot(d[0], d[1], d[2]);
+    const a = e.arrow;
+    if (!a || !(len > a.gap + a.length * 1.5)) return addTube(g, e.from, e.to, e.radius, rgb);
+    const at = (t) => [e.from[0] + (d[0] * t) / len, e.from[1] + (d[1] * t) / len, e.from[2] + (d[2] * t) / len];
+    const tip = len - a.gap, base = tip - a.length;
+    addTube(g, e.from, at(base + a.length * 0.1), e.radius, rgb);
+    // A tip of (almost) no width: a ring of one point would make degenerate triangles.
+    addTube(g, at(base), at(tip), a.radius, rgb, a.radius * 0.02);
   }
 
   // ---- drawing ------------------------------------------------------------------------
@@ -295,7 +310,7 @@
     for (const { v, rgb } of items) {
       if (v.kind === "region") regions.push({ mesh: regionMeshes[v.item.mesh], rgb });
       else if (v.kind === "node") addSphere(g, v.item.at, v.item.radius, rgb);
-      else addTube(g, v.item.from, v.item.to, v.item.radius, rgb);
+      else addEdge(g, v.item, rgb);
     }
     let nPoints = g.points.length, nTriangles = g.triangles.length;
     for (const r of regions) nPoints += r.mesh.points.length, nTriangles += r.mesh.triangles.length;

@@ -182,6 +182,7 @@ class PageBuilder {
                                 {"atlas_labels", label_names},
                                 {"region_ids", region.region_ids},
                                 {"side", side_json(region.side)},
+                                {"coarse", region.coarse},
                                 {"sources", findings_of(region.sources)}});
     }
     return out;

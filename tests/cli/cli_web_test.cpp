@@ -2,6 +2,8 @@
 // bytes for the same inputs, carries the scene and the names a reader may type, and bad
 // input or an existing output is refused before anything is written.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -363,8 +365,9 @@ TEST(WebCli, ABadOverlayIsRefusedBeforeAnythingIsWritten) {
 }
 
 TEST(WebCli, ARegionIsNamedByItselfNotByAWiderNamePlacedOnIt) {
-  // A "right cerebral hemisphere" finding is drawn on every right label, Hippocampus_R
-  // among them; that region's name is the hippocampus's alone, its findings both.
+  // A "right cerebral hemisphere" finding covers every right label, Hippocampus_R among
+  // them: it is one coarse region (a see-through tint), named by that finding, and the
+  // hippocampus is its own region, named and listed by its own finding alone.
   TempDir dir;
   const std::string out = dir.path("page.html");
   const auto r = web(
@@ -375,13 +378,17 @@ TEST(WebCli, ARegionIsNamedByItselfNotByAWiderNamePlacedOnIt) {
   bool hippocampus = false, hemisphere = false;
   for (const auto& region : data["panels"][0]["regions"]) {
     const std::string names = region["names"];
-    if (region["atlas_labels"] == nlohmann::json::array({"Hippocampus_R"})) {
+    const auto& labels = region["atlas_labels"];
+    if (labels == nlohmann::json::array({"Hippocampus_R"})) {
       hippocampus = true;
       EXPECT_EQ(names, "hippocampus 海马");
-      EXPECT_EQ(region["sources"].size(), 2u);
-    } else if (region["atlas_labels"] == nlohmann::json::array({"Precentral_R"})) {
+      EXPECT_EQ(region["sources"].size(), 1u);
+      EXPECT_FALSE(region["coarse"].get<bool>());
+    } else if (std::find(labels.begin(), labels.end(), "Precentral_R") != labels.end()) {
       hemisphere = true;
       EXPECT_EQ(names, "cerebral hemisphere 大脑半球") << "named by the finding that put it there";
+      EXPECT_TRUE(region["coarse"].get<bool>()) << "a hemisphere is drawn as a tint";
+      EXPECT_GT(labels.size(), 30u);
     }
   }
   EXPECT_TRUE(hippocampus);

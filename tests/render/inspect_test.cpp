@@ -230,13 +230,10 @@ TEST_F(Inspect, HoverHighlightsAViewKeyTurnsTheBrainAndQQuits) {
   EXPECT_EQ(wait_exit(), 0);
 }
 
-/// Pixels of the mixed ("both") colour, purple.
-bool purple(const unsigned char* p) {
-  return p[0] > 110 && p[0] < 200 && p[1] < 110 && p[2] > 150 && p[2] > p[1] + 60 &&
-         p[0] > p[1] + 40;
-}
-/// Pixels of the decrease colour, blue.
-bool blue(const unsigned char* p) { return p[2] > 150 && p[0] < 90 && p[1] < 140; }
+/// Pixels of the increase colour, red.
+bool red(const unsigned char* p) { return p[0] > 150 && p[1] < 90 && p[2] < 90; }
+/// Pixels of the decrease colour, blue, or of its light see-through tint (a hemisphere).
+bool blue(const unsigned char* p) { return p[2] > p[0] + 30 && p[2] > p[1] + 10; }
 /// The info panel's paper tint: near white, warmer than the background's pure white.
 bool paper(const unsigned char* p) {
   return p[0] >= 236 && p[0] < 255 && p[0] - p[2] >= 6 && p[0] - p[2] <= 20;
@@ -280,8 +277,9 @@ class InspectFocus : public Inspect {
   void SetUp() override {
     Inspect::SetUp();
     if (IsSkipped()) return;
-    // The whole left hemisphere falls, the left hippocampus (in it) rises: the hippocampus
-    // is drawn in the "both" colour inside a hemisphere of the decrease colour.
+    // The whole left hemisphere falls, the left hippocampus (in it) rises: the hemisphere is
+    // a coarse finding, a see-through tint of the decrease colour, and the hippocampus
+    // inside it is drawn in the increase colour.
     write_text(dir_.path("hemi.json"),
                R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},
       "studies": [{"id": "s", "citation": "Smith 2020"}],
@@ -304,7 +302,7 @@ TEST_F(InspectFocus, TheFocusedHippocampusStandsOutOfAWholeHemisphereWithAPanelI
   start("'" + dir_.path("hemi.json") + "'");
   const std::string plain = screenshot(1);
   const Count plain_blue = count_pixels(plain, blue);
-  ASSERT_GT(plain_blue.pixels, 20000u) << "the hemisphere is drawn, blue";
+  ASSERT_GT(plain_blue.pixels, 20000u) << "the hemisphere is drawn, a blue tint";
   EXPECT_LT(count_pixels(plain, paper, 8, 8, 480, 60).pixels, 100u) << "no panel yet";
   key("q");
   ASSERT_EQ(wait_exit(), 0);
@@ -317,7 +315,7 @@ TEST_F(InspectFocus, TheFocusedHippocampusStandsOutOfAWholeHemisphereWithAPanelI
   EXPECT_TRUE(view == "left" || view == "ventral") << view;
   EXPECT_EQ(focus["picked"]["labels"][0]["name"], "Hippocampus_L") << focus.dump();
   const std::string focused = screenshot(2);
-  const Count hippocampus = count_pixels(focused, purple);
+  const Count hippocampus = count_pixels(focused, red);
   ASSERT_GT(hippocampus.pixels, 2000u) << "the hippocampus in its own colour";
   // Centred: the camera turned to it.
   EXPECT_NEAR(hippocampus.x, hippocampus.width / 2.0, hippocampus.width * 0.15);
@@ -346,7 +344,7 @@ TEST_F(InspectFocus, TheWindowsSearchFocusesARegionByName) {
   ASSERT_EQ(focus["event"], "focus") << focus.dump();
   EXPECT_EQ(focus["region"], "hippocampus");
   EXPECT_EQ(focus["picked"]["labels"][0]["name"], "Hippocampus_L") << focus.dump();
-  EXPECT_GT(count_pixels(screenshot(2), purple).pixels, 2000u);
+  EXPECT_GT(count_pixels(screenshot(2), red).pixels, 2000u);
   key("slash");
   for (const char c : std::string("hipo")) key(std::string(1, c));
   key("Return");

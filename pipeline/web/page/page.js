@@ -278,17 +278,21 @@
     // With something selected, it is drawn opaque and the rest faded and translucent, so a
     // selection deep inside other regions still shows.
     const focus = focusedKeys();
-    const chosen = [], rest = [];
+    // A lobe or hemisphere (a coarse region) is a see-through tint, as in render's figures,
+    // so the specific regions inside it show.
+    const chosen = [], coarse = [], rest = [];
     for (const v of visibleItems()) {
       if (focus.size && !focus.has(v.kind + ":" + v.index)) {
         rest.push({ v, rgb: v.colour.map((c) => Math.round(c * 0.4 + 255 * 0.6)) });
+      } else if (v.kind === "region" && v.item.coarse) {
+        coarse.push({ v, rgb: v.colour });
       } else {
         chosen.push({ v, rgb: v.colour });
       }
     }
     for (const m of findingsMeshes) nv.removeMesh(m);
     findingsMeshes = [];
-    for (const [group, opacity] of [[chosen, 1], [rest, 0.15]]) {
+    for (const [group, opacity] of [[chosen, 1], [coarse, 0.3], [rest, 0.15]]) {
       const mesh = meshOfItems(group, opacity);
       if (mesh) findingsMeshes.push(mesh);
     }
@@ -1040,7 +1044,7 @@ void main() {
         view: state.view,
         filters: Object.fromEntries(Object.entries(state.filters).map(([k, v]) => [k, [...v].sort()])),
         focused: describeAll(focusedItems()),
-        visible: visibleItems().map((v) => ({ kind: v.kind, index: v.index, name: itemTitle(v), colour: v.colour, findings: v.sources.length })),
+        visible: visibleItems().map((v) => ({ kind: v.kind, index: v.index, name: itemTitle(v), colour: v.colour, findings: v.sources.length, coarse: v.kind === "region" && !!v.item.coarse })),
         azimuth: nv.scene.renderAzimuth,
         zoom: nv.scene.volScaleMultiplier,
         elevation: nv.scene.renderElevation,

@@ -80,6 +80,7 @@ MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
 
 vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
+  if (const auto held = held_.find(key); held != held_.end()) return held->second;
   const std::string path = cache_path(directory_, key);
   std::ifstream in(path, std::ios::binary);
   if (!in) return nullptr;
@@ -90,11 +91,14 @@ vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
     // Damaged: removed so the rebuilt mesh takes its place.
     std::error_code ec;
     fs::remove(path, ec);
+    return mesh;
   }
+  held_.emplace(key, mesh);
   return mesh;
 }
 
 void MeshCache::store(const std::string& key, vtkPolyData* mesh) const {
+  held_.emplace(key, mesh);
   if (g_cache_off) return;
   try {
     std::string body;

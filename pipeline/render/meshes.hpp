@@ -5,6 +5,7 @@
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -28,6 +29,10 @@ class MeshCache {
  private:
   std::string directory_;
   std::ostream* log_;
+  /// Meshes this cache has read or stored, handed out again: the panels of one figure share
+  /// a region's mesh (and the renderer its buffers) instead of each holding a copy. Callers
+  /// colour copies, never these.
+  mutable std::map<std::string, vtkSmartPointer<vtkPolyData>> held_;
 };
 
 /// The outer surface of the brain from a T1 template of a skull-stripped brain: smoothed,

@@ -58,7 +58,8 @@ namespace {
 /// `brain` is what the view shows (a hemisphere in medial views); every view is framed on
 /// the whole brain's `bounds`, so views of one figure share a scale and a centre.
 vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const PixelBox& box, View view,
-                      vtkActor* brain, const double bounds[6], const PanelActors& actors) {
+                      vtkActor* brain, const double bounds[6], const PanelActors& actors,
+                      vtkRenderPass* glass_pass) {
   const double W = figure.width, H = figure.height;
   vtkNew<vtkCamera> camera;
   fit_camera(camera, view, bounds, box.width() / box.height());
@@ -72,14 +73,7 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
   vtkRenderer* findings_layer = brain_layer;
   const bool glass = figure.style == BrainStyle::glass;
   if (glass) {
-    // Weighted blended order-independent transparency: no sorting artefacts, in one pass.
-    // Depth peeling gives the same picture here at about twice the cost on a software
-    // renderer.
-    vtkNew<vtkRenderStepsPass> steps;
-    vtkNew<vtkOrderIndependentTranslucentPass> oit;
-    oit->SetTranslucentPass(steps->GetTranslucentPass());
-    steps->SetTranslucentPass(oit);
-    brain_layer->SetPass(steps);
+    brain_layer->SetPass(glass_pass);
     vtkNew<vtkRenderer> overlay;
     overlay->SetViewport(box.x0 / W, box.y0 / H, box.x1 / W, box.y1 / H);
     overlay->SetLayer(1);
@@ -146,6 +140,15 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   canvas->SetViewport(0, 0, 1, 1);
 
   annotations::add_figure_title(canvas, figure.title, layout);
+  // Weighted blended order-independent transparency for the glass brain: no sorting
+  // artefacts, in one pass (depth peeling gives the same picture here at about twice the
+  // cost on a software renderer). One pass serves every view: its buffers are sized to a
+  // view and made once, where a pass per view would hold a set of buffers for each (most of
+  // a large figure's memory).
+  vtkNew<vtkRenderStepsPass> glass_pass;
+  vtkNew<vtkOrderIndependentTranslucentPass> oit;
+  oit->SetTranslucentPass(glass_pass->GetTranslucentPass());
+  glass_pass->SetTranslucentPass(oit);
   const auto whole_brain = brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
   double bounds[6];
   whole_brain->GetBounds(bounds);
@@ -165,7 +168,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
           side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
       auto& actor = brains[brain.Get()];
       if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
-      vtkRenderer* projection = add_view(window, figure, box.views[v], view, actor, bounds, actors);
+      vtkRenderer* projection =
+          add_view(window, figure, box.views[v], view, actor, bounds, actors, glass_pass);
       if (panel.show_labels) {
         annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
       }

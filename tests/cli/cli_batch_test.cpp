@@ -191,6 +191,11 @@ TEST_F(CliBatch, AKilledRunLeavesNoBrokenPngAndResumeFinishesIt) {
   }
   const bool running = kill(-pid, 0) == 0;
   kill(-pid, SIGKILL);
+  // Until every process of the killed run is gone (on a loaded machine that can take more
+  // than a moment), its workers may still hold the folder's lock the resumed run needs.
+  for (int wait = 0; wait < 1000 && kill(-pid, 0) == 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_TRUE(running) << "the batch had finished before the kill";
   const auto before = pngs(out);

@@ -3,6 +3,7 @@
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
+#include <vtkSmartPointer.h>
 #include <vtkTrivialProducer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkWindowToImageFilter.h>
@@ -50,8 +51,11 @@ std::string encoded_png(vtkAlgorithmOutput* image, int dpi) {
 
 }  // namespace
 
-std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
-  vtkNew<vtkWindowToImageFilter> grab;
+namespace {
+
+/// What the window drew (its back buffer), RGB or RGBA.
+vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool with_alpha) {
+  auto grab = vtkSmartPointer<vtkWindowToImageFilter>::New();
   grab->SetInput(window);
   if (with_alpha) {
     grab->SetInputBufferTypeToRGBA();
@@ -60,19 +64,17 @@ std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
   }
   grab->ReadFrontBufferOff();
   grab->Update();
-  return encoded_png(grab->GetOutputPort(), dpi);
+  return grab;
+}
+
+}  // namespace
+
+std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
+  return encoded_png(grabbed(window, with_alpha)->GetOutputPort(), dpi);
 }
 
 RasterImage window_pixels(vtkRenderWindow* window, bool with_alpha) {
-  vtkNew<vtkWindowToImageFilter> grab;
-  grab->SetInput(window);
-  if (with_alpha) {
-    grab->SetInputBufferTypeToRGBA();
-  } else {
-    grab->SetInputBufferTypeToRGB();
-  }
-  grab->ReadFrontBufferOff();
-  grab->Update();
+  const auto grab = grabbed(window, with_alpha);
   vtkImageData* image = grab->GetOutput();
   int dimensions[3];
   image->GetDimensions(dimensions);

@@ -36,30 +36,49 @@ struct Blob {
 
 enum class Kind { red, blue, text };
 
-/// Pixels of one kind in a screenshot: the increase or decrease colour, or dark text.
-Blob find_kind(const std::string& path, Kind kind, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
-               int y1 = 1 << 20) {
+struct Count {
+  std::size_t pixels = 0;
+  double x = 0, y = 0;  ///< centroid, from the top-left
+  int width = 0, height = 0;
+};
+
+/// The pixels of a screenshot (within a box) for which `test(rgb)` holds, and their centroid.
+template <typename Test>
+Count count_pixels(const std::string& path, Test test, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+                   int y1 = 1 << 20) {
   vtkNew<vtkPNGReader> reader;
   reader->SetFileName(path.c_str());
   reader->Update();
   int dims[3];
   reader->GetOutput()->GetDimensions(dims);
-  Blob b;
+  Count c;
+  c.width = dims[0], c.height = dims[1];
   for (int y = std::max(0, y0); y < std::min(dims[1], y1); ++y) {
     for (int x = std::max(0, x0); x < std::min(dims[0], x1); ++x) {
       const auto* p =
           static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
-      const bool hit = kind == Kind::red    ? (p[0] > 150 && p[1] < 90 && p[2] < 90)
-                       : kind == Kind::blue ? (p[2] > 150 && p[0] < 90 && p[1] < 140)
-                                            : (p[0] < 80 && p[1] < 80 && p[2] < 80);
-      if (!hit) continue;
-      ++b.pixels;
-      b.x += x;
-      b.y += y;
+      if (!test(p)) continue;
+      ++c.pixels;
+      c.x += x;
+      c.y += y;
     }
   }
-  if (b.pixels) b.x /= b.pixels, b.y /= b.pixels;
-  return b;
+  if (c.pixels) c.x /= c.pixels, c.y /= c.pixels;
+  return c;
+}
+
+/// Pixels of one kind in a screenshot: the increase or decrease colour, or dark text.
+Blob find_kind(const std::string& path, Kind kind, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
+               int y1 = 1 << 20) {
+  const Count c = count_pixels(
+      path,
+      [kind](const unsigned char* p) {
+        return kind == Kind::red    ? (p[0] > 150 && p[1] < 90 && p[2] < 90)
+               : kind == Kind::blue ? (p[2] > 150 && p[0] < 90 && p[1] < 140)
+                                    : (p[0] < 80 && p[1] < 80 && p[2] < 80);
+      },
+      x0, y0, x1, y1);
+  return {c.pixels, c.x, c.y};
 }
 
 Blob find_in_png(const std::string& path, bool red, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
@@ -242,35 +261,6 @@ bool paper(const unsigned char* p) {
 bool warm(const unsigned char* p) { return p[0] > 120 && p[0] > p[2] + 70 && p[0] >= p[1]; }
 bool cool(const unsigned char* p) { return p[2] > 120 && p[2] > p[0] + 70; }
 
-struct Count {
-  std::size_t pixels = 0;
-  double x = 0, y = 0;  ///< centroid, from the top-left
-  int width = 0, height = 0;
-};
-
-template <typename Test>
-Count count_pixels(const std::string& path, Test test, int x0 = 0, int y0 = 0, int x1 = 1 << 20,
-                   int y1 = 1 << 20) {
-  vtkNew<vtkPNGReader> reader;
-  reader->SetFileName(path.c_str());
-  reader->Update();
-  int dims[3];
-  reader->GetOutput()->GetDimensions(dims);
-  Count c;
-  c.width = dims[0], c.height = dims[1];
-  for (int y = std::max(0, y0); y < std::min(dims[1], y1); ++y) {
-    for (int x = std::max(0, x0); x < std::min(dims[0], x1); ++x) {
-      const auto* p =
-          static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
-      if (!test(p)) continue;
-      ++c.pixels;
-      c.x += x;
-      c.y += y;
-    }
-  }
-  if (c.pixels) c.x /= c.pixels, c.y /= c.pixels;
-  return c;
-}
 
 class InspectFocus : public Inspect {
  protected:

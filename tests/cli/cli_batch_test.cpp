@@ -190,10 +190,14 @@ TEST_F(CliBatch, AKilledRunLeavesNoBrokenPngAndResumeFinishesIt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const bool running = kill(-pid, 0) == 0;
+  // The run's private X server leaves with it (it is told when foci dies), but takes a moment.
+  const int xvfb = testing::child_named(pid, "Xvfb");
   kill(-pid, SIGKILL);
   // Until every process of the killed run is gone (on a loaded machine that can take more
-  // than a moment), its workers may still hold the folder's lock the resumed run needs.
-  for (int wait = 0; wait < 1000 && kill(-pid, 0) == 0; ++wait) {
+  // than a moment), its workers may still hold the folder's lock the resumed run needs, and
+  // its dying X server may take down the display the resumed run starts under the same number.
+  for (int wait = 0; wait < 1000 && (kill(-pid, 0) == 0 || (xvfb > 0 && kill(xvfb, 0) == 0));
+       ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

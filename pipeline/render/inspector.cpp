@@ -9,6 +9,7 @@
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCellPicker.h>
+#include <vtkDataArray.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkMapper.h>
 #include <vtkNew.h>
@@ -32,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -40,9 +42,11 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/output_file.hpp"
 #include "render/overlay_actors.hpp"
 #include "render/png_output.hpp"
+#include "render/reduced_resolution_pass.hpp"
 #include "render/scene_actors.hpp"
 
 namespace foci {
@@ -94,10 +98,26 @@ struct MergedMesh {
   std::vector<std::size_t> items;  ///< in order of their first cell
 };
 
+/// The bytes of a VTK array, for hashing.
+std::string_view bytes_of(vtkDataArray* array) {
+  if (!array) return {};
+  return {static_cast<const char*>(array->GetVoidPointer(0)),
+          static_cast<std::size_t>(array->GetDataSize()) *
+              static_cast<std::size_t>(array->GetDataTypeSize())};
+}
+
 /// `mesh` with about `keep` of its triangles (quadric decimation keeps the shape), normals
-/// recomputed; small meshes stay as they are.
-vtkSmartPointer<vtkPolyData> coarser(vtkPolyData* mesh, double keep) {
+/// recomputed; small meshes stay as they are. Decimating every mesh of a large dataset takes
+/// seconds, so the result is kept in the mesh cache under a hash of the mesh it came from.
+vtkSmartPointer<vtkPolyData> coarser(vtkPolyData* mesh, double keep, const MeshCache& cache) {
   if (mesh->GetNumberOfCells() < 64) return mesh;
+  ContentHash hash;
+  hash.add(bytes_of(mesh->GetPoints()->GetData()));
+  hash.add(bytes_of(mesh->GetPolys()->GetConnectivityArray()));
+  hash.add(bytes_of(mesh->GetPolys()->GetOffsetsArray()));
+  const std::string key =
+      "turning1-" + std::to_string(std::lround(keep * 1000)) + "-" + hash.hex();
+  if (auto cached = cache.load(key)) return cached;
   vtkNew<vtkQuadricDecimation> decimate;
   decimate->SetInputData(mesh);
   decimate->SetTargetReduction(1 - keep);
@@ -110,11 +130,26 @@ vtkSmartPointer<vtkPolyData> coarser(vtkPolyData* mesh, double keep) {
   bare->SetPoints(normals->GetOutput()->GetPoints());
   bare->SetPolys(normals->GetOutput()->GetPolys());
   bare->GetPointData()->SetNormals(normals->GetOutput()->GetPointData()->GetNormals());
+  cache.store(key, bare);
   return bare;
 }
 
-/// The fraction of triangles the meshes drawn while turning keep.
-constexpr double kTurningDetail = 0.2;
+/// The fraction of triangles a mesh drawn while the camera turns keeps, by kind. A software
+/// renderer spends a fifth to a third of a turning frame on triangles (the rest on pixels):
+/// a see-through lobe or hemisphere tint needs the least detail, regions and the glass
+/// brain's single sheet a little more to keep their outline, nodes to stay round.
+double turning_detail(const std::string& kind) {
+  if (kind == "coarse") return 0.05;
+  if (kind == "region") return 0.1;
+  if (kind == "node") return 0.12;
+  return 0.2;  // the brain, edges (thin tubes already)
+}
+
+/// The most pixels the 3D scene is drawn with while the camera turns (about 460 x 345; the
+/// picture is scaled up to the window, its text stays sharp): a software renderer's frame
+/// time follows the pixels it fills, and at this size the whole MECT dataset turns at about
+/// 30 frames/s on two cores. A window smaller than this is drawn at its own size.
+constexpr double kTurningPixels = 160000;
 
 /// The side of the brain a thing at x (mm) is on, for medial views; none on the midline.
 std::optional<Hemisphere> side_of_x(double x) {
@@ -466,7 +501,7 @@ class Inspector {
     mesh->GetBounds(brain_bounds_);
     brain_ = brain_actor(mesh, style_kind_, overlays_);
     // Overlay colours belong to the full mesh's vertices; with them the brain stays whole.
-    brain_lod_ = overlays_.empty() ? brain_actor(coarser(mesh, kTurningDetail * 2), style_kind_, {})
+    brain_lod_ = overlays_.empty() ? brain_actor(coarser(mesh, turning_detail("brain"), cache), style_kind_, {})
                                    : brain_actor(mesh, style_kind_, overlays_);
     for (auto* actor : {brain_.Get(), brain_lod_.Get()}) {
       actor->PickableOff();  // the surface must never swallow a pick meant for a region
@@ -543,7 +578,7 @@ class Inspector {
       groups[{"edge", side_key(side_of_x(actors.edges[n].first))}].push_back(
           {p, actors.edges[n].second});
     }
-    for (auto& [key, members] : groups) merge(key.first, key.second, members);
+    for (auto& [key, members] : groups) merge(key.first, key.second, members, cache);
     draw_turning_brain_last();
     show_view_side();
     const std::string title = request_.content->scene_title(measure_);
@@ -555,7 +590,7 @@ class Inspector {
   /// One mesh of the members' meshes, all as triangles (strips and polygons alike, so a
   /// picked cell's index counts through the members in order), a colour per point.
   void merge(const std::string& kind, int side,
-             const std::vector<std::pair<Pickable, vtkActor*>>& members) {
+             const std::vector<std::pair<Pickable, vtkActor*>>& members, const MeshCache& cache) {
     MergedMesh merged;
     merged.kind = kind;
     if (side >= 0) merged.side = static_cast<Hemisphere>(side);
@@ -575,7 +610,7 @@ class Inspector {
       if (auto* normals = mesh->GetPointData()->GetNormals()) {
         bare->GetPointData()->SetNormals(normals);
       }
-      const auto lod = coarser(bare, kTurningDetail);
+      const auto lod = coarser(bare, turning_detail(kind), cache);
       DrawnItem item{info,       meshes_.size(),          points, mesh->GetNumberOfPoints(), cells,
                      lod_points, lod->GetNumberOfPoints()};
       lod_points += lod->GetNumberOfPoints();
@@ -663,6 +698,9 @@ class Inspector {
   /// While the camera turns, the coarse meshes stand in for the full ones.
   void set_turning(bool turning) {
     turning_ = turning;
+    const int* size = window_->GetSize();
+    turning_pass_->set_scale(std::min(1.0, std::sqrt(kTurningPixels / std::max(1, size[0] * size[1]))));
+    renderer_->SetPass(turning ? turning_pass_.Get() : nullptr);
     show_view_side();
   }
 
@@ -834,6 +872,9 @@ class Inspector {
                           {"meshes", meshes_.size()},
                           {"triangles", triangles},
                           {"turning_triangles", turning_triangles},
+                          {"turning_scene_size",
+                           {std::lround(request_.width * turning_pass_->scale()),
+                            std::lround(request_.height * turning_pass_->scale())}},
                           {"size", {request_.width, request_.height}}}
                          .dump()
                   << std::endl;
@@ -858,6 +899,7 @@ class Inspector {
   vtkNew<vtkRenderWindowInteractor> interactor_;
   vtkNew<InspectStyle> style_;
   vtkNew<vtkCellPicker> picker_;
+  vtkNew<ReducedResolutionPass> turning_pass_;  ///< draws the scene while the camera turns
   vtkSmartPointer<vtkActor> brain_, brain_lod_;
   std::vector<SceneOverlay> overlays_;
   std::vector<vtkSmartPointer<vtkActor>> blobs_;

@@ -373,6 +373,76 @@ TEST_F(Inspect, AnOverlayShowsWarmOnTheLeftAndCoolOnTheRightFromAbove) {
   EXPECT_EQ(wait_exit(), 0);
 }
 
+/// Horizontal neighbours in a screenshot (within rows y0..y1) that differ by more than
+/// `jump` in some channel: the crisp edges of a picture drawn at the window's resolution,
+/// which a smaller picture scaled up turns into ramps.
+std::size_t sharp_steps(const std::string& path, int jump, int y0, int y1) {
+  vtkNew<vtkPNGReader> reader;
+  reader->SetFileName(path.c_str());
+  reader->Update();
+  int dims[3];
+  reader->GetOutput()->GetDimensions(dims);
+  std::size_t steps = 0;
+  for (int y = std::max(0, y0); y < std::min(dims[1], y1); ++y) {
+    for (int x = 0; x + 1 < dims[0]; ++x) {
+      const auto* p =
+          static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(x, dims[1] - 1 - y, 0));
+      const auto* q = static_cast<unsigned char*>(
+          reader->GetOutput()->GetScalarPointer(x + 1, dims[1] - 1 - y, 0));
+      for (int c = 0; c < 3; ++c) {
+        if (std::abs(p[c] - q[c]) > jump) {
+          ++steps;
+          break;
+        }
+      }
+    }
+  }
+  return steps;
+}
+
+TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysSharp) {
+  start("'" + dir_.path("hip.json") + "'");
+  // A press on the background starts a rotation; a screenshot taken before the button is
+  // let go shows the picture drawn while turning, one taken after it the still picture,
+  // both from the same camera (the pointer has not moved).
+  xdo("mousemove --window " + window_ + " 60 450");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  xdo("mousedown 1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  key("s");
+  const json turning_shot = event(1);
+  ASSERT_EQ(turning_shot["event"], "screenshot") << turning_shot.dump();
+  xdo("mouseup 1");
+  ASSERT_EQ(event(2)["event"], "click");  // pressed and let go in one place
+  key("s");
+  const json still_shot = event(3);
+  ASSERT_EQ(still_shot["event"], "screenshot") << still_shot.dump();
+  const std::string turning = turning_shot["path"], still = still_shot["path"];
+
+  // The same window, the region in the same place and about the same size.
+  const Blob region_turning = find_in_png(turning, true), region_still = find_in_png(still, true);
+  ASSERT_GT(region_still.pixels, 100u);
+  ASSERT_GT(region_turning.pixels, 50u) << "the hippocampus is drawn while turning";
+  EXPECT_NEAR(region_turning.x, region_still.x, 12);
+  EXPECT_NEAR(region_turning.y, region_still.y, 12);
+  EXPECT_NEAR(static_cast<double>(region_turning.pixels), static_cast<double>(region_still.pixels),
+              0.4 * region_still.pixels);
+  EXPECT_EQ(count_pixels(turning, red).width, count_pixels(still, red).width);
+  // Drawn with fewer pixels: the scene's crisp edges become ramps...
+  const std::size_t edges_turning = sharp_steps(turning, 60, 0, 850),
+                    edges_still = sharp_steps(still, 60, 0, 850);
+  ASSERT_GT(edges_still, 200u);
+  EXPECT_LT(edges_turning, edges_still / 2) << edges_turning << " vs " << edges_still;
+  // ... but the status line is text drawn at the window's resolution in both.
+  const std::size_t text_turning = find_in_png(turning, false, 0, 860, 600, 900).pixels,
+                    text_still = find_in_png(still, false, 0, 860, 600, 900).pixels;
+  ASSERT_GT(text_still, 30u);
+  EXPECT_GT(text_turning, text_still * 8 / 10);
+  EXPECT_GT(sharp_steps(turning, 60, 860, 900), sharp_steps(still, 60, 860, 900) * 8 / 10);
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
 TEST(InspectRefusals, UnknownFocusAndNoDisplay) {
   TempDir dir;
   write_text(dir.path("f.json"), R"({"foci_findings": 1, "title": "t", "source": {"citation": "c"},

@@ -723,8 +723,19 @@ class Inspector {
 
   std::string describe_short(const Pickable& p) const {
     if (p.kind == "region") {
-      return request_.content->label_names(p.atlas, p.labels) + " (" + p.atlas + ")  " +
-             request_.content->region_names(p.region_ids);
+      // A lobe or a hemisphere covers dozens of labels: the first few and how many more, so
+      // the line fits the window and its name (given first) is never cut off.
+      constexpr std::size_t kLabelsShown = 3;
+      std::set<std::int32_t> shown;
+      for (const auto label : p.labels) {
+        if (shown.size() == kLabelsShown) break;
+        shown.insert(label);
+      }
+      std::string labels = request_.content->label_names(p.atlas, shown);
+      if (p.labels.size() > shown.size()) {
+        labels += " +" + std::to_string(p.labels.size() - shown.size()) + " more";
+      }
+      return request_.content->region_names(p.region_ids) + "  (" + p.atlas + ": " + labels + ")";
     }
     return p.kind + (p.name.empty() ? "" : ": " + p.name) + "  (" +
            std::to_string(p.sources.size()) + " finding" + (p.sources.size() == 1 ? "" : "s") + ")";

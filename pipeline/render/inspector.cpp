@@ -9,6 +9,7 @@
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkCellPicker.h>
+#include <vtkCommand.h>
 #include <vtkDataArray.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkMapper.h>
@@ -145,11 +146,16 @@ double turning_detail(const std::string& kind) {
   return 0.2;  // the brain, edges (thin tubes already)
 }
 
-/// The most pixels the 3D scene is drawn with while the camera turns (about 460 x 345; the
-/// picture is scaled up to the window, its text stays sharp): a software renderer's frame
-/// time follows the pixels it fills, and at this size the whole MECT dataset turns at about
-/// 30 frames/s on two cores. A window smaller than this is drawn at its own size.
-constexpr double kTurningPixels = 160000;
+/// While the camera turns, the 3D scene is drawn into fewer pixels than the window has and
+/// scaled up (its text stays sharp): a software renderer's frame time follows the pixels it
+/// fills. How many is measured, not guessed: after each turning frame the count moves
+/// towards what keeps kTurningFrameMs on this machine at this moment, between
+/// kTurningPixelsLeast and the window's own; a fast machine turns a sharp picture, a slow or
+/// busy one a softer picture at the same pace. The first turning frame has
+/// kTurningPixelsFirst (about 460 x 345).
+constexpr double kTurningFrameMs = 1000.0 / 30;
+constexpr double kTurningPixelsFirst = 160000;
+constexpr double kTurningPixelsLeast = 40000;
 
 /// The side of the brain a thing at x (mm) is on, for medial views; none on the midline.
 std::optional<Hemisphere> side_of_x(double x) {
@@ -251,6 +257,8 @@ class Inspector {
     window_->SetWindowName("foci inspect");
     window_->SetMultiSamples(0);
     window_->AddRenderer(renderer_);
+    window_->AddObserver(vtkCommand::StartEvent, this, &Inspector::frame_started);
+    window_->AddObserver(vtkCommand::EndEvent, this, &Inspector::frame_ended);
     renderer_->SetBackground(1, 1, 1);
     renderer_->UseFXAAOff();  // costs a third of a frame on a software renderer
     interactor_->SetRenderWindow(window_);
@@ -698,13 +706,33 @@ class Inspector {
   /// While the camera turns, the coarse meshes stand in for the full ones.
   void set_turning(bool turning) {
     turning_ = turning;
-    const int* size = window_->GetSize();
-    turning_pass_->set_scale(std::min(1.0, std::sqrt(kTurningPixels / std::max(1, size[0] * size[1]))));
+    set_turning_pixels(turning_pixels_);
     renderer_->SetPass(turning ? turning_pass_.Get() : nullptr);
     show_view_side();
   }
 
  private:
+  void set_turning_pixels(double pixels) {
+    const int* size = window_->GetSize();
+    const double window_pixels = std::max(1, size[0] * size[1]);
+    turning_pixels_ = std::clamp(pixels, std::min(kTurningPixelsLeast, window_pixels), window_pixels);
+    turning_pass_->set_scale(std::sqrt(turning_pixels_ / window_pixels));
+  }
+
+  void frame_started() { frame_start_ = std::chrono::steady_clock::now(); }
+
+  /// After a turning frame: fewer pixels for the next when it took too long, more when it
+  /// was quick (a dead band between, so the picture does not flicker between sizes).
+  void frame_ended() {
+    if (!turning_) return;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                frame_start_)
+                          .count();
+    if (ms > kTurningFrameMs * 1.1 || ms < kTurningFrameMs * 0.7) {
+      set_turning_pixels(turning_pixels_ * std::clamp(kTurningFrameMs / ms, 0.5, 1.5));
+    }
+  }
+
   std::optional<std::size_t> pick(int x, int y) {
     if (!picker_->Pick(x, y, 0, renderer_)) return std::nullopt;
     auto* actor = picker_->GetActor();
@@ -911,6 +939,8 @@ class Inspector {
   vtkNew<InspectStyle> style_;
   vtkNew<vtkCellPicker> picker_;
   vtkNew<ReducedResolutionPass> turning_pass_;  ///< draws the scene while the camera turns
+  double turning_pixels_ = kTurningPixelsFirst;
+  std::chrono::steady_clock::time_point frame_start_;
   vtkSmartPointer<vtkActor> brain_, brain_lod_;
   std::vector<SceneOverlay> overlays_;
   std::vector<vtkSmartPointer<vtkActor>> blobs_;

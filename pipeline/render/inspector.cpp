@@ -143,7 +143,13 @@ double turning_detail(const std::string& kind) {
   if (kind == "coarse") return 0.05;
   if (kind == "region") return 0.1;
   if (kind == "node") return 0.12;
-  return 0.2;  // the brain, edges (thin tubes already)
+  return 0.2;  // edges (thin tubes already)
+}
+
+/// The glass brain while turning: about 16,000 triangles, whatever the full mesh has (its
+/// single see-through sheet needs its outline and main folds, no more).
+double turning_detail_of_brain(vtkPolyData* brain) {
+  return std::min(0.2, 16000.0 / std::max<vtkIdType>(1, brain->GetNumberOfCells()));
 }
 
 /// While the camera turns, the 3D scene is drawn into fewer pixels than the window has and
@@ -509,7 +515,7 @@ class Inspector {
     mesh->GetBounds(brain_bounds_);
     brain_ = brain_actor(mesh, style_kind_, overlays_);
     // Overlay colours belong to the full mesh's vertices; with them the brain stays whole.
-    brain_lod_ = overlays_.empty() ? brain_actor(coarser(mesh, turning_detail("brain"), cache), style_kind_, {})
+    brain_lod_ = overlays_.empty() ? brain_actor(coarser(mesh, turning_detail_of_brain(mesh), cache), style_kind_, {})
                                    : brain_actor(mesh, style_kind_, overlays_);
     for (auto* actor : {brain_.Get(), brain_lod_.Get()}) {
       actor->PickableOff();  // the surface must never swallow a pick meant for a region

@@ -133,51 +133,42 @@ std::string fit_line(const std::string& text, double characters) {
 
 }  // namespace
 
-void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& panel_box,
+void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
                       const FigureLayout& layout) {
-  if (panel_box.footer.height() <= 0) return;
+  if (box.footer.height() <= 0) return;
   const double unit = layout.unit;
-  PanelLayout box = panel_box;
   if (!panel.caption.empty()) {
-    // The caption is the footer's last line; legends and bars sit above it.
     canvas->AddActor2D(text(fit_line(panel.caption, (layout.width - unit * 2.4) / (unit * 0.5)),
-                            unit * 0.9, kInk, false, unit * 1.2,
-                            box.footer.y0 + unit * kCaptionUnits / 2, 0, 1));
-    box.footer.y0 += unit * kCaptionUnits;
+                            unit * 0.9, kInk, false, box.caption.x, box.caption.y, 0, 1));
   }
-  double x = unit * 1.2;
-  const double y = box.footer.y0 + unit * 0.9;
-  // Entries that would run into the colour bars' titles, or off the figure (a label map's
-  // hundred names), are counted instead of drawn.
-  const bool has_bars = panel.colour_bar || !panel.overlay_bars.empty();
-  const double right = has_bars ? layout.width * 0.42 : layout.width - unit;
-  for (std::size_t n = 0; n < panel.legend.size(); ++n) {
+  // Every entry where the layout put it, in rows that wrap: a figure lists all it draws.
+  const LegendLayout& legend = box.legend;
+  const double size = legend.text_px;
+  for (std::size_t n = 0; n < legend.entries.size() && n < panel.legend.size(); ++n) {
     const auto& entry = panel.legend[n];
-    const double width = unit * (2.2 + 0.62 * entry.text.size());
-    if (x + width > right - unit * 6 && n + 1 < panel.legend.size()) {
-      canvas->AddActor2D(text("+" + std::to_string(panel.legend.size() - n) + " more", unit, kFaint,
-                              false, x, y, 0, 1));
-      x += unit * 5;
-      break;
-    }
-    canvas->AddActor2D(disk(x, y, unit * 0.45, entry.colour));
-    canvas->AddActor2D(text(entry.text, unit, kInk, false, x + unit * 0.8, y, 0, 1));
-    x += width;
+    const PixelPoint at = legend.entries[n];
+    canvas->AddActor2D(disk(at.x, at.y, size * 0.45, entry.colour));
+    canvas->AddActor2D(text(entry.text, size, kInk, false, at.x + size * 0.8, at.y, 0, 1));
+  }
+  if (legend.left_out > 0) {
+    canvas->AddActor2D(text("+" + std::to_string(legend.left_out) + " more", size, kFaint, false,
+                            legend.more.x, legend.more.y, 0, 1));
   }
   if (!panel.size_legend.empty()) {
-    canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));
+    canvas->AddActor2D(text(panel.size_legend, size * 0.9, kFaint, false, legend.size_legend.x,
+                            legend.size_legend.y, 0, 1));
   }
-  const bool bars = panel.colour_bar || !panel.overlay_bars.empty();
-  if (!panel.note.empty() && !bars) {
-    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, layout.width - unit, y, 2, 1));
-  } else if (!panel.note.empty()) {
-    // The colour bars hold the right; the note goes left, under their titles' line.
-    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, x + unit * 0.4,
-                            box.footer.y0 + unit * 0.6, 0, 1));
+  if (!panel.note.empty()) {
+    const double room = (legend.right - legend.note.x) / (size * 0.9 * 0.6);
+    canvas->AddActor2D(text(fit_line(panel.note, room), size * 0.9, kFaint, false, legend.note.x,
+                            legend.note.y, 0, 1));
   }
+  // The bars stack from the footer's foot, above the caption.
+  PixelBox bars = box.footer;
+  if (!panel.caption.empty()) bars.y0 += unit * kCaptionUnits;
   int row = 0;
-  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout, row++);
-  for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, box.footer, layout, row++);
+  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, bars, layout, row++);
+  for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, bars, layout, row++);
 }
 
 void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {

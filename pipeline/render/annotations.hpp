@@ -25,7 +25,8 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
 void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit);
 /// Node labels of one view, placed right of their nodes, larger nodes first; a label that
 /// would overlap one already placed, or leave the view, is left out rather than piled up.
-/// `renderer` is the view's (for projecting nodes), `canvas` the one that draws text.
+/// `side`: the hemisphere whose nodes the view shows (none: both). `renderer` is the view's
+/// (for projecting nodes), `canvas` the one that draws text.
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
                   const PixelBox& box, double size_px, vtkRenderer* canvas);
 

@@ -97,7 +97,7 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
       actor->GetProperty()->GetColor(rgb);
       const double width = std::max(1.5, std::min(W, H) / 500.0);
       brain_layer->AddActor(outline_actor(vtkPolyData::SafeDownCast(actor->GetMapper()->GetInput()),
-                                          view, {rgb[0], rgb[1], rgb[2]}, width));
+                                          view, {rgb[0], rgb[1], rgb[2]}, width, bounds));
     } else {
       brain_layer->AddActor(actor);
     }
@@ -171,7 +171,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
       vtkRenderer* projection =
           add_view(window, figure, box.views[v], view, actor, bounds, actors, glass_pass);
       if (panel.show_labels) {
-        annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
+        annotations::place_labels(panel, regions_side(view), projection, box.views[v],
+                                  layout.unit * 0.8, canvas);
       }
       annotations::add_view_marks(canvas, view, box.views[v], layout.unit);
     }

@@ -50,6 +50,10 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
                     const FigureLayout& layout, int row) {
   const double unit = layout.unit, W = layout.width, H = layout.height;
   const double y0 = footer.y0 + row * unit * kColourBarRowUnits;
+  // The bar's box holds the bar and the numbers above it; the marks hang below it, so the
+  // box starts kColourBarMarkUnits up, and the lowest bar's marks stay off the figure's edge.
+  const double box_y0 = y0 + unit * kColourBarMarkUnits;
+  const double box_height = unit * (kColourBarRowUnits - kColourBarMarkUnits - 0.2);
   vtkNew<vtkLookupTable> table;
   table->SetNumberOfTableValues(256);
   table->SetRange(scale.minimum, scale.maximum);
@@ -68,15 +72,15 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   bar->SetTextPositionToSucceedScalarBar();  // numbers above the bar, marks under it
   // The title goes left of the bar, where it cannot collide with the numbers.
   canvas->AddActor2D(
-      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, y0 + unit * 1.8, 2, 1));
+      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, box_y0 + unit * 0.6, 2, 1));
   bar->SetNumberOfLabels(5);
   bar->SetLabelFormat("%.3g");
   bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  bar->SetPosition(0.6, (y0 + unit * 0.2) / H);
+  bar->SetPosition(0.6, box_y0 / H);
   bar->SetDrawAnnotations(!scale.marks.empty());
   bar->SetAnnotationTextScaling(0);
   bar->SetWidth(0.38);
-  bar->SetHeight(unit * 3.2 / H);
+  bar->SetHeight(box_height / H);
   for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty(),
                          bar->GetAnnotationTextProperty()}) {
     property->SetColor(kInk.r, kInk.g, kInk.b);

@@ -10,7 +10,9 @@
 namespace foci {
 
 /// Height of a footer row with a colour bar (its numbers under it), in text units; bars stack.
-constexpr double kColourBarRowUnits = 3.6;
+constexpr double kColourBarRowUnits = 4.2;
+/// Room under a colour bar for its marks (an overlay's threshold), in text units.
+constexpr double kColourBarMarkUnits = 2.0;
 /// Height of a panel's caption line (what is not drawn), at the foot of its footer.
 constexpr double kCaptionUnits = 1.6;
 /// Distance between the rows of a panel's legend, in text units at full size.

@@ -546,14 +546,14 @@ TEST_F(Render, ALeftViewDrawsNoNodeOrEdgeOfTheRightHemisphere) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto red = find(read_png(out), true).pixels;
     if (drawn) {
-      EXPECT_GT(red, 100u) << view;
+      EXPECT_GT(red, 30u) << view;
     } else {
       EXPECT_EQ(red, 0u) << view << ": no node or edge of the right hemisphere";
     }
   }
   const auto left = findings(node("l", -45, -20, 30, "increase"));
   ASSERT_EQ(render(left + " -o '" + png("left.png") + "' --views left --size 320x260").exit_code, 0);
-  EXPECT_GT(find(read_png(png("left.png")), true).pixels, 100u) << "the near side's node";
+  EXPECT_GT(find(read_png(png("left.png")), true).pixels, 30u) << "the near side's node";
 }
 
 /// The text of every <text> element of an SVG figure, in order.
@@ -636,8 +636,9 @@ TEST_F(Render, TheColourBarKeepsAMarginAboveTheFiguresBottomEdge) {
 }
 
 // Defect: --coarse outline drew every crease of a lobe's folds, a tangle of lines over the
-// lobe. An outline is the lobe's silhouette: its line runs round the lobe and leaves the
-// middle of it clear.
+// lobe. An outline is the lobe's silhouette, one closed line round it: an image row crosses
+// it about twice (more where the outline bends back), where the creases crossed it about
+// five times.
 TEST_F(Render, ACoarseOutlineIsTheRegionsSilhouetteWithoutItsFolds) {
   const auto input = findings(R"({"id": "lobe", "study": "s", "measure": "ReHo",
       "direction": "increase", "location": {"region": "左侧额叶"}, "source_anchor": "test"})");
@@ -645,24 +646,23 @@ TEST_F(Render, ACoarseOutlineIsTheRegionsSilhouetteWithoutItsFolds) {
   const auto r = render(input + " -o '" + out + "' --views left --size 480x400 --coarse outline");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Image image = read_png(out);
-  int x0 = image.width, x1 = -1, y0 = image.height, y1 = -1;
-  std::size_t line = 0;
   const auto red = [](const unsigned char* p) { return p[0] > 150 && p[1] < 110 && p[2] < 110; };
+  int rows = 0, crossings = 0, x0 = image.width, x1 = -1;
   for (int y = 0; y < image.height * 85 / 100; ++y) {
+    int runs = 0;
+    bool before = false;
     for (int x = 0; x < image.width; ++x) {
-      if (!red(image.at(x, y))) continue;
-      ++line;
-      x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+      const bool here = red(image.at(x, y));
+      runs += here && !before;
+      before = here;
+      if (here) x0 = std::min(x0, x), x1 = std::max(x1, x);
     }
+    rows += runs > 0;
+    crossings += runs;
   }
-  ASSERT_GT(line, 100u) << "the outline is drawn";
-  ASSERT_GT(x1 - x0, 60) << "round a lobe, not a dot";
-  // The middle half of the outline's box (inside the lobe) holds hardly any of the line.
-  std::size_t inside = 0;
-  for (int y = y0 + (y1 - y0) / 4; y <= y1 - (y1 - y0) / 4; ++y) {
-    for (int x = x0 + (x1 - x0) / 4; x <= x1 - (x1 - x0) / 4; ++x) inside += red(image.at(x, y));
-  }
-  EXPECT_LT(inside, line / 20) << "no fold lines inside the lobe";
+  ASSERT_GT(rows, 100) << "the outline is drawn, as tall as a lobe";
+  EXPECT_GT(x1 - x0, 100) << "round a lobe, not a dot";
+  EXPECT_LT(static_cast<double>(crossings) / rows, 2.5) << "no fold lines inside the lobe";
 }
 
 }  // namespace

@@ -50,8 +50,8 @@ struct LegendLayout {
   int rows = 0;
 };
 
-/// How wide a line of text is, in ems of its size: Arial's average advance for ASCII, a full
-/// em for CJK characters. An estimate on the wide side, so laid-out text does not collide.
+/// How wide a line of text is, in ems of its size: Helvetica's (= Arial's) advances for
+/// ASCII, a full em for CJK characters, with a margin, so laid-out text does not collide.
 double text_width_ems(const std::string& text);
 
 struct PanelLayout {

@@ -609,6 +609,21 @@ TEST_F(Render, ALegendOfManyEntriesListsEveryOne) {
   }
 }
 
+// A colour that only a lobe finding has is drawn as its tint, never at full strength: the
+// legend names the tint ("tint, lobe or hemisphere: increase"), not a red the figure lacks.
+TEST_F(Render, ALegendNamesOnlyColoursTheFigureDraws) {
+  const auto input = findings(node("a", -40, 10, 30, "decrease") + "," +
+                              R"({"id": "lobe", "study": "s", "measure": "ReHo",
+      "direction": "increase", "location": {"region": "左侧额叶"}, "source_anchor": "test"})");
+  const std::string out = dir_.path("only-tint.svg");
+  const auto r = render(input + " -o '" + out + "' --views dorsal --size 480x400");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto texts = svg_texts(slurp(out));
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "decrease"), 1);
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "tint, lobe or hemisphere: increase"), 1);
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "increase"), 0) << "no red is drawn";
+}
+
 /// How far the lowest non-white pixel lies above the image's bottom edge, in pixels.
 int bottom_margin(const Image& image) {
   for (int y = image.height - 1; y >= 0; --y) {

@@ -152,6 +152,7 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
     const auto& entry = panel.legend[n];
     const PixelPoint at = legend.entries[n];
     canvas->AddActor2D(disk(at.x, at.y, size * 0.45, entry.colour));
+    if (entry.ring) canvas->AddActor2D(disk(at.x, at.y, size * 0.3, {1, 1, 1}));
     canvas->AddActor2D(text(entry.text, size, kInk, false, at.x + size * 0.8, at.y, 0, 1));
   }
   if (legend.left_out > 0) {
@@ -175,16 +176,18 @@ void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout
   for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, bars, layout, row++);
 }
 
-void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {
+void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit,
+                    const PixelBox& brain) {
   canvas->AddActor2D(text(to_string(view), unit * 0.85, kFaint, false, box.x0 + unit * 0.5,
                           box.y1 - unit * 0.3, 0, 2));
   if (!shows_both_sides(view)) return;
-  // In the cell's lower corners, clear of the brain and of the neighbouring cell.
+  // A little outside the brain's sides, level with its foot, never out of the cell.
   const bool left_first = scene_parts::left_of_image(view) == Hemisphere::left;
-  canvas->AddActor2D(text(left_first ? "L" : "R", unit * 1.1, kInk, true, box.x0 + unit * 0.6,
-                          box.y0 + unit * 0.4, 0, 0));
-  canvas->AddActor2D(text(left_first ? "R" : "L", unit * 1.1, kInk, true, box.x1 - unit * 0.6,
-                          box.y0 + unit * 0.4, 2, 0));
+  const double left = std::max(box.x0 + unit * 0.6, brain.x0 - unit * 1.5);
+  const double right = std::min(box.x1 - unit * 0.6, brain.x1 + unit * 1.5);
+  const double y = std::max(box.y0 + unit * 0.4, brain.y0);
+  canvas->AddActor2D(text(left_first ? "L" : "R", unit * 1.1, kInk, true, left, y, 0, 0));
+  canvas->AddActor2D(text(left_first ? "R" : "L", unit * 1.1, kInk, true, right, y, 2, 0));
 }
 
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,

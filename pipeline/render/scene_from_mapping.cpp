@@ -419,7 +419,8 @@ class PanelBuilder {
       const bool tint = options_.coarse == CoarseStyle::tint;
       LegendEntry entry{tint ? coarse_tint(r.colour) : r.colour,
                         std::string(tint ? "tint" : "outline") + ", lobe or hemisphere" +
-                            (meaning.empty() ? "" : ": " + meaning)};
+                            (meaning.empty() ? "" : ": " + meaning),
+                        !tint};
       const bool seen = std::any_of(entries.begin(), entries.end(),
                                     [&](const LegendEntry& e) { return e.text == entry.text; });
       if (!seen) entries.push_back(entry);

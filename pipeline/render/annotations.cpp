@@ -72,11 +72,12 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   bar->SetTextPositionToSucceedScalarBar();  // numbers above the bar, marks under it
   // The title goes left of the bar, where it cannot collide with the numbers.
   canvas->AddActor2D(
-      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, box_y0 + unit * 0.6, 2, 1));
+      text(scale.title, unit * 0.85, kInk, false, kColourBarLeft * W - unit * kColourBarTitleGapUnits,
+           box_y0 + unit * 0.6, 2, 1));
   bar->SetNumberOfLabels(5);
   bar->SetLabelFormat("%.3g");
   bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  bar->SetPosition(0.6, box_y0 / H);
+  bar->SetPosition(kColourBarLeft, box_y0 / H);
   bar->SetDrawAnnotations(!scale.marks.empty());
   bar->SetAnnotationTextScaling(0);
   bar->SetWidth(0.38);

@@ -16,9 +16,6 @@ constexpr double kLegendTopUnits = 1.1, kLegendBottomUnits = 0.9;
 /// Gap after a legend entry, text units at the legend's size; the swatch's text starts 0.8
 /// units right of its centre.
 constexpr double kLegendGapUnits = 1.4, kSwatchTextUnits = 0.8;
-/// Where colour bars start across the figure (of its width), and their titles' gap.
-constexpr double kColourBarLeft = 0.6, kColourBarTitleGapUnits = 2.5;
-
 /// How much wider than Helvetica's metrics figure text is reckoned (VTK's font is about 10%
 /// wider; the rest keeps neighbours apart).
 constexpr double kTextWidthMargin = 1.15;
@@ -131,20 +128,25 @@ LegendLayout lay_out_legend(const Panel& panel, double unit, double left, double
 
 }  // namespace
 
-double text_width_ems(const std::string& text) {
-  // Helvetica's advance widths (= Arial's), in thousandths of an em, for ' ' to '~'.
-  static constexpr short kAdvance[95] = {
+namespace {
+
+/// Helvetica's advance widths (= Arial's), in thousandths of an em, for ' ' to '~'.
+constexpr short kHelveticaAdvance[95] = {
       278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
       556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
       1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
       667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
       333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
       556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584};
+
+}  // namespace
+
+double text_width_ems(const std::string& text) {
   double thousandths = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    thousandths += c >= 32 && c < 127 ? kAdvance[c - 32] : bytes >= 3 ? 1000 : 600;
+    thousandths += c >= 32 && c < 127 ? kHelveticaAdvance[c - 32] : bytes >= 3 ? 1000 : 600;
     i += bytes;
   }
   // The font VTK draws with runs about a tenth wider than Helvetica's metrics.

@@ -13,6 +13,9 @@ namespace foci {
 constexpr double kColourBarRowUnits = 4.2;
 /// Room under a colour bar for its marks (an overlay's threshold), in text units.
 constexpr double kColourBarMarkUnits = 2.0;
+/// Where colour bars start across the figure (a share of its width); their titles end
+/// kColourBarTitleGapUnits text units left of that.
+constexpr double kColourBarLeft = 0.6, kColourBarTitleGapUnits = 2.5;
 /// Height of a panel's caption line (what is not drawn), at the foot of its footer.
 constexpr double kCaptionUnits = 1.6;
 /// Distance between the rows of a panel's legend, in text units at full size.

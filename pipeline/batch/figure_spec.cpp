@@ -87,10 +87,37 @@ bool is_plain_name(const std::string& name) {
   });
 }
 
+/// A "filter" object: each key a value or a list of alternatives.
+FindingFilter filter_of(const json& filter, const std::string& at) {
+  if (!filter.is_object()) entry_fail(at, "expected an object");
+  FindingFilter out;
+  for (const auto& [key, value] : filter.items()) {
+    const std::string at_key = at + "/" + excerpt(key);
+    std::vector<std::string> values;
+    if (value.is_string()) {
+      values.push_back(value.get<std::string>());
+    } else if (value.is_array()) {
+      for (const auto& v : value) {
+        if (!v.is_string()) entry_fail(at_key, "expected strings");
+        values.push_back(v.get<std::string>());
+      }
+    } else {
+      entry_fail(at_key, "expected a string or a list of strings");
+    }
+    try {
+      add_filter_conditions(out, key + "=" + join(values, "|"));
+    } catch (const Error& e) {
+      entry_fail(at_key, e.lines().back());
+    }
+  }
+  return out;
+}
+
 FigureSpec figure_of(const json& entry, const std::string& at) {
   FigureSpec figure;
   if (!entry.is_object()) entry_fail(at, "expected an object");
-  std::set<std::string> known{"name", "title", "panels"};
+  // "filter" at figure level: a figure of one panel needs no "panels" list.
+  std::set<std::string> known{"name", "title", "panels", "filter"};
   for (const auto& key : figure_option_keys()) known.insert(key);
   only_keys(entry, known, at);
   if (!entry.contains("name") || !entry["name"].is_string() ||
@@ -128,11 +155,29 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
       entry_fail(at + "/" + key, e.lines().back());
     }
   }
-  if (!entry.contains("panels") || !entry["panels"].is_array() || entry["panels"].empty()) {
-    entry_fail(at + "/panels", "required: a list of panels");
+  // Without "panels" the figure is one untitled panel, filtered by a figure-level "filter".
+  const json one_panel = json::array({json::object()});
+  if (entry.contains("panels") &&
+      (!entry["panels"].is_array() || entry["panels"].empty())) {
+    entry_fail(at + "/panels", "expected a list of panels (or none, for one panel)");
   }
-  for (std::size_t n = 0; n < entry["panels"].size(); ++n) {
-    const auto& p = entry["panels"][n];
+  const json& panels = entry.contains("panels") ? entry["panels"] : one_panel;
+  FindingFilter figure_filter;
+  if (entry.contains("filter")) {
+    // A filter in both places would leave a reader guessing whether they add up or one wins.
+    for (std::size_t n = 0; n < panels.size(); ++n) {
+      if (panels[n].is_object() && panels[n].contains("filter")) {
+        entry_fail(at + "/filter",
+                   "a figure-level \"filter\" and a panel's own (" + at + "/panels/" +
+                       std::to_string(n) +
+                       "/filter) are both given; put the filter in the panels, or give it "
+                       "once for the whole figure");
+      }
+    }
+    figure_filter = filter_of(entry["filter"], at + "/filter");
+  }
+  for (std::size_t n = 0; n < panels.size(); ++n) {
+    const auto& p = panels[n];
     const std::string here = at + "/panels/" + std::to_string(n);
     if (!p.is_object()) entry_fail(here, "expected an object");
     only_keys(p, {"title", "filter", "views", "overlay"}, here);
@@ -162,28 +207,7 @@ FigureSpec figure_of(const json& entry, const std::string& at) {
       }
       panel.overlays = own.overlay.maps;
     }
-    if (p.contains("filter")) {
-      if (!p["filter"].is_object()) entry_fail(here + "/filter", "expected an object");
-      for (const auto& [key, value] : p["filter"].items()) {
-        const std::string at_key = here + "/filter/" + excerpt(key);
-        std::vector<std::string> values;
-        if (value.is_string()) {
-          values.push_back(value.get<std::string>());
-        } else if (value.is_array()) {
-          for (const auto& v : value) {
-            if (!v.is_string()) entry_fail(at_key, "expected strings");
-            values.push_back(v.get<std::string>());
-          }
-        } else {
-          entry_fail(at_key, "expected a string or a list of strings");
-        }
-        try {
-          add_filter_conditions(panel.filter, key + "=" + join(values, "|"));
-        } catch (const Error& e) {
-          entry_fail(at_key, e.lines().back());
-        }
-      }
-    }
+    panel.filter = p.contains("filter") ? filter_of(p["filter"], here + "/filter") : figure_filter;
     figure.panels.push_back(std::move(panel));
   }
   return figure;

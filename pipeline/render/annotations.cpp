@@ -50,6 +50,10 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
                     const FigureLayout& layout, int row) {
   const double unit = layout.unit, W = layout.width, H = layout.height;
   const double y0 = footer.y0 + row * unit * kColourBarRowUnits;
+  // The bar's box holds the bar and the numbers above it; the marks hang below it, so the
+  // box starts kColourBarMarkUnits up, and the lowest bar's marks stay off the figure's edge.
+  const double box_y0 = y0 + unit * kColourBarMarkUnits;
+  const double box_height = unit * (kColourBarRowUnits - kColourBarMarkUnits - 0.2);
   vtkNew<vtkLookupTable> table;
   table->SetNumberOfTableValues(256);
   table->SetRange(scale.minimum, scale.maximum);
@@ -68,15 +72,16 @@ void add_colour_bar(vtkRenderer* canvas, const ColourScale& scale, const PixelBo
   bar->SetTextPositionToSucceedScalarBar();  // numbers above the bar, marks under it
   // The title goes left of the bar, where it cannot collide with the numbers.
   canvas->AddActor2D(
-      text(scale.title, unit * 0.85, kInk, false, 0.6 * W - unit * 2.5, y0 + unit * 1.8, 2, 1));
+      text(scale.title, unit * 0.85, kInk, false, kColourBarLeft * W - unit * kColourBarTitleGapUnits,
+           box_y0 + unit * 0.6, 2, 1));
   bar->SetNumberOfLabels(5);
   bar->SetLabelFormat("%.3g");
   bar->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  bar->SetPosition(0.6, (y0 + unit * 0.2) / H);
+  bar->SetPosition(kColourBarLeft, box_y0 / H);
   bar->SetDrawAnnotations(!scale.marks.empty());
   bar->SetAnnotationTextScaling(0);
   bar->SetWidth(0.38);
-  bar->SetHeight(unit * 3.2 / H);
+  bar->SetHeight(box_height / H);
   for (auto* property : {bar->GetTitleTextProperty(), bar->GetLabelTextProperty(),
                          bar->GetAnnotationTextProperty()}) {
     property->SetColor(kInk.r, kInk.g, kInk.b);
@@ -133,63 +138,57 @@ std::string fit_line(const std::string& text, double characters) {
 
 }  // namespace
 
-void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& panel_box,
+void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
                       const FigureLayout& layout) {
-  if (panel_box.footer.height() <= 0) return;
+  if (box.footer.height() <= 0) return;
   const double unit = layout.unit;
-  PanelLayout box = panel_box;
   if (!panel.caption.empty()) {
-    // The caption is the footer's last line; legends and bars sit above it.
     canvas->AddActor2D(text(fit_line(panel.caption, (layout.width - unit * 2.4) / (unit * 0.5)),
-                            unit * 0.9, kInk, false, unit * 1.2,
-                            box.footer.y0 + unit * kCaptionUnits / 2, 0, 1));
-    box.footer.y0 += unit * kCaptionUnits;
+                            unit * 0.9, kInk, false, box.caption.x, box.caption.y, 0, 1));
   }
-  double x = unit * 1.2;
-  const double y = box.footer.y0 + unit * 0.9;
-  // Entries that would run into the colour bars' titles, or off the figure (a label map's
-  // hundred names), are counted instead of drawn.
-  const bool has_bars = panel.colour_bar || !panel.overlay_bars.empty();
-  const double right = has_bars ? layout.width * 0.42 : layout.width - unit;
-  for (std::size_t n = 0; n < panel.legend.size(); ++n) {
+  // Every entry where the layout put it, in rows that wrap: a figure lists all it draws.
+  const LegendLayout& legend = box.legend;
+  const double size = legend.text_px;
+  for (std::size_t n = 0; n < legend.entries.size() && n < panel.legend.size(); ++n) {
     const auto& entry = panel.legend[n];
-    const double width = unit * (2.2 + 0.62 * entry.text.size());
-    if (x + width > right - unit * 6 && n + 1 < panel.legend.size()) {
-      canvas->AddActor2D(text("+" + std::to_string(panel.legend.size() - n) + " more", unit, kFaint,
-                              false, x, y, 0, 1));
-      x += unit * 5;
-      break;
-    }
-    canvas->AddActor2D(disk(x, y, unit * 0.45, entry.colour));
-    canvas->AddActor2D(text(entry.text, unit, kInk, false, x + unit * 0.8, y, 0, 1));
-    x += width;
+    const PixelPoint at = legend.entries[n];
+    canvas->AddActor2D(disk(at.x, at.y, size * 0.45, entry.colour));
+    if (entry.ring) canvas->AddActor2D(disk(at.x, at.y, size * 0.3, {1, 1, 1}));
+    canvas->AddActor2D(text(entry.text, size, kInk, false, at.x + size * 0.8, at.y, 0, 1));
+  }
+  if (legend.left_out > 0) {
+    canvas->AddActor2D(text("+" + std::to_string(legend.left_out) + " more", size, kFaint, false,
+                            legend.more.x, legend.more.y, 0, 1));
   }
   if (!panel.size_legend.empty()) {
-    canvas->AddActor2D(text(panel.size_legend, unit * 0.9, kFaint, false, x + unit, y, 0, 1));
+    canvas->AddActor2D(text(panel.size_legend, size * 0.9, kFaint, false, legend.size_legend.x,
+                            legend.size_legend.y, 0, 1));
   }
-  const bool bars = panel.colour_bar || !panel.overlay_bars.empty();
-  if (!panel.note.empty() && !bars) {
-    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, layout.width - unit, y, 2, 1));
-  } else if (!panel.note.empty()) {
-    // The colour bars hold the right; the note goes left, under their titles' line.
-    canvas->AddActor2D(text(panel.note, unit * 0.9, kFaint, false, x + unit * 0.4,
-                            box.footer.y0 + unit * 0.6, 0, 1));
+  if (!panel.note.empty()) {
+    const double room = (legend.right - legend.note.x) / (size * 0.9 * 0.6);
+    canvas->AddActor2D(text(fit_line(panel.note, room), size * 0.9, kFaint, false, legend.note.x,
+                            legend.note.y, 0, 1));
   }
+  // The bars stack from the footer's foot, above the caption.
+  PixelBox bars = box.footer;
+  if (!panel.caption.empty()) bars.y0 += unit * kCaptionUnits;
   int row = 0;
-  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, box.footer, layout, row++);
-  for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, box.footer, layout, row++);
+  if (panel.colour_bar) add_colour_bar(canvas, *panel.colour_bar, bars, layout, row++);
+  for (const auto& bar : panel.overlay_bars) add_colour_bar(canvas, bar, bars, layout, row++);
 }
 
-void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit) {
+void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit,
+                    const PixelBox& brain) {
   canvas->AddActor2D(text(to_string(view), unit * 0.85, kFaint, false, box.x0 + unit * 0.5,
                           box.y1 - unit * 0.3, 0, 2));
   if (!shows_both_sides(view)) return;
-  // In the cell's lower corners, clear of the brain and of the neighbouring cell.
+  // A little outside the brain's sides, level with its foot, never out of the cell.
   const bool left_first = scene_parts::left_of_image(view) == Hemisphere::left;
-  canvas->AddActor2D(text(left_first ? "L" : "R", unit * 1.1, kInk, true, box.x0 + unit * 0.6,
-                          box.y0 + unit * 0.4, 0, 0));
-  canvas->AddActor2D(text(left_first ? "R" : "L", unit * 1.1, kInk, true, box.x1 - unit * 0.6,
-                          box.y0 + unit * 0.4, 2, 0));
+  const double left = std::max(box.x0 + unit * 0.6, brain.x0 - unit * 1.5);
+  const double right = std::min(box.x1 - unit * 0.6, brain.x1 + unit * 1.5);
+  const double y = std::max(box.y0 + unit * 0.4, brain.y0);
+  canvas->AddActor2D(text(left_first ? "L" : "R", unit * 1.1, kInk, true, left, y, 0, 0));
+  canvas->AddActor2D(text(left_first ? "R" : "L", unit * 1.1, kInk, true, right, y, 2, 0));
 }
 
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,

@@ -20,12 +20,16 @@ void add_panel_header(vtkRenderer* canvas, const Panel& panel, const PanelLayout
 /// Colour legend, size legend, note and colour bar in the panel's footer box.
 void add_panel_footer(vtkRenderer* canvas, const Panel& panel, const PanelLayout& box,
                       const FigureLayout& layout);
-/// The view's name in its top-left corner and, where both hemispheres show, L and R in the
-/// lower corners on the sides where they are.
-void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit);
+/// The view's name in its top-left corner and, where both hemispheres show, L and R on the
+/// sides where they are, just beside the brain's lower corners (`brain`: its extent in the
+/// view, pixels), not at the far corners of a wide view, where they would sit by the next
+/// view's brain.
+void add_view_marks(vtkRenderer* canvas, View view, const PixelBox& box, double unit,
+                    const PixelBox& brain);
 /// Node labels of one view, placed right of their nodes, larger nodes first; a label that
 /// would overlap one already placed, or leave the view, is left out rather than piled up.
-/// `renderer` is the view's (for projecting nodes), `canvas` the one that draws text.
+/// `side`: the hemisphere whose nodes the view shows (none: both). `renderer` is the view's
+/// (for projecting nodes), `canvas` the one that draws text.
 void place_labels(const Panel& panel, std::optional<Hemisphere> side, vtkRenderer* renderer,
                   const PixelBox& box, double size_px, vtkRenderer* canvas);
 

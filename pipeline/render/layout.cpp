@@ -10,7 +10,148 @@ namespace {
 // kColourBarRowUnits per bar).
 constexpr double kTitleUnits = 2.6, kHeaderUnits = 2.2, kFooterUnits = 2.0;
 
+/// Text units from the legend block's top to its first row's middle, and from its last row's
+/// middle to its bottom: one row of full-size text makes kFooterUnits.
+constexpr double kLegendTopUnits = 1.1, kLegendBottomUnits = 0.9;
+/// Gap after a legend entry, text units at the legend's size; the swatch's text starts 0.8
+/// units right of its centre.
+constexpr double kLegendGapUnits = 1.4, kSwatchTextUnits = 0.8;
+/// How much wider than Helvetica's metrics figure text is reckoned (VTK's font is about 10%
+/// wider; the rest keeps neighbours apart).
+constexpr double kTextWidthMargin = 1.15;
+
+/// One thing in a legend's flow and its width in pixels.
+struct FlowItem {
+  enum class Kind { entry, more, size_legend, note } kind;
+  double width = 0;
+};
+
+/// Places items left to right from `left`, wrapping before `right`; returns each item's row
+/// and x, and the number of rows.
+int flow(const std::vector<FlowItem>& items, double left, double right, double gap,
+         std::vector<std::pair<int, double>>* at) {
+  int row = 0;
+  double x = left;
+  at->clear();
+  for (const auto& item : items) {
+    if (x > left && x + item.width > right) {
+      ++row;
+      x = left;
+    }
+    at->emplace_back(row, x);
+    x += item.width + gap;
+  }
+  return items.empty() ? 0 : row + 1;
+}
+
+/// The legend's rows for a panel whose footer spans [left, right] across; positions are
+/// relative to the block's top (y = 0, rows going down); `max_height` bounds the block.
+LegendLayout lay_out_legend(const Panel& panel, double unit, double left, double right,
+                            double max_height, double* height) {
+  const auto block_height = [&](int rows, double scale) {
+    return rows == 0 ? 0.0
+                     : unit * scale *
+                           (kLegendTopUnits + kLegendBottomUnits + kLegendRowUnits * (rows - 1));
+  };
+  const std::size_t n = panel.legend.size();
+  std::vector<FlowItem> items;
+  std::vector<std::pair<int, double>> at;
+  const auto items_for = [&](std::size_t shown, double scale) {
+    const double size = unit * scale;
+    items.clear();
+    for (std::size_t e = 0; e < shown; ++e) {
+      items.push_back({FlowItem::Kind::entry,
+                       size * (kSwatchTextUnits + text_width_ems(panel.legend[e].text))});
+    }
+    if (shown < n) {
+      items.push_back({FlowItem::Kind::more,
+                       size * text_width_ems("+" + std::to_string(n - shown) + " more")});
+    }
+    if (!panel.size_legend.empty()) {
+      items.push_back({FlowItem::Kind::size_legend, size * 0.9 * text_width_ems(panel.size_legend)});
+    }
+    if (!panel.note.empty()) {
+      // A note longer than a row is cut to it when drawn.
+      items.push_back({FlowItem::Kind::note,
+                       std::min(right - left, size * 0.9 * text_width_ems(panel.note))});
+    }
+  };
+  LegendLayout legend;
+  legend.right = right;
+  double scale = kLegendTextScales[0];
+  std::size_t shown = n;
+  bool fits = false;
+  for (const double s : kLegendTextScales) {
+    scale = s;
+    items_for(n, s);
+    const int rows = flow(items, left, right, unit * s * kLegendGapUnits, &at);
+    if (block_height(rows, s) <= max_height) {
+      fits = true;
+      break;
+    }
+  }
+  // Past the smallest size, the last entries are counted: as many drawn as leave room.
+  while (!fits && shown > 0) {
+    --shown;
+    items_for(shown, scale);
+    fits = block_height(flow(items, left, right, unit * scale * kLegendGapUnits, &at), scale) <=
+           max_height;
+  }
+  if (!fits) {
+    items_for(shown, scale);
+    flow(items, left, right, unit * scale * kLegendGapUnits, &at);
+  }
+  legend.text_px = unit * scale;
+  legend.left_out = n - shown;
+  legend.rows = at.empty() ? 0 : at.back().first + 1;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const PixelPoint p{at[i].second,
+                       -unit * scale * (kLegendTopUnits + kLegendRowUnits * at[i].first)};
+    switch (items[i].kind) {
+      case FlowItem::Kind::entry:
+        legend.entries.push_back(p);
+        break;
+      case FlowItem::Kind::more:
+        legend.more = p;
+        break;
+      case FlowItem::Kind::size_legend:
+        legend.size_legend = p;
+        break;
+      case FlowItem::Kind::note:
+        legend.note = p;
+        break;
+    }
+  }
+  *height = block_height(legend.rows, scale);
+  return legend;
+}
+
 }  // namespace
+
+namespace {
+
+/// Helvetica's advance widths (= Arial's), in thousandths of an em, for ' ' to '~'.
+constexpr short kHelveticaAdvance[95] = {
+      278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+      556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+      1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+      667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+      333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+      556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584};
+
+}  // namespace
+
+double text_width_ems(const std::string& text) {
+  double thousandths = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    thousandths += c >= 32 && c < 127 ? kHelveticaAdvance[c - 32] : bytes >= 3 ? 1000 : 600;
+    i += bytes;
+  }
+  // The font VTK draws with runs about a tenth wider than Helvetica's metrics.
+  return thousandths / 1000.0 * kTextWidthMargin;
+}
 
 int best_columns(int n, double w, double h, double view_aspect) {
   int best = 1;
@@ -53,15 +194,38 @@ FigureLayout lay_out_figure(const Figure& figure) {
     const double panel_top = top - p * panel_h, panel_bottom = panel_top - panel_h;
     out.area = {0, panel_bottom, W, panel_top};
     const double header = panel.title.empty() && panel.letter.empty() ? 0.0 : unit * kHeaderUnits;
-    // Colour bars stack, the findings' at the bottom and each overlay's above it.
+    // Colour bars stack, the findings' at the bottom and each overlay's above it, right of
+    // their titles; the legend's rows take the room left of the titles.
     const std::size_t bars = panel.overlay_bars.size() + (panel.colour_bar ? 1 : 0);
+    double legend_right = W - unit;
+    if (bars > 0) {
+      double title_ems = 0;
+      if (panel.colour_bar) title_ems = text_width_ems(panel.colour_bar->title);
+      for (const auto& bar : panel.overlay_bars) {
+        title_ems = std::max(title_ems, text_width_ems(bar.title));
+      }
+      legend_right = std::max(W * 0.3, W * kColourBarLeft - unit * kColourBarTitleGapUnits -
+                                           unit * 0.85 * title_ems - unit);
+    }
+    double legend_height = 0;
+    if (has_footer(panel)) {
+      out.legend = lay_out_legend(panel, unit, unit * 1.2, legend_right, panel_h / 3,
+                                  &legend_height);
+    }
+    const double bars_height = unit * kColourBarRowUnits * static_cast<double>(bars);
+    const double caption = panel.caption.empty() ? 0.0 : unit * kCaptionUnits;
     const double footer =
-        !has_footer(panel)
-            ? 0.0
-            : unit * (bars > 0 ? kColourBarRowUnits * static_cast<double>(bars) : kFooterUnits) +
-                  (panel.caption.empty() ? 0.0 : unit * kCaptionUnits);
+        !has_footer(panel) ? 0.0
+                           : std::max({bars_height, legend_height, unit * kFooterUnits}) + caption;
     out.header = {0, panel_top - header, W, panel_top};
     out.footer = {0, panel_bottom, W, panel_bottom + footer};
+    out.caption = {unit * 1.2, panel_bottom + caption / 2};
+    // The legend's rows sit at the footer's foot, above the caption, beside the lowest bar.
+    const double legend_top = panel_bottom + caption + std::max(legend_height, unit * kFooterUnits);
+    for (PixelPoint* point : {&out.legend.more, &out.legend.size_legend, &out.legend.note}) {
+      point->y += legend_top;
+    }
+    for (auto& entry : out.legend.entries) entry.y += legend_top;
     const double views_top = panel_top - header, views_bottom = panel_bottom + footer;
     const int n = static_cast<int>(panel.views.size());
     if (n > 0 && views_top > views_bottom) {

@@ -10,9 +10,18 @@
 namespace foci {
 
 /// Height of a footer row with a colour bar (its numbers under it), in text units; bars stack.
-constexpr double kColourBarRowUnits = 3.6;
+constexpr double kColourBarRowUnits = 4.2;
+/// Room under a colour bar for its marks (an overlay's threshold), in text units.
+constexpr double kColourBarMarkUnits = 2.0;
+/// Where colour bars start across the figure (a share of its width); their titles end
+/// kColourBarTitleGapUnits text units left of that.
+constexpr double kColourBarLeft = 0.6, kColourBarTitleGapUnits = 2.5;
 /// Height of a panel's caption line (what is not drawn), at the foot of its footer.
 constexpr double kCaptionUnits = 1.6;
+/// Distance between the rows of a panel's legend, in text units at full size.
+constexpr double kLegendRowUnits = 1.5;
+/// Sizes a legend's text takes, largest first, before its last entries are counted instead.
+constexpr double kLegendTextScales[] = {1.0, 0.85, 0.72};
 
 /// A rectangle in pixels, origin at the image's bottom-left (as VTK's display coordinates).
 struct PixelBox {
@@ -21,10 +30,39 @@ struct PixelBox {
   double height() const { return y1 - y0; }
 };
 
+struct PixelPoint {
+  double x = 0, y = 0;
+};
+
+/// Where a panel's legend goes: its colour entries (a swatch and a name each), then the size
+/// legend and the note, flow left to right in rows at the foot of the panel, left of any
+/// colour bars, and wrap where a row is full. The footer is made tall enough for every row;
+/// only where the rows would take more than a third of the panel does the text shrink (to
+/// kLegendTextScales' last size), and only past that (a label map's hundreds of names) are
+/// the last entries counted ("+N more") instead of drawn.
+struct LegendLayout {
+  double text_px = 0;  ///< size of the entries' text; the size legend and note take 0.9 of it
+  /// The swatch centre of each drawn entry: Panel::legend's first entries.size(); the name
+  /// starts text_px * 0.8 right of it, centred on the same line.
+  std::vector<PixelPoint> entries;
+  std::size_t left_out = 0;  ///< entries counted instead of drawn
+  PixelPoint more;           ///< where "+N more" starts, when left_out > 0
+  PixelPoint size_legend;    ///< where the size legend starts, when the panel has one
+  PixelPoint note;           ///< where the note starts, when the panel has one
+  double right = 0;          ///< the rows' right end; longer text is cut there
+  int rows = 0;
+};
+
+/// How wide a line of text is, in ems of its size: Helvetica's (= Arial's) advances for
+/// ASCII, a full em for CJK characters, with a margin, so laid-out text does not collide.
+double text_width_ems(const std::string& text);
+
 struct PanelLayout {
   PixelBox area;                ///< the whole panel
   PixelBox header;              ///< letter and title; zero height when the panel has neither
   PixelBox footer;              ///< legends, note, colour bar; zero height when it has none
+  LegendLayout legend;          ///< inside the footer
+  PixelPoint caption;           ///< where the caption line starts, at the footer's foot
   std::vector<PixelBox> views;  ///< one per Panel::views, in order
 };
 

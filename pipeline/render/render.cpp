@@ -4,6 +4,7 @@
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkCoordinate.h>
 #include <vtkNew.h>
 #include <vtkMapper.h>
 #include <vtkOrderIndependentTranslucentPass.h>
@@ -52,6 +53,22 @@ std::string renderer_version() { return std::string("VTK ") + vtkVersion::GetVTK
 
 namespace {
 
+/// The brain's extent in a view, pixels: its bounds' corners projected by the view's
+/// renderer (a parallel projection of a box along its axes, so its corners are its extremes).
+PixelBox brain_in_view(vtkRenderer* renderer, const double bounds[6]) {
+  PixelBox box{1e300, 1e300, -1e300, -1e300};
+  vtkNew<vtkCoordinate> coordinate;
+  coordinate->SetCoordinateSystemToWorld();
+  for (int corner = 0; corner < 8; ++corner) {
+    coordinate->SetValue(bounds[corner & 1], bounds[2 + ((corner >> 1) & 1)],
+                         bounds[4 + ((corner >> 2) & 1)]);
+    const double* at = coordinate->GetComputedDoubleDisplayValue(renderer);
+    box.x0 = std::min(box.x0, at[0]), box.x1 = std::max(box.x1, at[0]);
+    box.y0 = std::min(box.y0, at[1]), box.y1 = std::max(box.y1, at[1]);
+  }
+  return box;
+}
+
 /// The renderers of one view: the brain on layer 0 and, for a glass brain, the findings on
 /// layer 1 above it, so they keep their true colours instead of being washed out by the
 /// translucent surface. Returns the renderer that projects the view (for node labels).
@@ -97,7 +114,7 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
       actor->GetProperty()->GetColor(rgb);
       const double width = std::max(1.5, std::min(W, H) / 500.0);
       brain_layer->AddActor(outline_actor(vtkPolyData::SafeDownCast(actor->GetMapper()->GetInput()),
-                                          view, {rgb[0], rgb[1], rgb[2]}, width));
+                                          view, {rgb[0], rgb[1], rgb[2]}, width, bounds));
     } else {
       brain_layer->AddActor(actor);
     }
@@ -171,9 +188,11 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
       vtkRenderer* projection =
           add_view(window, figure, box.views[v], view, actor, bounds, actors, glass_pass);
       if (panel.show_labels) {
-        annotations::place_labels(panel, side, projection, box.views[v], layout.unit * 0.8, canvas);
+        annotations::place_labels(panel, regions_side(view), projection, box.views[v],
+                                  layout.unit * 0.8, canvas);
       }
-      annotations::add_view_marks(canvas, view, box.views[v], layout.unit);
+      annotations::add_view_marks(canvas, view, box.views[v], layout.unit,
+                                  brain_in_view(projection, bounds));
     }
     // The footer after the views: it also says which surface overlays coloured nothing.
     const std::string unreached =

@@ -81,6 +81,7 @@ struct SceneRegion {
 struct LegendEntry {
   Rgb colour;
   std::string text;
+  bool ring = false;  ///< an outline's entry: its swatch is a ring, as the outline is a line
 };
 
 /// A continuous colour scale shown as a colour bar: value -> colour by linear interpolation

@@ -6,20 +6,24 @@
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
 #include <vtkConeSource.h>
+#include <vtkFlyingEdges2D.h>
 #include <vtkIdList.h>
+#include <vtkImageData.h>
+#include <vtkImageGaussianSmooth.h>
 #include <vtkLineSource.h>
 #include <vtkNew.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkPolyDataNormals.h>
 #include <vtkProperty.h>
 #include <vtkSphereSource.h>
+#include <vtkStripper.h>
 #include <vtkTextProperty.h>
 #include <vtkTubeFilter.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
-#include <map>
 
 #include "render/overlay_actors.hpp"
 
@@ -186,6 +190,7 @@ PanelActors build_actors(const Panel& panel, const MeshCache& cache) {
   }
   for (const auto& e : panel.edges) {
     actors.edges.emplace_back((e.from.x + e.to.x) / 2, mesh_actor(edge_mesh(e), e.colour, 1));
+    actors.edge_ends_x.emplace_back(e.from.x, e.to.x);
   }
   for (const auto& r : panel.regions) {
     auto mesh = region_surface(r, cache);
@@ -249,17 +254,24 @@ std::optional<Hemisphere> regions_side(View view) {
 
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, View view, ActorLayer layer) {
   const auto side = view_side(view);
+  const auto near = regions_side(view);
   std::vector<vtkActor*> shown;
   if (layer != ActorLayer::coarse) {
     for (const auto& blob : actors.blobs) shown.push_back(blob);
     for (const auto& [where, actor] : actors.nodes) {
-      if (on_view_side(side, where.x)) shown.push_back(actor);
+      if (on_view_side(near, where.x)) shown.push_back(actor);
     }
-    for (const auto& [mean_x, actor] : actors.edges) {
-      if (on_view_side(side, mean_x)) shown.push_back(actor);
+    for (std::size_t n = 0; n < actors.edges.size(); ++n) {
+      const auto& [mean_x, actor] = actors.edges[n];
+      // Medial views keep an edge by its middle; a lateral view only one whose ends are both
+      // near, so no tube runs off towards a node the view leaves out.
+      const bool in_view =
+          side ? on_view_side(side, mean_x)
+               : on_view_side(near, actors.edge_ends_x[n].first) &&
+                     on_view_side(near, actors.edge_ends_x[n].second);
+      if (in_view) shown.push_back(actor);
     }
   }
-  const auto near = regions_side(view);
   for (std::size_t n = 0; n < actors.regions.size(); ++n) {
     const auto& [region_side, actor] = actors.regions[n];
     const bool coarse = n < actors.coarse.size() && actors.coarse[n];
@@ -274,45 +286,99 @@ std::vector<vtkActor*> actors_in_view(const PanelActors& actors, View view, Acto
   return shown;
 }
 
-vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour,
-                                        double width_px) {
+vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour, double width_px,
+                                        const double bounds[6]) {
   double direction[3], up[3];
   view_geometry(view, direction, up);
-  // Parallel projection: a triangle faces the camera when its normal points along the view
-  // direction (towards the camera), whatever its position.
-  const vtkIdType cells = mesh->GetNumberOfCells();
-  std::vector<signed char> facing(static_cast<std::size_t>(cells), 0);
-  std::map<std::pair<vtkIdType, vtkIdType>, std::pair<int, int>> edges;  // front, back counts
+  // The image plane's axes: up, and across = direction x up (parallel projection, so a
+  // point's place in the picture is its position along these two).
+  const double across[3] = {direction[1] * up[2] - direction[2] * up[1],
+                            direction[2] * up[0] - direction[0] * up[2],
+                            direction[0] * up[1] - direction[1] * up[0]};
+  const auto dot = [](const double a[3], const double b[3]) {
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  };
+  const vtkIdType points = mesh->GetNumberOfPoints();
+  if (points == 0) return mesh_actor(vtkNew<vtkPolyData>(), colour, 1.0);
+  std::vector<std::array<double, 2>> flat(static_cast<std::size_t>(points));
+  double lo[2] = {1e300, 1e300}, hi[2] = {-1e300, -1e300};
+  for (vtkIdType i = 0; i < points; ++i) {
+    double p[3];
+    mesh->GetPoint(i, p);
+    flat[i] = {dot(p, across), dot(p, up)};
+    for (int a = 0; a < 2; ++a) lo[a] = std::min(lo[a], flat[i][a]), hi[a] = std::max(hi[a], flat[i][a]);
+  }
+  // The region's shadow on the image plane, on a grid of kOutlineGridMm: every triangle
+  // filled, whichever way it faces, so folds and their creases vanish into one area.
+  const double step = kOutlineGridMm, pad = 4 * kOutlineGridMm + 3 * kOutlineSmoothingMm;
+  const int nx = static_cast<int>(std::ceil((hi[0] - lo[0] + 2 * pad) / step)) + 1;
+  const int ny = static_cast<int>(std::ceil((hi[1] - lo[1] + 2 * pad) / step)) + 1;
+  const double origin[2] = {lo[0] - pad, lo[1] - pad};
+  vtkNew<vtkImageData> shadow;
+  shadow->SetDimensions(nx, ny, 1);
+  shadow->SetOrigin(origin[0], origin[1], 0);
+  shadow->SetSpacing(step, step, 1);
+  shadow->AllocateScalars(VTK_FLOAT, 1);
+  auto* cells = static_cast<float*>(shadow->GetScalarPointer());
+  std::fill(cells, cells + static_cast<std::size_t>(nx) * ny, 0.0f);
   vtkNew<vtkIdList> ids;
-  for (vtkIdType c = 0; c < cells; ++c) {
+  for (vtkIdType c = 0; c < mesh->GetNumberOfCells(); ++c) {
     mesh->GetCellPoints(c, ids);
     if (ids->GetNumberOfIds() != 3) continue;
-    double p[3][3];
-    for (int k = 0; k < 3; ++k) mesh->GetPoint(ids->GetId(k), p[k]);
-    const double a[3] = {p[1][0] - p[0][0], p[1][1] - p[0][1], p[1][2] - p[0][2]};
-    const double b[3] = {p[2][0] - p[0][0], p[2][1] - p[0][1], p[2][2] - p[0][2]};
-    const double normal[3] = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
-                              a[0] * b[1] - a[1] * b[0]};
-    const bool front =
-        normal[0] * direction[0] + normal[1] * direction[1] + normal[2] * direction[2] > 0;
-    for (int k = 0; k < 3; ++k) {
-      vtkIdType u = ids->GetId(k), v = ids->GetId((k + 1) % 3);
-      if (u > v) std::swap(u, v);
-      auto& count = edges[{u, v}];
-      (front ? count.first : count.second)++;
+    const auto& a = flat[ids->GetId(0)];
+    const auto& b = flat[ids->GetId(1)];
+    const auto& t = flat[ids->GetId(2)];
+    const double area = (b[0] - a[0]) * (t[1] - a[1]) - (b[1] - a[1]) * (t[0] - a[0]);
+    if (std::abs(area) < 1e-12) continue;
+    const int x0 = static_cast<int>(std::floor((std::min({a[0], b[0], t[0]}) - origin[0]) / step));
+    const int x1 = static_cast<int>(std::ceil((std::max({a[0], b[0], t[0]}) - origin[0]) / step));
+    const int y0 = static_cast<int>(std::floor((std::min({a[1], b[1], t[1]}) - origin[1]) / step));
+    const int y1 = static_cast<int>(std::ceil((std::max({a[1], b[1], t[1]}) - origin[1]) / step));
+    for (int y = std::max(0, y0); y <= std::min(ny - 1, y1); ++y) {
+      for (int x = std::max(0, x0); x <= std::min(nx - 1, x1); ++x) {
+        const double px = origin[0] + x * step, py = origin[1] + y * step;
+        // Barycentric weights, each with the triangle's orientation: all >= 0 inside.
+        const double w0 = ((b[0] - px) * (t[1] - py) - (b[1] - py) * (t[0] - px)) / area;
+        const double w1 = ((t[0] - px) * (a[1] - py) - (t[1] - py) * (a[0] - px)) / area;
+        const double w2 = 1 - w0 - w1;
+        if (w0 >= -1e-9 && w1 >= -1e-9 && w2 >= -1e-9) cells[static_cast<std::size_t>(y) * nx + x] = 1;
+      }
     }
   }
-  vtkNew<vtkCellArray> lines;
-  for (const auto& [edge, count] : edges) {
-    // Between a front and a back face, or on an open border seen from the front.
-    if ((count.first > 0 && count.second > 0) || (count.first == 1 && count.second == 0)) {
-      const vtkIdType line[2] = {edge.first, edge.second};
-      lines->InsertNextCell(2, line);
-    }
+  // Smoothed before it is traced, so the line is round where the voxels' steps were and
+  // narrow gaps between gyri close.
+  vtkNew<vtkImageGaussianSmooth> smooth;
+  smooth->SetInputData(shadow);
+  smooth->SetDimensionality(2);
+  smooth->SetStandardDeviations(kOutlineSmoothingMm / step, kOutlineSmoothingMm / step, 0);
+  smooth->SetRadiusFactors(3, 3, 0);
+  vtkNew<vtkFlyingEdges2D> trace;
+  trace->SetInputConnection(smooth->GetOutputPort());
+  trace->SetValue(0, 0.5);
+  vtkNew<vtkStripper> lines;
+  lines->SetInputConnection(trace->GetOutputPort());
+  lines->Update();
+  // Back into the world, in front of the whole brain: drawn over the glass, not through it.
+  double front = -1e300;
+  for (int corner = 0; corner < 8; ++corner) {
+    const double p[3] = {bounds[corner & 1], bounds[2 + ((corner >> 1) & 1)],
+                         bounds[4 + ((corner >> 2) & 1)]};
+    front = std::max(front, dot(p, direction));
+  }
+  front += 2;
+  vtkPolyData* traced = lines->GetOutput();
+  vtkNew<vtkPoints> placed;
+  placed->SetNumberOfPoints(traced->GetNumberOfPoints());
+  for (vtkIdType i = 0; i < traced->GetNumberOfPoints(); ++i) {
+    double q[3];
+    traced->GetPoint(i, q);
+    placed->SetPoint(i, q[0] * across[0] + q[1] * up[0] + front * direction[0],
+                     q[0] * across[1] + q[1] * up[1] + front * direction[1],
+                     q[0] * across[2] + q[1] * up[2] + front * direction[2]);
   }
   vtkNew<vtkPolyData> outline;
-  outline->SetPoints(mesh->GetPoints());
-  outline->SetLines(lines);
+  outline->SetPoints(placed);
+  outline->SetLines(traced->GetLines());
   auto actor = mesh_actor(outline, colour, 1.0);
   actor->GetProperty()->SetLineWidth(static_cast<float>(width_px));
   actor->GetProperty()->LightingOff();

@@ -43,6 +43,7 @@ struct PanelActors {
   std::vector<bool> coarse;  ///< parallel to regions: a lobe or hemisphere, drawn beneath
   CoarseStyle coarse_style = CoarseStyle::tint;
   std::vector<std::pair<double, vtkSmartPointer<vtkActor>>> edges;  ///< with mean x
+  std::vector<std::pair<double, double>> edge_ends_x;  ///< parallel to edges: x of from and to, mm
   std::vector<vtkSmartPointer<vtkActor>> blobs;  ///< isosurfaces of blob-style overlays
 };
 PanelActors build_actors(const Panel& panel, const MeshCache& cache);
@@ -65,7 +66,8 @@ void fit_camera(vtkCamera* camera, View view, const double bounds[6], double asp
 
 /// The hemisphere whose regions a view shows: that of a medial view, and the near one of a
 /// lateral view (the far hemisphere's regions would show through the glass and merge with
-/// the near ones); none for the views that show both.
+/// the near ones); none for the views that show both. A lateral view shows the near
+/// hemisphere's nodes, and the edges with both ends there, too.
 std::optional<Hemisphere> regions_side(View view);
 
 /// Which of a panel's actors: the findings drawn on top, the coarse regions beneath them,
@@ -73,14 +75,21 @@ std::optional<Hemisphere> regions_side(View view);
 enum class ActorLayer { all, findings, coarse };
 
 /// The actors a view shows, overlay blobs first: in a medial view only that hemisphere's
-/// nodes, edges and regions; in a lateral view only the near hemisphere's regions; in the
-/// other views all.
+/// nodes, edges and regions; in a lateral view only the near hemisphere's nodes, regions and
+/// edges between its nodes (as BrainNet Viewer draws a hemisphere's lateral view: the far
+/// side's findings would show through the glass and read as the near side's); in the other
+/// views all.
 std::vector<vtkActor*> actors_in_view(const PanelActors& actors, View view,
                                       ActorLayer layer = ActorLayer::all);
 
-/// The outline of a mesh as seen from a view: its silhouette edges (between a triangle
-/// facing the camera and one facing away), as lines `width_px` wide.
-vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour,
-                                        double width_px);
+/// Grid and smoothing of a region's outline, mm: fine enough for a 600-pixel view of a
+/// 180 mm brain, smooth enough that voxel steps do not show.
+constexpr double kOutlineGridMm = 0.5, kOutlineSmoothingMm = 1.0;
+
+/// The outline of a mesh as seen from a view: the edge of its shadow on the image plane (the
+/// region's silhouette, with its holes), not the creases of its folds, as lines `width_px`
+/// wide placed just in front of `bounds` (the brain's, mm), so they draw over the brain.
+vtkSmartPointer<vtkActor> outline_actor(vtkPolyData* mesh, View view, Rgb colour, double width_px,
+                                        const double bounds[6]);
 
 }  // namespace foci::scene_parts

@@ -269,7 +269,9 @@ class PanelBuilder {
           return std::tie(a.mni.x, a.mni.y, a.mni.z) < std::tie(b.mni.x, b.mni.y, b.mni.z);
         });
     if (options_.colour_by == ColourBy::direction) add_direction_legend();
+    const std::size_t colour_entries = panel_.legend.size();
     add_coarse_legend();
+    if (options_.colour_by != ColourBy::value) drop_colours_not_drawn(colour_entries);
     panel_.colour_bar = colours_.scale();
     panel_.show_labels = options_.labels;
     if (any_reported_) {
@@ -417,12 +419,34 @@ class PanelBuilder {
       const bool tint = options_.coarse == CoarseStyle::tint;
       LegendEntry entry{tint ? coarse_tint(r.colour) : r.colour,
                         std::string(tint ? "tint" : "outline") + ", lobe or hemisphere" +
-                            (meaning.empty() ? "" : ": " + meaning)};
+                            (meaning.empty() ? "" : ": " + meaning),
+                        !tint};
       const bool seen = std::any_of(entries.begin(), entries.end(),
                                     [&](const LegendEntry& e) { return e.text == entry.text; });
       if (!seen) entries.push_back(entry);
     }
     panel_.legend.insert(panel_.legend.end(), entries.begin(), entries.end());
+  }
+
+  /// A colour only lobe or hemisphere findings have (drawn as their tint or outline, or
+  /// omitted) names nothing in the picture: of the first `colour_entries` (the colours'
+  /// entries, before the coarse ones, whose text says what the tint means), those no node,
+  /// edge or specific region is drawn in go.
+  void drop_colours_not_drawn(std::size_t colour_entries) {
+    const auto drawn = [&](const Rgb& colour) {
+      return std::any_of(panel_.nodes.begin(), panel_.nodes.end(),
+                         [&](const SceneNode& n) { return same_colour(n.colour, colour); }) ||
+             std::any_of(panel_.edges.begin(), panel_.edges.end(),
+                         [&](const SceneEdge& e) { return same_colour(e.colour, colour); }) ||
+             std::any_of(panel_.regions.begin(), panel_.regions.end(), [&](const SceneRegion& r) {
+               return !r.coarse && same_colour(r.colour, colour);
+             });
+    };
+    std::vector<LegendEntry> kept;
+    for (std::size_t n = 0; n < panel_.legend.size(); ++n) {
+      if (n >= colour_entries || drawn(panel_.legend[n].colour)) kept.push_back(panel_.legend[n]);
+    }
+    panel_.legend = std::move(kept);
   }
 
   static bool same_colour(const Rgb& a, const Rgb& b) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "nifti_fixture.hpp"
@@ -530,6 +531,153 @@ TEST_F(Render, AnEffectiveConnectionHasItsArrowheadAtTheTargetAndAFunctionalOneN
   ASSERT_GT(fc_left, 0);
   EXPECT_LT(fc_right, fc_left * 1.3) << "an undirected edge is a plain tube";
   EXPECT_LT(fc_left, fc_right * 1.3) << "an undirected edge is a plain tube";
+}
+
+// In a left view the right hemisphere's nodes and edges would show through the glass brain
+// and read as left ones (the regions were already left out): a lateral view draws the near
+// hemisphere's findings only, as BrainNet Viewer draws one hemisphere's lateral view.
+TEST_F(Render, ALeftViewDrawsNoNodeOrEdgeOfTheRightHemisphere) {
+  const auto right = findings(node("r", 45, -20, 30, "increase") + "," +
+                              connection("rr", "functional connectivity", 20, 50));
+  for (const auto& [view, drawn] : std::vector<std::pair<std::string, bool>>{
+           {"left", false}, {"right", true}, {"dorsal", true}}) {
+    const std::string out = png("right-" + view + ".png");
+    const auto r = render(right + " -o '" + out + "' --views " + view + " --size 320x260 --labels");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto red = find(read_png(out), true).pixels;
+    if (drawn) {
+      EXPECT_GT(red, 30u) << view;
+    } else {
+      EXPECT_EQ(red, 0u) << view << ": no node or edge of the right hemisphere";
+    }
+  }
+  const auto left = findings(node("l", -45, -20, 30, "increase"));
+  ASSERT_EQ(render(left + " -o '" + png("left.png") + "' --views left --size 320x260").exit_code, 0);
+  EXPECT_GT(find(read_png(png("left.png")), true).pixels, 30u) << "the near side's node";
+}
+
+/// The text of every <text> element of an SVG figure, in order.
+std::vector<std::string> svg_texts(const std::string& svg) {
+  std::vector<std::string> out;
+  for (std::size_t at = svg.find("<text "); at != std::string::npos;
+       at = svg.find("<text ", at + 1)) {
+    const std::size_t open = svg.find('>', at), close = svg.find("</text>", at);
+    out.push_back(svg.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+// Defect: a legend of more entries than one line holds ended in "+3 more" and left out the
+// coarse findings' tints the figure drew. Every entry is listed, in rows, inside the figure.
+TEST_F(Render, ALegendOfManyEntriesListsEveryOne) {
+  const std::vector<std::string> measures{
+      "grey-matter volume", "cortical thickness", "R2*", "FA", "MD", "ReHo", "ALFF", "fALFF",
+      "degree centrality"};
+  std::string body;
+  for (std::size_t n = 0; n < measures.size(); ++n) {
+    auto one = node(("n" + std::to_string(n)).c_str(), -60 + 15.0 * n, -20, 40, "increase");
+    one.replace(one.find("ReHo"), 4, measures[n]);
+    body += one + ",";
+  }
+  body += R"({"id": "lobe", "study": "s", "measure": "ReHo", "direction": "decrease",
+      "location": {"region": "左侧额叶"}, "source_anchor": "test"})";
+  const auto input = findings(body);
+  const std::string out = dir_.path("legend.svg");
+  const auto r = render(input + " -o '" + out + "' --views dorsal --size 480x400 --colour-by measure");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string svg = slurp(out);
+  const auto texts = svg_texts(svg);
+  std::vector<std::string> expected = measures;
+  expected.push_back("tint, lobe or hemisphere: ReHo");
+  for (const auto& entry : expected) {
+    std::string escaped = entry;
+    EXPECT_EQ(std::count(texts.begin(), texts.end(), escaped), 1) << entry << " in\n" << svg.substr(svg.find("<g "));
+  }
+  for (const auto& t : texts) {
+    EXPECT_EQ(t.find(" more"), std::string::npos) << t;
+  }
+  // Every legend line inside the figure: the rows wrap instead of running off its edge.
+  const std::regex line(R"re(<text x="([0-9.-]+)" y="([0-9.-]+)"[^>]*>([^<]*)</text>)re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), line); it != std::sregex_iterator();
+       ++it) {
+    const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+    EXPECT_GE(x, 0) << (*it)[3];
+    EXPECT_LE(y, 400) << (*it)[3];
+    if (std::find(expected.begin(), expected.end(), (*it)[3].str()) != expected.end()) {
+      EXPECT_GT(y, 400 * 0.6) << (*it)[3] << ": legend lines are under the views";
+    }
+  }
+}
+
+// A colour that only a lobe finding has is drawn as its tint, never at full strength: the
+// legend names the tint ("tint, lobe or hemisphere: increase"), not a red the figure lacks.
+TEST_F(Render, ALegendNamesOnlyColoursTheFigureDraws) {
+  const auto input = findings(node("a", -40, 10, 30, "decrease") + "," +
+                              R"({"id": "lobe", "study": "s", "measure": "ReHo",
+      "direction": "increase", "location": {"region": "左侧额叶"}, "source_anchor": "test"})");
+  const std::string out = dir_.path("only-tint.svg");
+  const auto r = render(input + " -o '" + out + "' --views dorsal --size 480x400");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto texts = svg_texts(slurp(out));
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "decrease"), 1);
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "tint, lobe or hemisphere: increase"), 1);
+  EXPECT_EQ(std::count(texts.begin(), texts.end(), "increase"), 0) << "no red is drawn";
+}
+
+/// How far the lowest non-white pixel lies above the image's bottom edge, in pixels.
+int bottom_margin(const Image& image) {
+  for (int y = image.height - 1; y >= 0; --y) {
+    for (int x = 0; x < image.width; ++x) {
+      const auto* p = image.at(x, y);
+      if (p[0] < 235 || p[1] < 235 || p[2] < 235) return image.height - 1 - y;
+    }
+  }
+  return image.height;
+}
+
+// Defect: at small figure heights the colour bar (and its threshold marks) touched the
+// figure's bottom edge. Every figure keeps a margin below its footer.
+TEST_F(Render, TheColourBarKeepsAMarginAboveTheFiguresBottomEdge) {
+  const std::string map = write_ball_map(dir_, "balls.nii.gz", true);
+  for (const std::string size : {"320x240", "640x300", "1200x900"}) {
+    const std::string out = png("bar-" + size + ".png");
+    const auto r = render("--overlay '" + map + "' --threshold 1 -o '" + out +
+                          "' --views dorsal --size " + size);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Image image = read_png(out);
+    const double unit = std::max(11.0, std::min(image.width, image.height) / 55.0);
+    EXPECT_GE(bottom_margin(image), static_cast<int>(unit * 0.4)) << size;
+  }
+}
+
+// Defect: --coarse outline drew every crease of a lobe's folds, a tangle of lines over the
+// lobe. An outline is the lobe's silhouette, one closed line round it: an image row crosses
+// it about twice (more where the outline bends back), where the creases crossed it about
+// five times.
+TEST_F(Render, ACoarseOutlineIsTheRegionsSilhouetteWithoutItsFolds) {
+  const auto input = findings(R"({"id": "lobe", "study": "s", "measure": "ReHo",
+      "direction": "increase", "location": {"region": "左侧额叶"}, "source_anchor": "test"})");
+  const std::string out = png("outline.png");
+  const auto r = render(input + " -o '" + out + "' --views left --size 480x400 --coarse outline");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Image image = read_png(out);
+  const auto red = [](const unsigned char* p) { return p[0] > 150 && p[1] < 110 && p[2] < 110; };
+  int rows = 0, crossings = 0, x0 = image.width, x1 = -1;
+  for (int y = 0; y < image.height * 85 / 100; ++y) {
+    int runs = 0;
+    bool before = false;
+    for (int x = 0; x < image.width; ++x) {
+      const bool here = red(image.at(x, y));
+      runs += here && !before;
+      before = here;
+      if (here) x0 = std::min(x0, x), x1 = std::max(x1, x);
+    }
+    rows += runs > 0;
+    crossings += runs;
+  }
+  ASSERT_GT(rows, 100) << "the outline is drawn, as tall as a lobe";
+  EXPECT_GT(x1 - x0, 100) << "round a lobe, not a dot";
+  EXPECT_LT(static_cast<double>(crossings) / rows, 2.5) << "no fold lines inside the lobe";
 }
 
 }  // namespace

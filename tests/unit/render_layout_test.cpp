@@ -104,5 +104,83 @@ TEST(RenderLayout, TextGrowsWithTheFigureButNeverBelowElevenPixels) {
   EXPECT_DOUBLE_EQ(lay_out_figure(large).unit, 100.0);
 }
 
+// Defect: a legend of more entries than one line holds ended in "+3 more". Every entry is
+// placed, in rows that wrap inside the footer, none over another or over the views.
+TEST(RenderLayout, ALegendOfManyEntriesWrapsIntoRowsAndPlacesEveryOne) {
+  Figure f;
+  f.width = 900;
+  f.height = 1000;
+  f.panels.push_back(panel_with(4, "All"));
+  f.panels.push_back(panel_with(4, "Some", true));
+  Panel& many = f.panels[0];
+  for (const char* text : {"increase", "decrease", "both (different studies)",
+                           "normalised / no change / not reported",
+                           "tint, lobe or hemisphere: increase",
+                           "tint, lobe or hemisphere: decrease",
+                           "tint, lobe or hemisphere: both (different studies)",
+                           "左侧大脑半球 (T1)"}) {
+    many.legend.push_back({increase_colour(), text});
+  }
+  many.size_legend = "node size: cluster volume (4 mm: not reported)";
+  many.note = "2 findings unmapped";
+  const FigureLayout layout = lay_out_figure(f);
+  const PanelLayout& box = layout.panels[0];
+  const LegendLayout& legend = box.legend;
+  ASSERT_EQ(legend.entries.size(), many.legend.size()) << "every entry placed";
+  EXPECT_EQ(legend.left_out, 0u);
+  EXPECT_GT(legend.rows, 1);
+  EXPECT_DOUBLE_EQ(legend.text_px, layout.unit) << "room enough at full size";
+  // Each entry's swatch and name as a box; the size legend and note after them.
+  std::vector<PixelBox> placed;
+  for (std::size_t n = 0; n < legend.entries.size(); ++n) {
+    const PixelPoint at = legend.entries[n];
+    placed.push_back({at.x - legend.text_px * 0.45, at.y - legend.text_px * 0.6,
+                      at.x + legend.text_px * (0.8 + text_width_ems(many.legend[n].text)),
+                      at.y + legend.text_px * 0.6});
+  }
+  for (const auto& [at, text] : {std::pair{legend.size_legend, many.size_legend},
+                                 std::pair{legend.note, many.note}}) {
+    placed.push_back({at.x, at.y - legend.text_px * 0.6,
+                      at.x + legend.text_px * 0.9 * text_width_ems(text),
+                      at.y + legend.text_px * 0.6});
+  }
+  for (std::size_t a = 0; a < placed.size(); ++a) {
+    EXPECT_TRUE(inside(placed[a], box.footer)) << "item " << a << " inside the footer";
+    EXPECT_LE(placed[a].x1, f.width - layout.unit + 1e-9) << "item " << a;
+    for (std::size_t b = 0; b < a; ++b) {
+      EXPECT_FALSE(overlap(placed[a], placed[b])) << "items " << b << " and " << a;
+    }
+    for (const auto& v : box.views) EXPECT_FALSE(overlap(placed[a], v)) << "item " << a;
+  }
+  EXPECT_GT(box.footer.height(), layout.panels[1].footer.height())
+      << "more rows, a taller footer";
+}
+
+TEST(RenderLayout, ALegendLeavesTheColourBarsTheirSideAndOnlyALabelMapsHundredsAreCounted) {
+  Figure f;
+  f.width = 1200;
+  f.height = 800;
+  f.panels.push_back(panel_with(3));
+  Panel& panel = f.panels[0];
+  panel.overlay_bars.push_back(ColourScale{0, 1, {}, "ReHo: rises minus falls", {}});
+  for (int n = 0; n < 6; ++n) panel.legend.push_back({increase_colour(), "parcel " + std::to_string(n)});
+  FigureLayout layout = lay_out_figure(f);
+  ASSERT_EQ(layout.panels[0].legend.entries.size(), 6u);
+  for (const auto& at : layout.panels[0].legend.entries) {
+    EXPECT_LT(at.x, f.width * 0.6 - layout.unit * 2.5 - layout.unit * 0.85 * text_width_ems("ReHo: rises minus falls"))
+        << "left of the colour bar's title";
+  }
+  // A label map's 400 names cannot all fit under a panel: the rows stop at a third of the
+  // panel, the text at its smallest size, and the rest is counted.
+  panel.legend.clear();
+  for (int n = 0; n < 400; ++n) panel.legend.push_back({increase_colour(), "Frontal_Sup_Orb_" + std::to_string(n)});
+  layout = lay_out_figure(f);
+  const auto& legend = layout.panels[0].legend;
+  EXPECT_GT(legend.left_out, 0u);
+  EXPECT_EQ(legend.entries.size() + legend.left_out, 400u);
+  EXPECT_LT(legend.text_px, layout.unit);
+  EXPECT_LE(layout.panels[0].footer.height(), layout.panels[0].area.height() / 3 + 1e-9);
+}
+
 }  // namespace
 }  // namespace foci

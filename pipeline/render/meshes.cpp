@@ -251,7 +251,7 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   // ch2bet holds tissue intensities of 60-130, 20-50 in the sulci's CSF and 0 outside: 45
   // after a light smoothing traces the brain's outer surface into the sulci, so the gyri
   // stay readable.
-  // Contoured every 1.25 voxels: 210 k triangles, few enough to draw without decimating them
+  // Contoured every 1.25 voxels: 195 k triangles, few enough to draw without decimating them
   // (a 1 mm contour has 340 k and draws 20% slower; every 1.5 voxels loses the sulci's depth).
   auto mesh = surface(image, brain, 1.2, 45.0, true, 1.25, 0.0, 25, 0.035);
   cache.store(mesh_key, mesh);

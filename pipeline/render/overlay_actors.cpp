@@ -96,14 +96,17 @@ std::vector<Rgba8> overlay_vertex_colours(vtkPolyData* brain,
   return colours;
 }
 
+bool paints_brain(const std::vector<SceneOverlay>& overlays) {
+  return std::any_of(overlays.begin(), overlays.end(), [](const SceneOverlay& o) {
+    return o.style == OverlayStyle::surface && o.map;
+  });
+}
+
 vtkSmartPointer<vtkActor> brain_actor(vtkPolyData* brain, BrainStyle style,
                                       const std::vector<SceneOverlay>& overlays,
                                       std::vector<bool>* coloured) {
   const SurfaceLook look = brain_look(style);
-  const bool projected = std::any_of(overlays.begin(), overlays.end(), [](const SceneOverlay& o) {
-    return o.style == OverlayStyle::surface && o.map;
-  });
-  if (!projected) return mesh_actor(brain, look.colour, look.opacity);
+  if (!paints_brain(overlays)) return mesh_actor(brain, look.colour, look.opacity);
   const Rgba8 base{to_byte(look.colour.r), to_byte(look.colour.g), to_byte(look.colour.b),
                    to_byte(look.opacity)};
   const auto colours = overlay_vertex_colours(brain, overlays, base, coloured);

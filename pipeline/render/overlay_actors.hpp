@@ -13,6 +13,10 @@
 
 namespace foci::scene_parts {
 
+/// Whether `overlays` colour the brain's vertices (a surface-style overlay with a map): such a
+/// brain is a panel's own; a brain without is drawn alike in every panel.
+bool paints_brain(const std::vector<SceneOverlay>& overlays);
+
 /// The brain as drawn in `style`; with surface overlays, its vertices take their colours
 /// (opaque where a map has a value, the brain's own colour and opacity elsewhere). Sets
 /// `coloured[i]` (parallel to `overlays`; may be null) when overlay i coloured a vertex.

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "atlas/label_volume.hpp"
 #include "atlas/manifest.hpp"
 #include "atlas/nifti_io.hpp"
 #include "nifti_fixture.hpp"
@@ -100,6 +101,45 @@ TEST_F(BrainMesh, TheMedialSurfaceOfAHemisphereIsNotAFlatWall) {
     EXPECT_GT(high - low, 1.5) << to_string(side) << ": medial points from " << low << " to "
                                << high << " mm off the midline";
     EXPECT_GT(low, 0.5) << to_string(side) << ": the surface stays on its own side";
+  }
+}
+
+/// A 40^3 volume, 1 mm voxels centred on the origin, holding a 6-voxel cube of `label` with
+/// its lowest corner at voxel `corner`, for each (label, corner).
+LabelVolume boxes(const std::vector<std::pair<std::int32_t, std::array<int, 3>>>& cubes) {
+  LabelVolume v;
+  v.size = {40, 40, 40};
+  v.labels.assign(v.voxel_count(), 0);
+  set_voxel_to_world(v, Affine::from_rows({{{1, 0, 0, -20}, {0, 1, 0, -20}, {0, 0, 1, -20}}}));
+  for (const auto& [label, c] : cubes)
+    for (int k = c[2]; k < c[2] + 6; ++k)
+      for (int j = c[1]; j < c[1] + 6; ++j)
+        for (int i = c[0]; i < c[0] + 6; ++i) v.labels[v.offset(i, j, k)] = label;
+  return v;
+}
+
+TEST(RegionMesh, LabelsNearAndFarApartAreFoundAlike) {
+  // Labels within a range of a million are looked up in a table, labels further apart in the
+  // set: both must find the same voxels. Cube 7 sits at x -15 to -10 mm, the other at +5 to +10.
+  for (const std::int32_t other : {9, 50'000'000}) {
+    const LabelVolume v = boxes({{7, {5, 5, 5}}, {other, {25, 25, 25}}});
+    testing::TempDir dir;
+    const MeshCache cache(dir.path("cache"), nullptr);
+    SceneRegion both;
+    both.volume = &v;
+    both.volume_key = "boxes-" + std::to_string(other);
+    both.labels = {7, other};
+    double bounds[6];
+    region_surface(both, cache)->GetBounds(bounds);
+    EXPECT_LT(bounds[0], -12) << other << ": cube 7 is drawn";
+    EXPECT_GT(bounds[1], 7) << other << ": cube " << other << " is drawn";
+    SceneRegion one = both;
+    one.labels = {other};
+    region_surface(one, cache)->GetBounds(bounds);
+    EXPECT_GT(bounds[0], 0) << other << ": cube 7 is not drawn with label " << other << " alone";
+    SceneRegion absent = both;
+    absent.labels = {other + 1};
+    EXPECT_EQ(region_surface(absent, cache)->GetNumberOfPoints(), 0) << other;
   }
 }
 

@@ -510,22 +510,24 @@ std::pair<int, int> red_thickness_at_ends(const Image& image) {
 }
 
 TEST_F(Render, AnEffectiveConnectionHasItsArrowheadAtTheTargetAndAFunctionalOneNone) {
-  // Seen from above, left on the left: seed left and target right, then the other way.
+  // Seen from above, left on the left: seed left and target right, then the other way. At
+  // 840x680 the head is a dozen pixels across; at half that size it was five, and a camera
+  // framed a fraction of a millimetre differently (a new brain mesh) took two of them.
   const auto input = findings(connection("lr", "effective connectivity", -50, 50));
-  ASSERT_EQ(render(input + " -o '" + png("lr.png") + "' --views dorsal --size 420x340").exit_code,
+  ASSERT_EQ(render(input + " -o '" + png("lr.png") + "' --views dorsal --size 840x680").exit_code,
             0);
   const auto [lr_left, lr_right] = red_thickness_at_ends(read_png(png("lr.png")));
   ASSERT_GT(lr_left, 0) << "the edge is drawn";
   EXPECT_GT(lr_right, lr_left * 1.6) << "the head at the target (right)";
 
   const auto back = findings(connection("rl", "effective connectivity", 50, -50));
-  ASSERT_EQ(render(back + " -o '" + png("rl.png") + "' --views dorsal --size 420x340").exit_code,
+  ASSERT_EQ(render(back + " -o '" + png("rl.png") + "' --views dorsal --size 840x680").exit_code,
             0);
   const auto [rl_left, rl_right] = red_thickness_at_ends(read_png(png("rl.png")));
   EXPECT_GT(rl_left, rl_right * 1.6) << "the head at the target (left)";
 
   const auto plain = findings(connection("fc", "functional connectivity", -50, 50));
-  ASSERT_EQ(render(plain + " -o '" + png("fc.png") + "' --views dorsal --size 420x340").exit_code,
+  ASSERT_EQ(render(plain + " -o '" + png("fc.png") + "' --views dorsal --size 840x680").exit_code,
             0);
   const auto [fc_left, fc_right] = red_thickness_at_ends(read_png(png("fc.png")));
   ASSERT_GT(fc_left, 0);

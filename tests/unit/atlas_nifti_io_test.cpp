@@ -59,6 +59,19 @@ TEST_F(AtlasNiftiIo, SformOnlyRasStorage1mm) {
   expect_boxes_found(read_label_volume(path));
 }
 
+TEST_F(AtlasNiftiIo, ACompressedVolumeIsHeldInExactlyItsVoxels) {
+  // Grown by doubling as it was read, an 81^3 volume held room for 1048576 labels; a 1 mm
+  // atlas held 34 MB for 28 MB of labels in every figure and batch worker.
+  SyntheticHeader h;
+  h.size = {81, 81, 81};
+  h.sform = ras_1mm();
+  const std::string path = dir_.path("exact.nii.gz");
+  write_synthetic_nifti(path, h, paint_boxes(ras_1mm()));
+  const auto volume = read_label_volume(path);
+  EXPECT_EQ(volume.labels.size(), 81u * 81u * 81u);
+  EXPECT_EQ(volume.labels.capacity(), volume.labels.size());
+}
+
 TEST_F(AtlasNiftiIo, SformOnlyLasStorage2mm) {
   SyntheticHeader h;
   h.size = {41, 41, 41};

@@ -373,6 +373,24 @@ TEST_F(Inspect, AnOverlayShowsWarmOnTheLeftAndCoolOnTheRightFromAbove) {
   EXPECT_EQ(wait_exit(), 0);
 }
 
+TEST_F(Inspect, ALateralViewShowsOnlyTheNearHemispheresFindings) {
+  // hip.json: the left hippocampus (red) and a node at x = 40, in the right hemisphere (blue).
+  start("'" + dir_.path("hip.json") + "'");
+  key("1");  // left
+  key("s");
+  const std::string left = event(1)["path"];
+  EXPECT_GT(find_kind(left, Kind::red, 0, 0, 1200, 840).pixels, 100u) << "the left hippocampus";
+  EXPECT_EQ(find_kind(left, Kind::blue, 0, 0, 1200, 840).pixels, 0u)
+      << "the right hemisphere's node would show through the glass";
+  key("2");  // right
+  key("s");
+  const std::string right = event(2)["path"];
+  EXPECT_GT(find_kind(right, Kind::blue, 0, 0, 1200, 840).pixels, 20u) << "the node, near now";
+  EXPECT_EQ(find_kind(right, Kind::red, 0, 0, 1200, 840).pixels, 0u);
+  key("q");
+  EXPECT_EQ(wait_exit(), 0);
+}
+
 /// Horizontal neighbours in a screenshot (within rows y0..y1) that differ by more than
 /// `jump` in some channel: the crisp edges of a picture drawn at the window's resolution,
 /// which a smaller picture scaled up turns into ramps.

@@ -77,7 +77,7 @@ class Mapper {
         result.unmapped.push_back({input, reason});
         continue;
       }
-      check_duplicate(mapped);
+      check_duplicate(mapped, input);
       result.mapped.push_back(std::move(mapped));
     }
     return result;
@@ -93,6 +93,7 @@ class Mapper {
 
   std::vector<AtlasAnswer> answers_at(Vec3 mni) const {
     std::vector<AtlasAnswer> answers;
+    answers.reserve(request_.atlases.size());
     for (const Atlas* atlas : request_.atlases) {
       const AtlasHit hit = atlas->lookup(mni, request_.search_radius_mm);
       AtlasAnswer a;
@@ -331,7 +332,7 @@ class Mapper {
 
   /// Two findings are the same when study, measure, contrast, direction, timepoint and every
   /// placement (region and side, or a point to 1 mm) agree.
-  void check_duplicate(MappedFinding& mapped) {
+  void check_duplicate(MappedFinding& mapped, const FindingInput& input) {
     const Finding& f = *mapped.input.finding;
     std::string key = f.study + "|" + f.measure.value_or("") + "|" + f.contrast.value_or("") + "|" +
                       (f.direction ? to_string(*f.direction) : "") + "|" + f.timepoint.value_or("");
@@ -341,15 +342,18 @@ class Mapper {
                  ? p.region_id.value_or("") + "/" + side_word(p.side)
                  : fmt::format("{:.0f},{:.0f},{:.0f}", p.mni.x, p.mni.y, p.mni.z);
     }
-    const auto [it, inserted] = seen_.emplace(key, mapped.input.file + ": " + f.id);
+    // The first finding with a key is kept, by pointer into the caller's inputs (naming it is
+    // needed only for a duplicate); hashed, since a million findings make a million keys.
+    const auto [it, inserted] = seen_.emplace(std::move(key), &input);
     if (!inserted) {
-      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second});
+      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second->file + ": " +
+                                                  it->second->finding->id});
     }
   }
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::map<std::string, std::string> seen_;
+  std::unordered_map<std::string, const FindingInput*> seen_;
 };
 
 }  // namespace

@@ -97,8 +97,8 @@ void append_mm(fmt::memory_buffer& out, double mm) {
   fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:.2f}"), mm);
 }
 
-/// Appends a coordinate as the user wrote it ("{}": its shortest exact form) and returns
-/// where it starts, so the same value in millimetres can reuse the digits.
+/// Appends a number in its shortest exact form ("{}", how input coordinates are echoed) and
+/// returns the text appended, so the same value in millimetres can reuse the digits.
 std::string_view append_shortest(fmt::memory_buffer& out, double v) {
   const std::size_t start = out.size();
   fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);

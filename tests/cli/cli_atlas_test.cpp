@@ -212,6 +212,37 @@ TEST_F(CliAtlas, QueryRadiusRowsAgreeWithSearchOfEveryVoxelInInputOrder) {
   EXPECT_GT(ties, 100);  // the tie rule was exercised
 }
 
+// The mni_x/y/z columns of an MNI row are its coordinates to two decimals, rounded as printf
+// rounds the binary value, with values under 0.005 mm written 0.00; the input columns echo
+// the shortest exact form. Checked on numbers whose shortest form has 0 to 3 decimals.
+TEST_F(CliAtlas, QueryMniColumnsAreTheInputToTwoDecimals) {
+  REQUIRE_MRICRON_DATA();
+  const char* values[][3] = {{"10", "-20.125", "30.005"}, {"0.001", "-0.004", "1e1"},
+                             {"+3", "4.50", "-0.0"},      {"-28.7", "0.015", "12.345"}};
+  std::string table = "x\ty\tz\n";
+  for (const auto& row : values) table += std::string(row[0]) + "\t" + row[1] + "\t" + row[2] + "\n";
+  write_text(dir_.path("points.tsv"), table);
+  const auto r = run_foci("atlas query --atlas aal --coords '" + dir_.path("points.tsv") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  const char* echoed[][3] = {{"10", "-20.125", "30.005"}, {"0.001", "-0.004", "10"},
+                             {"3", "4.5", "-0"},          {"-28.7", "0.015", "12.345"}};
+  for (int n = 0; n < 4; ++n) {
+    std::string expected = std::to_string(n + 2);
+    for (const char* e : echoed[n]) expected += std::string("\t") + e;
+    expected += "\tMNI";
+    for (const char* v : values[n]) {
+      double mm = std::stod(v);
+      if (std::abs(mm) < 0.005) mm = 0;
+      char text[32];
+      std::snprintf(text, sizeof text, "%.2f", mm);
+      expected += std::string("\t") + text;
+    }
+    EXPECT_EQ(lines[n + 1].substr(0, expected.size()), expected);
+  }
+}
+
 TEST_F(CliAtlas, BadCoordinateFileNamesFileAndLineAndExitsThree) {
   const auto path = dir_.path("bad.tsv");
   write_text(path, "x\ty\tz\n1\t2\t3\n4\tNaN\t6\n");

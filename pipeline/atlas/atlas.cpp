@@ -156,9 +156,8 @@ constexpr double kMaxSearchSteps = 8 << 20;
 }  // namespace
 
 std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
-                                            AtlasHit hit, std::size_t nearest,
-                                            double to_label_mm, double off_centre_mm,
-                                            double radius_mm) const {
+                                            AtlasHit hit, std::size_t nearest, double to_label_mm,
+                                            double off_centre_mm, double radius_mm) const {
   // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
   // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
   double diagonal2 = 0;
@@ -202,9 +201,9 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
 
   // Every labelled centre lies at least D(v) from the own centre c(v).
   const auto& distance = steps->distance_mm;
-  std::size_t step =
-      std::lower_bound(distance.begin(), distance.end(),
-                       static_cast<float>(to_label_mm - kShellSlackMm)) - distance.begin();
+  std::size_t step = std::lower_bound(distance.begin(), distance.end(),
+                                      static_cast<float>(to_label_mm - kShellSlackMm)) -
+                     distance.begin();
   // From the point to the own centre; a step's centre is at to_centre + step from the point.
   const float tx = static_cast<float>(hit.voxel_centre.x - point.x),
               ty = static_cast<float>(hit.voxel_centre.y - point.y),
@@ -290,9 +289,8 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
   }
   // Generated in storage order; a stable sort keeps it among equal distances, so the walk
   // is the same on every run.
-  std::stable_sort(all.begin(), all.end(), [](const Step& a, const Step& b) {
-    return a.distance_mm < b.distance_mm;
-  });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Step& a, const Step& b) { return a.distance_mm < b.distance_mm; });
   auto steps = std::make_unique<SearchSteps>();
   steps->reach_mm = reach_mm;
   for (const auto& s : all) {
@@ -311,7 +309,8 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
 const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
   std::call_once(distance_->once, [this] {
     if (has_orthogonal_axes(volume_) &&
-        volume_.voxel_count() < static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+        volume_.voxel_count() <
+            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
       distance_->nearest = nearest_labelled_voxels(volume_);
       distance_->labelled.assign((volume_.labels.size() + 63) / 64, 0);
       for (std::size_t n = 0; n < volume_.labels.size(); ++n) {

@@ -112,8 +112,8 @@ class Atlas {
   /// The radius search by the shell walk; nullopt when search_steps gives none.
   /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
   /// to_label_mm from that centre.
-  std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index,
-                                       AtlasHit hit, std::size_t nearest, double to_label_mm,
+  std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
+                                       std::size_t nearest, double to_label_mm,
                                        double off_centre_mm, double radius_mm) const;
 
   AtlasManifest manifest_;

@@ -257,8 +257,7 @@ void answer_in_blocks(CoordinateTableReader& table, const RowAnswerer& answerer,
       answerer.answer(block.rows[n], block.first && n == 0, block.out);
     }
   };
-  const std::size_t in_flight =
-      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+  const std::size_t in_flight = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
   std::vector<Block> blocks(in_flight + 1);
   std::deque<Block*> pending;
   const auto finish_oldest = [&] {

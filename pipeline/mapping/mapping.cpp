@@ -108,9 +108,8 @@ class Mapper {
   /// Numbers the locations of inputs[begin, end) (a finding's location, or each endpoint)
   /// from first_slot[n - begin], and fills hits[slot * atlases + a] with atlas a's answer at
   /// each reported coordinate (MNI); slots without a coordinate are left empty.
-  void look_up_reported(const std::vector<FindingInput>& inputs, std::size_t begin,
-                        std::size_t end, std::vector<std::size_t>& first_slot,
-                        std::vector<AtlasHit>& hits) const {
+  void look_up_reported(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
+                        std::vector<std::size_t>& first_slot, std::vector<AtlasHit>& hits) const {
     first_slot.clear();
     std::size_t slots = 0;
     for (std::size_t n = begin; n < end; ++n) {
@@ -127,8 +126,8 @@ class Mapper {
         for (std::size_t l = 0; l < count; ++l) {
           const Location& location = f.location ? *f.location : f.endpoints[l];
           if (!location.coordinate) continue;
-          const Vec3 mni = to_mni(location.coordinate->point, location.coordinate->space,
-                                  request_.transform);
+          const Vec3 mni =
+              to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
           AtlasHit* out = hits.data() + (first_slot[n - begin] + l) * atlases;
           for (std::size_t a = 0; a < atlases; ++a) {
             out[a] = request_.atlases[a]->lookup(mni, request_.search_radius_mm);

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
-#include <fstream>
 #include <sstream>
 
 #include "nifti_fixture.hpp"
@@ -110,11 +110,13 @@ TEST_F(CliAtlas, QueryRadiusReportsDistance) {
 TEST_F(CliAtlas, QueryRadiusRowsAgreeWithSearchOfEveryVoxelInInputOrder) {
   const std::array<int, 3> size{24, 24, 24};
   const auto label_at = [](int i, int j, int k) {
-    const unsigned h = (static_cast<unsigned>(i) * 73856093u) ^ (static_cast<unsigned>(j) * 19349663u) ^
+    const unsigned h = (static_cast<unsigned>(i) * 73856093u) ^
+                       (static_cast<unsigned>(j) * 19349663u) ^
                        (static_cast<unsigned>(k) * 83492791u);
     return h % 37 == 0 ? static_cast<int>(1 + h % 3) : 0;
   };
-  const Affine voxel_to_world = Affine::from_rows({{{2, 0, 0, -24}, {0, 2, 0, -24}, {0, 0, 2, -24}}});
+  const Affine voxel_to_world =
+      Affine::from_rows({{{2, 0, 0, -24}, {0, 2, 0, -24}, {0, 0, 2, -24}}});
   testing::SyntheticHeader header;
   header.size = size;
   header.sform = voxel_to_world;
@@ -169,7 +171,8 @@ TEST_F(CliAtlas, QueryRadiusRowsAgreeWithSearchOfEveryVoxelInInputOrder) {
           for (int i = 0; i < size[0]; ++i) {
             const int v = label_at(i, j, k);
             if (v == 0) continue;
-            const double dx = 2.0 * i - 24 - p[0], dy = 2.0 * j - 24 - p[1], dz = 2.0 * k - 24 - p[2];
+            const double dx = 2.0 * i - 24 - p[0], dy = 2.0 * j - 24 - p[1],
+                         dz = 2.0 * k - 24 - p[2];
             const double d2 = dx * dx + dy * dy + dz * dz;
             if (d2 > kRadius * kRadius * (1 + 1e-12)) continue;
             if (d2 < best - 1e-9) {
@@ -217,17 +220,22 @@ TEST_F(CliAtlas, QueryRadiusRowsAgreeWithSearchOfEveryVoxelInInputOrder) {
 // the shortest exact form. Checked on numbers whose shortest form has 0 to 3 decimals.
 TEST_F(CliAtlas, QueryMniColumnsAreTheInputToTwoDecimals) {
   REQUIRE_MRICRON_DATA();
-  const char* values[][3] = {{"10", "-20.125", "30.005"}, {"0.001", "-0.004", "1e1"},
-                             {"+3", "4.50", "-0.0"},      {"-28.7", "0.015", "12.345"}};
+  const char* values[][3] = {{"10", "-20.125", "30.005"},
+                             {"0.001", "-0.004", "1e1"},
+                             {"+3", "4.50", "-0.0"},
+                             {"-28.7", "0.015", "12.345"}};
   std::string table = "x\ty\tz\n";
-  for (const auto& row : values) table += std::string(row[0]) + "\t" + row[1] + "\t" + row[2] + "\n";
+  for (const auto& row : values)
+    table += std::string(row[0]) + "\t" + row[1] + "\t" + row[2] + "\n";
   write_text(dir_.path("points.tsv"), table);
   const auto r = run_foci("atlas query --atlas aal --coords '" + dir_.path("points.tsv") + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 5u);
-  const char* echoed[][3] = {{"10", "-20.125", "30.005"}, {"0.001", "-0.004", "10"},
-                             {"3", "4.5", "-0"},          {"-28.7", "0.015", "12.345"}};
+  const char* echoed[][3] = {{"10", "-20.125", "30.005"},
+                             {"0.001", "-0.004", "10"},
+                             {"3", "4.5", "-0"},
+                             {"-28.7", "0.015", "12.345"}};
   for (int n = 0; n < 4; ++n) {
     std::string expected = std::to_string(n + 2);
     for (const char* e : echoed[n]) expected += std::string("\t") + e;

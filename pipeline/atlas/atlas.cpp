@@ -89,11 +89,13 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
   if (hit.inside_volume) {
     const auto& distance = distance_to_labels();
     if (distance.usable) {
-      const double to_label =
-          std::sqrt(distance.squared_mm[volume_.offset(index[0], index[1], index[2])]);
+      const std::int32_t nearest = distance.nearest[volume_.offset(index[0], index[1], index[2])];
+      if (nearest < 0) return hit;  // nothing is labelled
+      const double to_label = norm(centre_of(static_cast<std::size_t>(nearest)) - hit.voxel_centre);
       const double off_centre = norm(point - hit.voxel_centre);
       if (to_label - off_centre > radius_mm) return hit;
-      if (auto found = search_shell(point, index, hit, to_label, off_centre, radius_mm)) {
+      if (auto found = search_shell(point, index, hit, static_cast<std::size_t>(nearest), to_label,
+                                    off_centre, radius_mm)) {
         return *found;
       }
       search_radius = std::min(radius_mm, to_label + off_centre);
@@ -154,46 +156,32 @@ constexpr double kMaxSearchSteps = 8 << 20;
 }  // namespace
 
 std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
-                                            AtlasHit hit, double to_label_mm,
+                                            AtlasHit hit, std::size_t nearest, double to_label_mm,
                                             double off_centre_mm, double radius_mm) const {
   // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
   // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
   double diagonal2 = 0;
   for (int a = 0; a < 3; ++a) diagonal2 += std::pow(volume_.voxel_to_world.column_norm(a), 2);
-  const auto steps = search_steps(radius_mm + 0.5 * std::sqrt(diagonal2) + kShellSlackMm);
+  const SearchSteps* steps = search_steps(radius_mm + 0.5 * std::sqrt(diagonal2) + kShellSlackMm);
   if (!steps) return std::nullopt;
 
-  // Every labelled centre lies at least D(v) from the own centre c(v). Once a label is found
-  // at distance d from the point, any better one lies within d + |p - c(v)| of c(v).
-  const float first = static_cast<float>(to_label_mm - kShellSlackMm);
-  auto step = std::lower_bound(steps->begin(), steps->end(), first,
-                               [](const SearchStep& s, float d) { return s.distance_mm < d; });
   double stop = radius_mm + off_centre_mm + kShellSlackMm;
   const double limit = radius_mm * radius_mm * (1 + 1e-12);
   double best_d2 = std::numeric_limits<double>::infinity();
   std::int32_t best_label = 0;
   std::size_t best_offset = 0;
   Vec3 best_centre;
-  // From the point to the own centre; a step's centre is at to_centre + step from the point.
-  const Vec3 to_centre = hit.voxel_centre - point;
   double bound_d2 = limit;
-  for (; step != steps->end() && step->distance_mm <= stop; ++step) {
-    // Most steps lie farther than the best so far: reject them by arithmetic on the float
-    // offsets (with slack for their rounding) before reading the volume.
-    const double ax = to_centre.x + step->x, ay = to_centre.y + step->y,
-                 az = to_centre.z + step->z;
-    if (ax * ax + ay * ay + az * az > bound_d2 + 1e-4 * (bound_d2 + 1)) continue;
-    const int i = index[0] + step->di, j = index[1] + step->dj, k = index[2] + step->dk;
-    if (!volume_.contains(i, j, k)) continue;
-    const std::size_t offset = volume_.offset(i, j, k);
-    const std::int32_t v = volume_.labels[offset];
-    if (v == 0) continue;
-    const Vec3 p = volume_.voxel_centre(i, j, k);
+  // bound_d2 with slack for the float arithmetic of the walk's filter.
+  const auto filter_bound = [&] { return static_cast<float>(bound_d2 + 1e-4 * (bound_d2 + 1)); };
+  float walk_bound = filter_bound();
+  const auto consider = [&](std::int32_t v, std::size_t offset, Vec3 p) {
     const Vec3 d = p - point;
     const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
-    if (d2 > limit) continue;
-    // The rule of the box walk below, which visits voxels in storage order: distances equal
-    // up to rounding tie, ties go to the smaller label, then to the first voxel in storage.
+    if (d2 > limit) return;
+    // The rule of the box walk in lookup, which visits voxels in storage order: distances
+    // equal up to rounding tie, ties go to the smaller label, then to the first voxel in
+    // storage. The rule does not depend on the order candidates come in.
     const bool closer = d2 < best_d2 - 1e-9;
     const bool tie = std::abs(d2 - best_d2) <= 1e-9;
     if (closer || (tie && (v < best_label || (v == best_label && offset < best_offset)))) {
@@ -202,8 +190,50 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
       best_offset = offset;
       best_centre = p;
       bound_d2 = std::min(limit, best_d2 + 1e-9);
+      walk_bound = filter_bound();
+      // Any better label lies within best + |p - c(v)| of the own centre c(v).
       stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
     }
+  };
+  // The labelled voxel nearest to the own centre is one candidate: the answer is no farther
+  // than it, so from the start the walk reads only voxels at least as near as it.
+  consider(volume_.labels[nearest], nearest, centre_of(nearest));
+
+  // Every labelled centre lies at least D(v) from the own centre c(v).
+  const auto& distance = steps->distance_mm;
+  std::size_t step = std::lower_bound(distance.begin(), distance.end(),
+                                      static_cast<float>(to_label_mm - kShellSlackMm)) -
+                     distance.begin();
+  // From the point to the own centre; a step's centre is at to_centre + step from the point.
+  const float tx = static_cast<float>(hit.voxel_centre.x - point.x),
+              ty = static_cast<float>(hit.voxel_centre.y - point.y),
+              tz = static_cast<float>(hit.voxel_centre.z - point.z);
+  // Most steps lie farther from the point than the best so far: a block of them is measured
+  // at once in floats (the compiler vectorises the loop) and only those within the bound,
+  // with slack for float rounding, read the volume.
+  constexpr std::size_t kBlock = 32;
+  float d2[kBlock];
+  const std::uint64_t* labelled = distance_to_labels().labelled.data();
+  while (step < distance.size() && distance[step] <= stop) {
+    const std::size_t n = std::min(kBlock, distance.size() - step);
+    const float* sx = steps->x.data() + step;
+    const float* sy = steps->y.data() + step;
+    const float* sz = steps->z.data() + step;
+    for (std::size_t t = 0; t < n; ++t) {
+      const float ax = tx + sx[t], ay = ty + sy[t], az = tz + sz[t];
+      d2[t] = ax * ax + ay * ay + az * az;
+    }
+    for (std::size_t t = 0; t < n; ++t) {
+      if (d2[t] > walk_bound) continue;
+      if (distance[step + t] > stop) break;
+      const auto& d = steps->index[step + t];
+      const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
+      if (!volume_.contains(i, j, k)) continue;
+      const std::size_t offset = volume_.offset(i, j, k);
+      if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
+      consider(volume_.labels[offset], offset, volume_.voxel_centre(i, j, k));
+    }
+    step += n;
   }
   if (best_label != 0) {
     hit.label = best_label;
@@ -213,9 +243,20 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   return hit;
 }
 
-std::shared_ptr<const std::vector<Atlas::SearchStep>> Atlas::search_steps(double reach_mm) const {
+Vec3 Atlas::centre_of(std::size_t offset) const {
+  const std::size_t row = static_cast<std::size_t>(volume_.size[0]);
+  const std::size_t slice = row * static_cast<std::size_t>(volume_.size[1]);
+  const std::size_t k = offset / slice, rest = offset % slice;
+  return volume_.voxel_centre(static_cast<int>(rest % row), static_cast<int>(rest / row),
+                              static_cast<int>(k));
+}
+
+const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
+  const SearchSteps* latest = search_order_->latest.load(std::memory_order_acquire);
+  if (latest && latest->reach_mm >= reach_mm) return latest;
   std::lock_guard<std::mutex> lock(search_order_->mutex);
-  if (search_order_->reach_mm >= reach_mm) return search_order_->steps;
+  latest = search_order_->latest.load(std::memory_order_acquire);
+  if (latest && latest->reach_mm >= reach_mm) return latest;
   const auto& m = volume_.voxel_to_world.m;
   // Offsets beyond the volume's size never land in it.
   int half[3];
@@ -226,35 +267,55 @@ std::shared_ptr<const std::vector<Atlas::SearchStep>> Atlas::search_steps(double
     box *= 2.0 * half[a] + 1;
   }
   if (box > kMaxSearchSteps) return nullptr;
-  auto steps = std::make_shared<std::vector<SearchStep>>();
+  struct Step {
+    double distance_mm;
+    double w[3];
+    std::array<std::int16_t, 3> index;
+  };
+  std::vector<Step> all;
   for (int dk = -half[2]; dk <= half[2]; ++dk) {
     for (int dj = -half[1]; dj <= half[1]; ++dj) {
       for (int di = -half[0]; di <= half[0]; ++di) {
-        double w[3];
-        for (int r = 0; r < 3; ++r) w[r] = m[r][0] * di + m[r][1] * dj + m[r][2] * dk;
-        const double d2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+        Step s;
+        for (int r = 0; r < 3; ++r) s.w[r] = m[r][0] * di + m[r][1] * dj + m[r][2] * dk;
+        const double d2 = s.w[0] * s.w[0] + s.w[1] * s.w[1] + s.w[2] * s.w[2];
         if (d2 > reach_mm * reach_mm) continue;
-        steps->push_back({static_cast<float>(std::sqrt(d2)), static_cast<float>(w[0]),
-                          static_cast<float>(w[1]), static_cast<float>(w[2]),
-                          static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
-                          static_cast<std::int16_t>(dk)});
+        s.distance_mm = static_cast<float>(std::sqrt(d2));
+        s.index = {static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
+                   static_cast<std::int16_t>(dk)};
+        all.push_back(s);
       }
     }
   }
   // Generated in storage order; a stable sort keeps it among equal distances, so the walk
   // is the same on every run.
-  std::stable_sort(steps->begin(), steps->end(), [](const SearchStep& a, const SearchStep& b) {
-    return a.distance_mm < b.distance_mm;
-  });
-  search_order_->reach_mm = reach_mm;
-  search_order_->steps = std::move(steps);
-  return search_order_->steps;
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Step& a, const Step& b) { return a.distance_mm < b.distance_mm; });
+  auto steps = std::make_unique<SearchSteps>();
+  steps->reach_mm = reach_mm;
+  for (const auto& s : all) {
+    steps->distance_mm.push_back(static_cast<float>(s.distance_mm));
+    steps->x.push_back(static_cast<float>(s.w[0]));
+    steps->y.push_back(static_cast<float>(s.w[1]));
+    steps->z.push_back(static_cast<float>(s.w[2]));
+    steps->index.push_back(s.index);
+  }
+  latest = steps.get();
+  search_order_->made.push_back(std::move(steps));
+  search_order_->latest.store(latest, std::memory_order_release);
+  return latest;
 }
 
 const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
   std::call_once(distance_->once, [this] {
-    if (has_orthogonal_axes(volume_)) {
-      distance_->squared_mm = squared_distance_to_labels(volume_);
+    if (has_orthogonal_axes(volume_) &&
+        volume_.voxel_count() <
+            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+      distance_->nearest = nearest_labelled_voxels(volume_);
+      distance_->labelled.assign((volume_.labels.size() + 63) / 64, 0);
+      for (std::size_t n = 0; n < volume_.labels.size(); ++n) {
+        if (volume_.labels[n] != 0) distance_->labelled[n >> 6] |= std::uint64_t{1} << (n & 63);
+      }
       distance_->usable = true;
     }
   });

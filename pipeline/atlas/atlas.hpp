@@ -1,6 +1,8 @@
 #pragma once
 // A loaded label atlas: manifest, label volume and label table, checked against each other,
 // with point lookups and per-label statistics. All points are MNI RAS mm.
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -71,36 +73,48 @@ class Atlas {
   std::vector<RegionStats> region_stats() const;
 
  private:
-  /// Squared distance from each voxel centre to the nearest label, computed on the first
-  /// radius search: it bounds the search, so a point far from every label costs one read.
+  /// For each voxel, the offset of the labelled voxel nearest to its centre, computed on the
+  /// first radius search: its distance bounds the search from below, so a point far from
+  /// every label costs one read, and the label found there bounds it from above, so the
+  /// search reads only voxels nearer to the point than that one.
   struct DistanceToLabels {
     std::once_flag once;
-    std::vector<float> squared_mm;
+    std::vector<std::int32_t> nearest;
+    /// One bit per voxel, set when it is labelled: a search reads the voxels near a point
+    /// in an arbitrary order, and a bit per voxel stays in the cache where a label would not.
+    std::vector<std::uint64_t> labelled;
     bool usable = false;
   };
   const DistanceToLabels& distance_to_labels() const;
+  /// The centre (MNI RAS mm) of the voxel at a storage offset.
+  Vec3 centre_of(std::size_t offset) const;
 
-  /// A voxel offset from a point's own voxel and the distance (mm) between the two centres.
-  struct SearchStep {
-    float distance_mm = 0;
-    float x = 0, y = 0, z = 0;  ///< the offset in mm, to reject far steps without a read
-    std::int16_t di = 0, dj = 0, dk = 0;
+  /// Every voxel offset within some reach of a voxel centre, nearest first, as parallel
+  /// arrays (so a walk filters a block of them at once): the distance (mm) between the two
+  /// centres, the offset in mm (to reject far steps without a read) and in voxels. A radius
+  /// search walks it from the distance map's lower bound, so it reads the shell where the
+  /// nearest label can be, not the empty ball inside it.
+  struct SearchSteps {
+    double reach_mm = 0;
+    std::vector<float> distance_mm, x, y, z;
+    std::vector<std::array<std::int16_t, 3>> index;
   };
-  /// Every voxel offset within some reach of a voxel centre, nearest first; grown when a
-  /// larger radius is asked. A radius search walks it from the distance map's lower bound,
-  /// so it reads the shell where the nearest label can be, not the empty ball inside it.
+  /// The steps made so far; grown (a new, longer list) when a larger radius is asked. Lists
+  /// are kept until the atlas goes, so a search reads the latest without a lock.
   struct SearchOrder {
     std::mutex mutex;
-    double reach_mm = -1;
-    std::shared_ptr<const std::vector<SearchStep>> steps;
+    std::atomic<const SearchSteps*> latest{nullptr};
+    std::vector<std::unique_ptr<const SearchSteps>> made;
   };
   /// The steps within at least reach_mm of a voxel centre (a longer list may come back);
   /// null when there would be too many to hold.
-  std::shared_ptr<const std::vector<SearchStep>> search_steps(double reach_mm) const;
+  const SearchSteps* search_steps(double reach_mm) const;
   /// The radius search by the shell walk; nullopt when search_steps gives none.
-  std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index,
-                                       AtlasHit hit, double to_label_mm, double off_centre_mm,
-                                       double radius_mm) const;
+  /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
+  /// to_label_mm from that centre.
+  std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
+                                       std::size_t nearest, double to_label_mm,
+                                       double off_centre_mm, double radius_mm) const;
 
   AtlasManifest manifest_;
   LabelVolume volume_;

@@ -11,9 +11,11 @@ namespace {
 constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
 // One dimension of the transform: d[q] = min_p spacing^2 (q - p)^2 + f[p], by the lower
-// envelope of parabolas. `v`, `z` and `d` are scratch of size n, n + 1 and n.
-void transform_1d(const float* f, float* out, int n, std::size_t stride, double spacing,
-                  std::vector<int>& v, std::vector<double>& z, std::vector<double>& d) {
+// envelope of parabolas, in place; nearest[q] becomes nearest[p] of the p that gives the
+// minimum. `v`, `z`, `d` and `from` are scratch of size n, n + 1, n and n.
+void transform_1d(float* f, std::int32_t* nearest, int n, std::size_t stride, double spacing,
+                  std::vector<int>& v, std::vector<double>& z, std::vector<double>& d,
+                  std::vector<std::int32_t>& from) {
   const double s2 = spacing * spacing;
   int k = -1;
   for (int q = 0; q < n; ++q) {
@@ -38,17 +40,18 @@ void transform_1d(const float* f, float* out, int n, std::size_t stride, double 
                         (2 * s2 * (q - v[k - 1]));
     z[k + 1] = std::numeric_limits<double>::infinity();
   }
-  if (k < 0) {
-    for (int q = 0; q < n; ++q) d[q] = kInfinity;
-  } else {
-    int j = 0;
-    for (int q = 0; q < n; ++q) {
-      while (z[j + 1] < q) ++j;
-      const int p = v[j];
-      d[q] = s2 * (q - p) * static_cast<double>(q - p) + f[p * stride];
-    }
+  if (k < 0) return;  // nothing labelled on this line yet: it stays infinite
+  int j = 0;
+  for (int q = 0; q < n; ++q) {
+    while (z[j + 1] < q) ++j;
+    const int p = v[j];
+    d[q] = s2 * (q - p) * static_cast<double>(q - p) + f[p * stride];
+    from[q] = nearest[p * stride];
   }
-  for (int q = 0; q < n; ++q) out[q * stride] = static_cast<float>(d[q]);
+  for (int q = 0; q < n; ++q) {
+    f[q * stride] = static_cast<float>(d[q]);
+    nearest[q * stride] = from[q];
+  }
 }
 
 }  // namespace
@@ -67,32 +70,42 @@ bool has_orthogonal_axes(const LabelVolume& volume) {
   return true;
 }
 
-std::vector<float> squared_distance_to_labels(const LabelVolume& volume) {
+std::vector<std::int32_t> nearest_labelled_voxels(const LabelVolume& volume) {
   const int nx = volume.size[0], ny = volume.size[1], nz = volume.size[2];
+  std::vector<std::int32_t> nearest(volume.voxel_count(), -1);
+  // The squared distances are scratch: the caller measures from the voxel found, exactly.
   std::vector<float> d(volume.voxel_count());
-  for (std::size_t n = 0; n < d.size(); ++n) d[n] = volume.labels[n] != 0 ? 0.0f : kInfinity;
+  for (std::size_t n = 0; n < d.size(); ++n) {
+    if (volume.labels[n] != 0) {
+      d[n] = 0.0f;
+      nearest[n] = static_cast<std::int32_t>(n);
+    } else {
+      d[n] = kInfinity;
+    }
+  }
   const int longest = std::max({nx, ny, nz});
   std::vector<int> v(longest);
   std::vector<double> z(longest + 1), scratch(longest);
+  std::vector<std::int32_t> from(longest);
   const double sx = volume.voxel_to_world.column_norm(0), sy = volume.voxel_to_world.column_norm(1),
                sz = volume.voxel_to_world.column_norm(2);
   const std::size_t row = nx, slice = static_cast<std::size_t>(nx) * ny;
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j) {
-      float* line = d.data() + j * row + k * slice;
-      transform_1d(line, line, nx, 1, sx, v, z, scratch);
+      const std::size_t first = j * row + k * slice;
+      transform_1d(d.data() + first, nearest.data() + first, nx, 1, sx, v, z, scratch, from);
     }
   for (int k = 0; k < nz; ++k)
     for (int i = 0; i < nx; ++i) {
-      float* line = d.data() + i + k * slice;
-      transform_1d(line, line, ny, row, sy, v, z, scratch);
+      const std::size_t first = i + k * slice;
+      transform_1d(d.data() + first, nearest.data() + first, ny, row, sy, v, z, scratch, from);
     }
   for (int j = 0; j < ny; ++j)
     for (int i = 0; i < nx; ++i) {
-      float* line = d.data() + i + j * row;
-      transform_1d(line, line, nz, slice, sz, v, z, scratch);
+      const std::size_t first = i + j * row;
+      transform_1d(d.data() + first, nearest.data() + first, nz, slice, sz, v, z, scratch, from);
     }
-  return d;
+  return nearest;
 }
 
 }  // namespace foci

@@ -1,8 +1,13 @@
 // foci atlas query: which atlas label is at each coordinate.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <deque>
+#include <future>
 #include <iterator>
+#include <thread>
 
 #include "atlas/atlas.hpp"
 #include "cli/commands.hpp"
@@ -85,6 +90,207 @@ void append_array_element(fmt::memory_buffer& buffer, const nlohmann::json& elem
   }
 }
 
+/// Appends format_mm(mm): the same bytes, without building a string or parsing a format.
+void append_mm(fmt::memory_buffer& out, double mm) {
+  if (std::isnan(mm)) return;
+  if (std::abs(mm) < 0.005) mm = 0;
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:.2f}"), mm);
+}
+
+/// Appends a number in its shortest exact form ("{}", how input coordinates are echoed) and
+/// returns the text appended, so the same value in millimetres can reuse the digits.
+std::string_view append_shortest(fmt::memory_buffer& out, double v) {
+  const std::size_t start = out.size();
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), v);
+  return {out.data() + start, out.size() - start};
+}
+
+/// Appends format_mm(v) given `shortest`, the text of append_shortest for v. When that text
+/// is plain decimal with at most two decimals, v lies within half a unit in the last place of
+/// it, so rounding v to two decimals gives those digits: padding with zeros gives format_mm's
+/// bytes without a second conversion. Papers report whole or one-decimal millimetres.
+void append_mm_like(fmt::memory_buffer& out, double v, std::string_view shortest) {
+  if (!(std::abs(v) >= 0.005) || shortest.find_first_of("einEIN") != std::string_view::npos) {
+    append_mm(out, v);
+    return;
+  }
+  const auto dot = shortest.find('.');
+  const std::size_t decimals = dot == std::string_view::npos ? 0 : shortest.size() - dot - 1;
+  if (decimals > 2) {
+    append_mm(out, v);
+    return;
+  }
+  // Copied out first: appending may move the buffer `shortest` points into.
+  char digits[32];
+  const std::size_t n = std::min(shortest.size(), sizeof digits);
+  std::copy_n(shortest.data(), n, digits);
+  out.append(digits, digits + n);
+  if (decimals == 0) out.push_back('.');
+  for (std::size_t d = decimals; d < 2; ++d) out.push_back('0');
+}
+
+/// Formats the answer rows of one input row: one per atlas, TSV lines or JSON array elements.
+/// Holds nothing that changes, so worker threads share one.
+struct RowAnswerer {
+  const std::vector<Atlas>& atlases;
+  double radius_mm;
+  TalairachTransform transform;
+  const std::vector<std::string>& header;
+  const std::vector<int>& extra_columns;
+  bool tsv;
+
+  /// `first_row`: whether this row's first element opens the JSON array.
+  void answer(const CoordinateRow& row, bool first_row, fmt::memory_buffer& out) const {
+    const Vec3& point = *row.point;  // read with RegionRows::refused: every row has one
+    const Vec3 mni = to_mni(point, row.space, transform);
+    if (!tsv) {
+      answer_json(row, point, mni, first_row, out);
+      return;
+    }
+    // The columns before the atlas are the same for every atlas: formatted once.
+    fmt::memory_buffer lead;
+    fmt::format_to(std::back_inserter(lead), FMT_COMPILE("{}\t"), row.line);
+    const std::string_view x = append_shortest(lead, point.x);
+    lead.push_back('\t');
+    const std::string_view y = append_shortest(lead, point.y);
+    lead.push_back('\t');
+    const std::string_view z = append_shortest(lead, point.z);
+    lead.push_back('\t');
+    // The views point into `lead`; keep copies of their text before `lead` grows.
+    char texts[3][32];
+    std::string_view copies[3];
+    const std::string_view views[3] = {x, y, z};
+    for (int a = 0; a < 3; ++a) {
+      const std::size_t n = std::min(views[a].size(), sizeof texts[a]);
+      std::copy_n(views[a].data(), n, texts[a]);
+      copies[a] = {texts[a], n};
+    }
+    const std::string_view space = row.space == CoordinateSpace::mni ? "MNI" : "Talairach";
+    lead.append(space.data(), space.data() + space.size());
+    const double m[3] = {mni.x, mni.y, mni.z};
+    const bool same = row.space == CoordinateSpace::mni;
+    for (int a = 0; a < 3; ++a) {
+      lead.push_back('\t');
+      if (same) {
+        append_mm_like(lead, m[a], copies[a]);
+      } else {
+        append_mm(lead, m[a]);
+      }
+    }
+    lead.push_back('\t');
+    for (const auto& atlas : atlases) {
+      const AtlasHit hit = atlas.lookup(mni, radius_mm);
+      out.append(lead.data(), lead.data() + lead.size());
+      const std::string& atlas_name = atlas.name();
+      out.append(atlas_name.data(), atlas_name.data() + atlas_name.size());
+      fmt::format_to(std::back_inserter(out), FMT_COMPILE("\t{}\t"), hit.label);
+      if (hit.label) {
+        if (const auto* entry = atlas.table().find(hit.label)) {
+          out.append(entry->name.data(), entry->name.data() + entry->name.size());
+        }
+        out.push_back('\t');
+        const std::string side = to_string(atlas.hit_hemisphere(hit));
+        out.append(side.data(), side.data() + side.size());
+        out.push_back('\t');
+        if (hit.distance_mm == 0) {
+          out.append(std::string_view("0.00"));
+        } else {
+          append_mm(out, hit.distance_mm);
+        }
+      } else {
+        out.append(std::string_view("\t\t"));
+      }
+      for (int c : extra_columns) {
+        out.push_back('\t');
+        const std::string cell = tsv_cell(row.fields[c]);
+        out.append(cell.data(), cell.data() + cell.size());
+      }
+      out.push_back('\n');
+    }
+  }
+
+  void answer_json(const CoordinateRow& row, Vec3 point, Vec3 mni, bool first_row,
+                   fmt::memory_buffer& out) const {
+    bool first = first_row;
+    for (const auto& atlas : atlases) {
+      const AtlasHit hit = atlas.lookup(mni, radius_mm);
+      const std::string hemisphere = hit.label ? to_string(atlas.hit_hemisphere(hit)) : "";
+      nlohmann::json j = {
+          {"line", row.line},
+          {"input", {point.x, point.y, point.z}},
+          {"space", to_string(row.space)},
+          {"mni", {mni.x, mni.y, mni.z}},
+          {"atlas", atlas.name()},
+          {"label", hit.label},
+          {"name", atlas.label_name(hit.label)},
+          {"hemisphere", hemisphere},
+          {"distance_mm", hit.label ? nlohmann::json(hit.distance_mm) : nlohmann::json(nullptr)}};
+      if (row.space == CoordinateSpace::talairach) j["transform"] = to_string(transform);
+      for (int c : extra_columns) j["input_columns"][header[c]] = row.fields[c];
+      append_array_element(out, j, first);
+      first = false;
+    }
+  }
+};
+
+/// Rows answered per block: large enough that handing a block to a thread costs little
+/// beside its lookups, small enough that the blocks in flight hold a few megabytes.
+constexpr std::size_t kRowsPerBlock = 4096;
+
+/// Answers every row of `table`, writing the answers in input order. Rows are read here in
+/// blocks and each block is answered on a thread of its own, a few blocks at a time, so
+/// reading overlaps answering and the cores share the lookups; memory stays at the blocks in
+/// flight, whatever the file's length. `wrote_any` says whether a row was answered.
+template <typename Write>
+void answer_in_blocks(CoordinateTableReader& table, const RowAnswerer& answerer, Write&& write,
+                      bool& wrote_any) {
+  struct Block {
+    std::vector<CoordinateRow> rows{kRowsPerBlock};
+    std::size_t count = 0;
+    bool first = false;
+    fmt::memory_buffer out;
+    std::future<void> done;
+  };
+  const auto answer_block = [&answerer](Block& block) {
+    block.out.clear();
+    for (std::size_t n = 0; n < block.count; ++n) {
+      answerer.answer(block.rows[n], block.first && n == 0, block.out);
+    }
+  };
+  const std::size_t in_flight = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+  std::vector<Block> blocks(in_flight + 1);
+  std::deque<Block*> pending;
+  const auto finish_oldest = [&] {
+    Block* block = pending.front();
+    pending.pop_front();
+    block->done.get();
+    write(block->out);
+  };
+  std::size_t next = 0;
+  bool more = true;
+  while (more) {
+    Block& block = blocks[next];
+    next = (next + 1) % blocks.size();
+    block.count = 0;
+    block.first = !wrote_any;
+    while (block.count < kRowsPerBlock && (more = table.next(block.rows[block.count]))) {
+      ++block.count;
+    }
+    if (block.count == 0) break;
+    wrote_any = true;
+    if (in_flight == 1) {
+      answer_block(block);
+      write(block.out);
+      continue;
+    }
+    // The block about to be refilled next must be written first.
+    if (pending.size() == in_flight) finish_oldest();
+    block.done = std::async(std::launch::async, answer_block, std::ref(block));
+    pending.push_back(&block);
+  }
+  while (!pending.empty()) finish_oldest();
+}
+
 void run_atlas_query(const QueryRequest& request, CommandContext& context) {
   const auto transform = parse_talairach_transform(request.tal_transform);
   if (!transform) throw usage_error("unknown --tal-transform '" + request.tal_transform + "'");
@@ -133,64 +339,28 @@ void run_atlas_query(const QueryRequest& request, CommandContext& context) {
   }
 
   const bool tsv = request.format == "tsv";
-  fmt::memory_buffer buffer;
   if (tsv) {
     *context.out << "line\tx\ty\tz\tspace\tmni_x\tmni_y\tmni_z\tatlas\tlabel\tname\themisphere"
                     "\tdistance_mm";
     for (int c : extra_columns) *context.out << '\t' << echoed_column_name(header[c]);
     *context.out << '\n';
-  } else {
-    buffer.push_back('[');
   }
-  bool first = true;
-  const auto answer = [&](const CoordinateRow& row) {
-    const Vec3& point = *row.point;  // read with RegionRows::refused: every row has one
-    const Vec3 mni = to_mni(point, row.space, *transform);
-    for (const auto& atlas : atlases) {
-      const AtlasHit hit = atlas.lookup(mni, request.radius_mm);
-      const std::string name = atlas.label_name(hit.label);
-      const std::string hemisphere = hit.label ? to_string(atlas.hit_hemisphere(hit)) : "";
-      const std::string distance = hit.label ? format_mm(hit.distance_mm) : "";
-      if (tsv) {
-        fmt::format_to(std::back_inserter(buffer),
-                       "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.line, point.x,
-                       point.y, point.z, to_string(row.space), format_mm(mni.x), format_mm(mni.y),
-                       format_mm(mni.z), atlas.name(), hit.label, name, hemisphere, distance);
-        for (int c : extra_columns)
-          fmt::format_to(std::back_inserter(buffer), "\t{}", tsv_cell(row.fields[c]));
-        buffer.push_back('\n');
-      } else {
-        nlohmann::json j = {
-            {"line", row.line},
-            {"input", {point.x, point.y, point.z}},
-            {"space", to_string(row.space)},
-            {"mni", {mni.x, mni.y, mni.z}},
-            {"atlas", atlas.name()},
-            {"label", hit.label},
-            {"name", name},
-            {"hemisphere", hemisphere},
-            {"distance_mm", hit.label ? nlohmann::json(hit.distance_mm) : nlohmann::json(nullptr)}};
-        if (row.space == CoordinateSpace::talairach) j["transform"] = to_string(*transform);
-        for (int c : extra_columns) j["input_columns"][header[c]] = row.fields[c];
-        append_array_element(buffer, j, first);
-        first = false;
-      }
-    }
-    // Written in blocks: a million rows through operator<< one field at a time is slow.
-    if (buffer.size() > (1 << 20)) {
-      context.out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      buffer.clear();
-    }
+  const RowAnswerer answerer{atlases, request.radius_mm, *transform, header, extra_columns, tsv};
+  bool wrote_any = false;
+  const auto write = [&](const fmt::memory_buffer& text) {
+    context.out->write(text.data(), static_cast<std::streamsize>(text.size()));
   };
   if (single) {
-    for (const auto& row : single->rows) answer(row);
+    fmt::memory_buffer buffer;
+    if (!tsv) buffer.push_back('[');
+    for (const auto& row : single->rows) answerer.answer(row, !wrote_any, buffer), wrote_any = true;
+    write(buffer);
   } else {
+    if (!tsv) *context.out << '[';
     CoordinateTableReader table(request.coords_file, file_space);
-    CoordinateRow row;
-    while (table.next(row)) answer(row);
+    answer_in_blocks(table, answerer, write, wrote_any);
   }
-  if (!tsv) buffer.append(std::string_view(first ? "]\n" : "\n]\n"));
-  context.out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  if (!tsv) *context.out << (wrote_any ? "\n]\n" : "]\n");
   context.out->flush();
   if (!*context.out) throw output_error("cannot write the result to standard output");
 }

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -59,31 +62,91 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
-    for (const auto& input : inputs) {
-      MappedFinding mapped;
-      mapped.input = input;
-      std::string reason;
-      const Finding& f = *input.finding;
-      bool ok = true;
-      if (f.location) {
-        ok = place(*f.location, 0, mapped, reason);
-      } else {
-        for (int e = 0; e < static_cast<int>(f.endpoints.size()) && ok; ++e) {
-          ok = place(f.endpoints[e], e + 1, mapped, reason);
-          if (!ok) reason = "endpoint " + std::to_string(e + 1) + ": " + reason;
+    seen_.reserve(inputs.size());
+    std::vector<std::size_t> first_slot;
+    std::vector<AtlasHit> hits;
+    for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
+      const std::size_t end = std::min(inputs.size(), chunk + kInputsPerChunk);
+      look_up_reported(inputs, chunk, end, first_slot, hits);
+      for (std::size_t n = chunk; n < end; ++n) {
+        const FindingInput& input = inputs[n];
+        const std::size_t slot = first_slot[n - chunk];
+        const auto hits_of = [&](std::size_t location) {
+          return hits.data() + (slot + location) * request_.atlases.size();
+        };
+        MappedFinding mapped;
+        mapped.input = input;
+        std::string reason;
+        const Finding& f = *input.finding;
+        bool ok = true;
+        if (f.location) {
+          ok = place(*f.location, 0, hits_of(0), mapped, reason);
+        } else {
+          for (int e = 0; e < static_cast<int>(f.endpoints.size()) && ok; ++e) {
+            ok = place(f.endpoints[e], e + 1, hits_of(e), mapped, reason);
+            if (!ok) reason = "endpoint " + std::to_string(e + 1) + ": " + reason;
+          }
         }
+        if (!ok) {
+          result.unmapped.push_back({input, reason});
+          continue;
+        }
+        check_duplicate(mapped, input);
+        result.mapped.push_back(std::move(mapped));
       }
-      if (!ok) {
-        result.unmapped.push_back({input, reason});
-        continue;
-      }
-      check_duplicate(mapped);
-      result.mapped.push_back(std::move(mapped));
     }
     return result;
   }
 
  private:
+  /// Inputs whose reported coordinates are looked up together, on several threads, before
+  /// they are placed one by one: the lookups are most of the work and need nothing of the
+  /// placing before them, while placing keeps input order (the first of two duplicates is
+  /// the one named). Small enough that the hits of a chunk take a few megabytes.
+  static constexpr std::size_t kInputsPerChunk = 16384;
+
+  /// Numbers the locations of inputs[begin, end) (a finding's location, or each endpoint)
+  /// from first_slot[n - begin], and fills hits[slot * atlases + a] with atlas a's answer at
+  /// each reported coordinate (MNI); slots without a coordinate are left empty.
+  void look_up_reported(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
+                        std::vector<std::size_t>& first_slot, std::vector<AtlasHit>& hits) const {
+    first_slot.clear();
+    std::size_t slots = 0;
+    for (std::size_t n = begin; n < end; ++n) {
+      first_slot.push_back(slots);
+      const Finding& f = *inputs[n].finding;
+      slots += f.location ? 1 : f.endpoints.size();
+    }
+    const std::size_t atlases = request_.atlases.size();
+    hits.assign(slots * atlases, AtlasHit{});
+    const auto look_up = [&](std::size_t from, std::size_t to) {
+      for (std::size_t n = from; n < to; ++n) {
+        const Finding& f = *inputs[n].finding;
+        const std::size_t count = f.location ? 1 : f.endpoints.size();
+        for (std::size_t l = 0; l < count; ++l) {
+          const Location& location = f.location ? *f.location : f.endpoints[l];
+          if (!location.coordinate) continue;
+          const Vec3 mni =
+              to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
+          AtlasHit* out = hits.data() + (first_slot[n - begin] + l) * atlases;
+          for (std::size_t a = 0; a < atlases; ++a) {
+            out[a] = request_.atlases[a]->lookup(mni, request_.search_radius_mm);
+          }
+        }
+      }
+    };
+    const std::size_t threads = std::min<std::size_t>(
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16), end - begin);
+    std::vector<std::future<void>> others;
+    const std::size_t share = (end - begin + threads - 1) / std::max<std::size_t>(threads, 1);
+    for (std::size_t t = 1; t < threads; ++t) {
+      const std::size_t from = std::min(end, begin + t * share), to = std::min(end, from + share);
+      if (from < to) others.push_back(std::async(std::launch::async, look_up, from, to));
+    }
+    look_up(begin, std::min(end, begin + share));
+    for (auto& o : others) o.get();
+  }
+
   std::size_t atlas_index(const Atlas* atlas) const {
     for (std::size_t n = 0; n < request_.atlases.size(); ++n) {
       if (request_.atlases[n] == atlas) return n;
@@ -91,10 +154,13 @@ class Mapper {
     return 0;
   }
 
-  std::vector<AtlasAnswer> answers_at(Vec3 mni) const {
+  /// Each atlas's answer at a point (MNI); `hits`, when given, are the atlases' lookups there.
+  std::vector<AtlasAnswer> answers_at(Vec3 mni, const AtlasHit* hits = nullptr) const {
     std::vector<AtlasAnswer> answers;
-    for (const Atlas* atlas : request_.atlases) {
-      const AtlasHit hit = atlas->lookup(mni, request_.search_radius_mm);
+    answers.reserve(request_.atlases.size());
+    for (std::size_t n = 0; n < request_.atlases.size(); ++n) {
+      const Atlas* atlas = request_.atlases[n];
+      const AtlasHit hit = hits ? hits[n] : atlas->lookup(mni, request_.search_radius_mm);
       AtlasAnswer a;
       a.atlas = atlas->name();
       a.label = hit.label;
@@ -175,7 +241,9 @@ class Mapper {
   bool inside_brain(Vec3 mni) const { return request_.brain_mask->label_at(mni) != 0; }
 
   /// Places one location; false (with the reason) when it cannot be placed.
-  bool place(const Location& location, int endpoint, MappedFinding& mapped, std::string& reason) {
+  /// `hits`: the atlases' lookups at the location's reported coordinate (look_up_reported).
+  bool place(const Location& location, int endpoint, const AtlasHit* hits, MappedFinding& mapped,
+             std::string& reason) {
     std::optional<ResolvedRegion> resolved;
     if (location.region) {
       resolved = request_.lexicon->resolve(*location.region);
@@ -212,7 +280,7 @@ class Mapper {
       p.mni = to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
       p.side = side;
       p.endpoint = endpoint;
-      p.answers = answers_at(p.mni);
+      p.answers = answers_at(p.mni, hits);
       if (resolved) {
         p.region_id = resolved->region->id;
         check_against_region(p, *resolved->region, side, *location.region, mapped);
@@ -331,7 +399,7 @@ class Mapper {
 
   /// Two findings are the same when study, measure, contrast, direction, timepoint and every
   /// placement (region and side, or a point to 1 mm) agree.
-  void check_duplicate(MappedFinding& mapped) {
+  void check_duplicate(MappedFinding& mapped, const FindingInput& input) {
     const Finding& f = *mapped.input.finding;
     std::string key = f.study + "|" + f.measure.value_or("") + "|" + f.contrast.value_or("") + "|" +
                       (f.direction ? to_string(*f.direction) : "") + "|" + f.timepoint.value_or("");
@@ -341,15 +409,18 @@ class Mapper {
                  ? p.region_id.value_or("") + "/" + side_word(p.side)
                  : fmt::format("{:.0f},{:.0f},{:.0f}", p.mni.x, p.mni.y, p.mni.z);
     }
-    const auto [it, inserted] = seen_.emplace(key, mapped.input.file + ": " + f.id);
+    // The first finding with a key is kept, by pointer into the caller's inputs (naming it is
+    // needed only for a duplicate); hashed, since a million findings make a million keys.
+    const auto [it, inserted] = seen_.emplace(std::move(key), &input);
     if (!inserted) {
-      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second});
+      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second->file + ": " +
+                                                  it->second->finding->id});
     }
   }
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::map<std::string, std::string> seen_;
+  std::unordered_map<std::string, const FindingInput*> seen_;
 };
 
 }  // namespace

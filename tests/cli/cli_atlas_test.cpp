@@ -3,8 +3,12 @@
 #include <sys/wait.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <random>
 #include <sstream>
 
 #include "nifti_fixture.hpp"
@@ -96,6 +100,155 @@ TEST_F(CliAtlas, QueryRadiusReportsDistance) {
   const double distance = std::stod(fields.substr(fields.rfind('\t') + 1));
   EXPECT_GT(distance, 0);
   EXPECT_LE(distance, 20);
+}
+
+// The radius search as the user meets it: thousands of rows (answered in blocks on several
+// threads), each row's label and distance as a plain search of every voxel gives them, in
+// input order. A synthetic atlas of scattered 2 mm voxels and points on a half-millimetre
+// grid make equal distances common, so the tie rule (nearest, then the smaller label, then
+// the first voxel in storage order) is exercised, not just the nearest label.
+TEST_F(CliAtlas, QueryRadiusRowsAgreeWithSearchOfEveryVoxelInInputOrder) {
+  const std::array<int, 3> size{24, 24, 24};
+  const auto label_at = [](int i, int j, int k) {
+    const unsigned h = (static_cast<unsigned>(i) * 73856093u) ^
+                       (static_cast<unsigned>(j) * 19349663u) ^
+                       (static_cast<unsigned>(k) * 83492791u);
+    return h % 37 == 0 ? static_cast<int>(1 + h % 3) : 0;
+  };
+  const Affine voxel_to_world =
+      Affine::from_rows({{{2, 0, 0, -24}, {0, 2, 0, -24}, {0, 0, 2, -24}}});
+  testing::SyntheticHeader header;
+  header.size = size;
+  header.sform = voxel_to_world;
+  testing::write_synthetic_nifti(dir_.path("scatter.nii.gz"), header,
+                                 [&](int i, int j, int k) { return label_at(i, j, k); });
+  write_text(dir_.path("scatter.tsv"), "label\tname\n1\tOne\n2\tTwo\n3\tThree\n");
+  write_text(dir_.path("scatter.json"),
+             R"({"name":"scatter","title":"t","space":"MNI","volume":"scatter.nii.gz",
+    "labels":{"file":"scatter.tsv","format":"tsv"},"citation":"c","licence":"l"})");
+
+  constexpr int kRows = 9000;  // more than two blocks of rows
+  constexpr double kRadius = 10;
+  std::mt19937 random(17);
+  std::uniform_int_distribution<int> half_mm(-60, 60);
+  std::uniform_real_distribution<double> mm(-30, 30);
+  std::vector<std::array<double, 3>> points(kRows);
+  std::string table = "id\tx\ty\tz\n";
+  char text[128];
+  for (int n = 0; n < kRows; ++n) {
+    auto& p = points[n];
+    for (auto& c : p) c = n % 2 ? 0.5 * half_mm(random) : std::round(mm(random) * 1000) / 1000;
+    std::snprintf(text, sizeof text, "p%d\t%.3f\t%.3f\t%.3f\n", n, p[0], p[1], p[2]);
+    table += text;
+  }
+  write_text(dir_.path("points.tsv"), table);
+  const auto r = run_foci("atlas query --atlas '" + dir_.path("scatter.json") +
+                          "' --radius 10 --coords '" + dir_.path("points.tsv") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kRows) + 1);
+
+  int found = 0, ties = 0;
+  for (int n = 0; n < kRows; ++n) {
+    const auto& p = points[n];
+    // The plain rule: the point's own voxel (index rounded half up) when labelled; else of the
+    // labelled voxel centres within the radius the nearest (within 1e-9 mm^2), then the
+    // smaller label, then the first in storage order.
+    int label = 0, candidates = 0;
+    double best = std::numeric_limits<double>::infinity();
+    int own[3];
+    bool inside = true;
+    for (int a = 0; a < 3; ++a) {
+      own[a] = static_cast<int>(std::floor((p[a] + 24) / 2 + 0.5));
+      inside = inside && own[a] >= 0 && own[a] < size[a];
+    }
+    if (inside && label_at(own[0], own[1], own[2]) != 0) {
+      label = label_at(own[0], own[1], own[2]);
+      best = 0;
+    } else {
+      for (int k = 0; k < size[2]; ++k)
+        for (int j = 0; j < size[1]; ++j)
+          for (int i = 0; i < size[0]; ++i) {
+            const int v = label_at(i, j, k);
+            if (v == 0) continue;
+            const double dx = 2.0 * i - 24 - p[0], dy = 2.0 * j - 24 - p[1],
+                         dz = 2.0 * k - 24 - p[2];
+            const double d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 > kRadius * kRadius * (1 + 1e-12)) continue;
+            if (d2 < best - 1e-9) {
+              best = d2, label = v, candidates = 1;
+            } else if (std::abs(d2 - best) <= 1e-9) {
+              ++candidates;
+              if (v < label) label = v;
+            }
+          }
+      best = std::sqrt(best);
+    }
+    const std::string names[] = {"", "One", "Two", "Three"};
+    std::string distance;
+    if (label != 0) {
+      std::snprintf(text, sizeof text, "%.2f", best);
+      distance = text;
+    }
+    const auto& line = lines[n + 1];
+    std::vector<std::string> fields;
+    for (std::size_t start = 0;;) {
+      const auto tab = line.find('\t', start);
+      fields.push_back(line.substr(start, tab == std::string::npos ? tab : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    // line x y z space mni_x mni_y mni_z atlas label name hemisphere distance_mm id. The side
+    // of this atlas is that of the voxel the label came from, which is not checked here.
+    ASSERT_EQ(fields.size(), 14u) << line;
+    ASSERT_EQ(fields[0], std::to_string(n + 2)) << line;
+    ASSERT_EQ(fields[13], "p" + std::to_string(n)) << line;
+    EXPECT_EQ(fields[8], "scatter");
+    ASSERT_EQ(fields[9], std::to_string(label)) << line;
+    EXPECT_EQ(fields[10], names[label]) << line;
+    EXPECT_EQ(fields[11].empty(), label == 0) << line;
+    EXPECT_EQ(fields[12], distance) << line;
+    found += label != 0;
+    ties += candidates > 1;
+  }
+  EXPECT_GT(found, kRows / 2);
+  EXPECT_GT(ties, 100);  // the tie rule was exercised
+}
+
+// The mni_x/y/z columns of an MNI row are its coordinates to two decimals, rounded as printf
+// rounds the binary value, with values under 0.005 mm written 0.00; the input columns echo
+// the shortest exact form. Checked on numbers whose shortest form has 0 to 3 decimals.
+TEST_F(CliAtlas, QueryMniColumnsAreTheInputToTwoDecimals) {
+  REQUIRE_MRICRON_DATA();
+  const char* values[][3] = {{"10", "-20.125", "30.005"},
+                             {"0.001", "-0.004", "1e1"},
+                             {"+3", "4.50", "-0.0"},
+                             {"-28.7", "0.015", "12.345"}};
+  std::string table = "x\ty\tz\n";
+  for (const auto& row : values)
+    table += std::string(row[0]) + "\t" + row[1] + "\t" + row[2] + "\n";
+  write_text(dir_.path("points.tsv"), table);
+  const auto r = run_foci("atlas query --atlas aal --coords '" + dir_.path("points.tsv") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  const char* echoed[][3] = {{"10", "-20.125", "30.005"},
+                             {"0.001", "-0.004", "10"},
+                             {"3", "4.5", "-0"},
+                             {"-28.7", "0.015", "12.345"}};
+  for (int n = 0; n < 4; ++n) {
+    std::string expected = std::to_string(n + 2);
+    for (const char* e : echoed[n]) expected += std::string("\t") + e;
+    expected += "\tMNI";
+    for (const char* v : values[n]) {
+      double mm = std::stod(v);
+      if (std::abs(mm) < 0.005) mm = 0;
+      char text[32];
+      std::snprintf(text, sizeof text, "%.2f", mm);
+      expected += std::string("\t") + text;
+    }
+    EXPECT_EQ(lines[n + 1].substr(0, expected.size()), expected);
+  }
 }
 
 TEST_F(CliAtlas, BadCoordinateFileNamesFileAndLineAndExitsThree) {

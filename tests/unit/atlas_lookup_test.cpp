@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <thread>
 
 #include "atlas/atlas.hpp"
+#include "atlas/distance_transform.hpp"
 #include "atlas/nifti_io.hpp"
 
 namespace foci {
@@ -228,6 +230,90 @@ TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
   EXPECT_EQ(compared, 3 * 6 * 400 * 4);
   EXPECT_GT(found, 2000) << "most searches should find a label";
   EXPECT_GT(ties, 30) << "the points should often be equally far from two labelled voxels";
+}
+
+// The radius search starts from each voxel's nearest labelled voxel; that voxel must be as
+// near as any labelled voxel (the distance bounds the search from below), on anisotropic and
+// swapped grids, and a volume without labels has none.
+TEST(AtlasLookup, NearestLabelledVoxelIsAsNearAsAnyLabelledVoxel) {
+  std::mt19937 random(9);
+  const std::array<Affine, 2> grids = {
+      Affine::from_rows({{{-1, 0, 0, 6}, {0, 1.5, 0, -7.5}, {0, 0, 3, -12}}}),
+      Affine::from_rows({{{0, 2, 0, -9}, {-0.7, 0, 0, 9}, {0, 0, 2, -9}}})};
+  for (const auto& grid : grids) {
+    for (const int painted : {0, 1, 12}) {
+      LabelVolume v;
+      v.size = {9, 12, 7};
+      v.labels.assign(v.voxel_count(), 0);
+      set_voxel_to_world(v, grid);
+      std::uniform_int_distribution<int> i(0, 8), j(0, 11), k(0, 6);
+      for (int n = 0; n < painted; ++n) paint(v, i(random), j(random), k(random), 1 + n % 3);
+      const auto nearest = nearest_labelled_voxels(v);
+      ASSERT_EQ(nearest.size(), v.voxel_count());
+      for (int kk = 0; kk < v.size[2]; ++kk)
+        for (int jj = 0; jj < v.size[1]; ++jj)
+          for (int ii = 0; ii < v.size[0]; ++ii) {
+            const std::int32_t found = nearest[v.offset(ii, jj, kk)];
+            if (painted == 0) {
+              EXPECT_EQ(found, -1);
+              continue;
+            }
+            ASSERT_GE(found, 0);
+            ASSERT_NE(v.labels[found], 0);
+            const Vec3 centre = v.voxel_centre(ii, jj, kk);
+            double best = std::numeric_limits<double>::infinity();
+            for (std::size_t n = 0; n < v.labels.size(); ++n) {
+              if (v.labels[n] == 0) continue;
+              const int fi = static_cast<int>(n % v.size[0]);
+              const int fj = static_cast<int>(n / v.size[0] % v.size[1]);
+              const int fk = static_cast<int>(n / v.size[0] / v.size[1]);
+              best = std::min(best, norm(v.voxel_centre(fi, fj, fk) - centre));
+            }
+            const auto f = static_cast<std::size_t>(found);
+            const Vec3 at = v.voxel_centre(static_cast<int>(f % v.size[0]),
+                                           static_cast<int>(f / v.size[0] % v.size[1]),
+                                           static_cast<int>(f / v.size[0] / v.size[1]));
+            EXPECT_NEAR(norm(at - centre), best, 1e-6) << ii << "," << jj << "," << kk;
+          }
+    }
+  }
+}
+
+// Lookups share the atlas between threads (atlas query answers blocks of rows on several);
+// the first radius searches, which build the search order and the nearest-voxel map, may
+// come from several threads at once and must answer as one thread does.
+TEST(AtlasLookup, RadiusSearchesFromSeveralThreadsAnswerAsOneThreadDoes) {
+  LabelVolume v = empty_volume();
+  std::mt19937 random(3);
+  std::uniform_int_distribution<int> index(0, 9), label(1, 3);
+  for (int n = 0; n < 20; ++n) paint(v, index(random), index(random), index(random), label(random));
+  std::vector<Vec3> points;
+  std::uniform_real_distribution<double> mm(-14, 14);
+  for (int n = 0; n < 2000; ++n) points.push_back({mm(random), mm(random), mm(random)});
+  const Atlas shared(manifest(true), v, table());
+  std::vector<std::vector<AtlasHit>> answers(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < answers.size(); ++t) {
+    threads.emplace_back([&, t] {
+      // Different radii first, so the search order is grown while others read it.
+      for (const double radius : {2.0 + 3.0 * t, 12.0}) {
+        for (const auto& p : points) answers[t].push_back(shared.lookup(p, radius));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const Atlas alone(manifest(true), v, table());
+  for (std::size_t t = 0; t < answers.size(); ++t) {
+    std::size_t n = 0;
+    for (const double radius : {2.0 + 3.0 * t, 12.0}) {
+      for (const auto& p : points) {
+        const AtlasHit expected = alone.lookup(p, radius);
+        ASSERT_EQ(answers[t][n].label, expected.label) << "thread " << t << ", radius " << radius;
+        EXPECT_EQ(answers[t][n].distance_mm, expected.distance_mm);
+        ++n;
+      }
+    }
+  }
 }
 
 }  // namespace

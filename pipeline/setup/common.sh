@@ -13,7 +13,8 @@
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libpugixml-dev zlib1g-dev libtiff-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpugixml-dev zlib1g-dev libtiff-dev libgl-dev libx11-dev libgtest-dev libgmock-dev
+  libbenchmark-dev
   mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
   poppler-utils chromium-headless-shell clang libclang-rt-14-dev llvm
 )

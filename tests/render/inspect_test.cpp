@@ -19,6 +19,7 @@
 #include "app/display.hpp"
 #include "nifti_fixture.hpp"
 #include "process.hpp"
+#include "x_window_capture.hpp"
 
 namespace foci {
 namespace {
@@ -430,11 +431,17 @@ TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysS
   key("s");
   const json turning_shot = event(1);
   ASSERT_EQ(turning_shot["event"], "screenshot") << turning_shot.dump();
+  // What the X server shows in the window now: a turning frame reaches the screen by its
+  // own, shorter way (render/turning_window), so it is checked there too.
+  const std::string turning_screen = dir_.path("turning-screen.png");
+  ASSERT_TRUE(testing::capture_x_window(display_, window_, turning_screen));
   xdo("mouseup 1");
   ASSERT_EQ(event(2)["event"], "click");  // pressed and let go in one place
   key("s");
   const json still_shot = event(3);
   ASSERT_EQ(still_shot["event"], "screenshot") << still_shot.dump();
+  const std::string still_screen = dir_.path("still-screen.png");
+  ASSERT_TRUE(testing::capture_x_window(display_, window_, still_screen));
   const std::string turning = turning_shot["path"], still = still_shot["path"];
 
   // The same window, the region in the same place and about the same size.
@@ -457,6 +464,16 @@ TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysS
   ASSERT_GT(text_still, 30u);
   EXPECT_GT(text_turning, text_still * 8 / 10);
   EXPECT_GT(sharp_steps(turning, 60, 860, 900), sharp_steps(still, 60, 860, 900) * 8 / 10);
+
+  // On screen: the soft turning picture while the button is held, the hippocampus where the
+  // still picture has it, and after the release the still picture itself.
+  const Blob screen_turning = find_in_png(turning_screen, true);
+  ASSERT_GT(screen_turning.pixels, 50u) << "the turning frame is on screen";
+  EXPECT_NEAR(screen_turning.x, region_still.x, 12);
+  EXPECT_NEAR(screen_turning.y, region_still.y, 12);
+  EXPECT_LT(sharp_steps(turning_screen, 60, 0, 850), edges_still / 2);
+  EXPECT_EQ(find_in_png(still_screen, true).pixels, region_still.pixels);
+  EXPECT_EQ(sharp_steps(still_screen, 60, 0, 850), edges_still);
   key("q");
   EXPECT_EQ(wait_exit(), 0);
 }

@@ -211,6 +211,44 @@ const checks = {
     if (!(anterior.mean_x > pixels.width * 0.55)) fail(`anterior view: marker at x=${anterior.mean_x}, expected on the right`);
   },
 
+  // A lateral view draws the near hemisphere's findings only (the far side's would show
+  // through the glass). The ReHo markers: the left one red (increase), the right one blue;
+  // the hippocampi: the right red, the left blue.
+  async LateralViewsDrawOnlyTheNearHemisphere(page) {
+    const listed = (state) => JSON.stringify(state.visible.map((v) => [v.kind, v.name, v.colour]));
+    const isRed = (v) => v.colour[0] > v.colour[2] + 60, isBlue = (v) => v.colour[2] > v.colour[0] + 60;
+    await page.evaluate(() => {
+      window.foci.setFilter("measure", ["ReHo"]);
+      window.foci.view("left");
+    });
+    let state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length !== 1 || !isRed(state.visible[0])) fail("left view, ReHo: " + listed(state));
+    let pixels = await canvas_pixels(page);
+    if (coloured(pixels, "red").n < 20) fail("left view: the left marker is not drawn");
+    const blue = coloured(pixels, "blue").n;
+    if (blue !== 0) fail(`left view: ${blue} blue pixels of the right marker`);
+    await page.evaluate(() => window.foci.view("right"));
+    state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length !== 1 || !isBlue(state.visible[0])) fail("right view, ReHo: " + listed(state));
+    pixels = await canvas_pixels(page);
+    if (coloured(pixels, "blue").n < 20) fail("right view: the right marker is not drawn");
+    const red = coloured(pixels, "red").n;
+    if (red !== 0) fail(`right view: ${red} red pixels of the left marker`);
+    // Regions by their side: the left view has the left hippocampus alone.
+    await page.evaluate(() => {
+      window.foci.setFilter("measure", ["grey-matter volume"]);
+      window.foci.view("left");
+    });
+    state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length !== 1 || state.visible[0].kind !== "region" || !isBlue(state.visible[0])) {
+      fail("left view, grey matter: " + listed(state));
+    }
+    // Views that show both hemispheres draw both.
+    await page.evaluate(() => window.foci.view("dorsal"));
+    state = await page.evaluate(() => window.foci.state());
+    if (state.visible.length !== 2) fail("dorsal view, grey matter: " + listed(state));
+  },
+
   // The map's +5 ball in the left parietal lobe is warm on the left of a dorsal and a
   // posterior view, its -3 mirror cool on the right.
   async OverlayWarmLeftCoolRight(page) {

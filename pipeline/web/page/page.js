@@ -10,10 +10,12 @@
   // camera: azimuth 0 looks from behind, 90 from the left, 180 from the front, 270 from the
   // right; elevation 90 from above, -90 from below. Dorsal and ventral keep the left
   // hemisphere on the left of the image, as render's do; medial views look at one
-  // hemisphere from the midline.
+  // hemisphere from the midline (`side`: the brain drawn is that hemisphere). Lateral views
+  // draw the whole brain but only the near hemisphere's findings (`near`), as render's do:
+  // the far side's would show through the glass and merge with the near side's.
   const VIEWS = {
-    left: { azimuth: 90, elevation: 0, side: null },
-    right: { azimuth: 270, elevation: 0, side: null },
+    left: { azimuth: 90, elevation: 0, side: null, near: "left" },
+    right: { azimuth: 270, elevation: 0, side: null, near: "right" },
     dorsal: { azimuth: 0, elevation: 90, side: null },
     ventral: { azimuth: 0, elevation: -90, side: null },
     anterior: { azimuth: 180, elevation: 0, side: null },
@@ -138,7 +140,8 @@
   function visibleItems() {
     const p = panel();
     const side = VIEWS[state.view].side;
-    const onSide = (x) => !side || (side === "left" ? x <= 0 : x >= 0);
+    const near = side || VIEWS[state.view].near || null;
+    const onSide = (s, x) => !s || (s === "left" ? x <= 0 : x >= 0);
     const out = [];
     const add = (kind, item, index, inView) => {
       if (!inView) return;
@@ -146,9 +149,14 @@
       if (shown.length === 0) return;
       out.push({ kind, index, item, sources: shown, colour: colourOf(item, kind, shown) });
     };
-    p.regions.forEach((r, i) => add("region", r, i, !side || !r.side || r.side === side));
-    p.nodes.forEach((n, i) => add("node", n, i, onSide(n.at[0])));
-    p.edges.forEach((e, i) => add("edge", e, i, onSide(e.from[0]) && onSide(e.to[0])));
+    // A region of both sides (a midline or bilateral label) shows in every view.
+    const oneSide = (r) => r.side === "left" || r.side === "right";
+    p.regions.forEach((r, i) => add("region", r, i, !near || !oneSide(r) || r.side === near));
+    p.nodes.forEach((n, i) => add("node", n, i, onSide(near, n.at[0])));
+    // Medial views keep an edge by its middle; a lateral view only one whose ends are both
+    // near, so no tube runs off towards a node the view leaves out.
+    p.edges.forEach((e, i) => add("edge", e, i, side ? onSide(side, (e.from[0] + e.to[0]) / 2)
+      : onSide(near, e.from[0]) && onSide(near, e.to[0])));
     return out;
   }
 
@@ -531,12 +539,13 @@ void main() {
 
   function setView(name) {
     if (!VIEWS[name]) throw new Error("unknown view '" + name + "' (views: " + Object.keys(VIEWS).join(", ") + ")");
-    const previousSide = VIEWS[state.view].side;
+    const previous = VIEWS[state.view];
     state.view = name;
     nv.scene.renderAzimuth = VIEWS[name].azimuth;
     nv.scene.renderElevation = VIEWS[name].elevation;
     for (const b of document.querySelectorAll("#views button")) b.setAttribute("aria-pressed", String(b.dataset.view === name));
-    if (previousSide !== VIEWS[name].side) redraw(); else { nv.drawScene(); drawLegend(); }
+    const now = VIEWS[name];
+    if (previous.side !== now.side || previous.near !== now.near) redraw(); else { nv.drawScene(); drawLegend(); }
   }
 
   // ---- picking ------------------------------------------------------------------------

@@ -407,14 +407,16 @@ class PanelBuilder {
   }
 
   /// One legend entry per colour of the coarse regions, saying what the tint or outline
-  /// means, with the swatch as it looks on the figure.
+  /// means, with the swatch as it looks on the figure; in the order of the colours' own
+  /// entries (increase before decrease, as above them), not in the regions' order.
   void add_coarse_legend() {
-    std::vector<LegendEntry> entries;
+    std::vector<std::pair<std::size_t, LegendEntry>> entries;  // (rank of the meaning, entry)
     for (const auto& r : panel_.regions) {
       if (!r.coarse) continue;
       std::string meaning;
-      for (const auto& e : panel_.legend) {
-        if (same_colour(e.colour, r.colour)) meaning = e.text;
+      std::size_t rank = panel_.legend.size();
+      for (std::size_t n = 0; n < panel_.legend.size(); ++n) {
+        if (same_colour(panel_.legend[n].colour, r.colour)) meaning = panel_.legend[n].text, rank = n;
       }
       const bool tint = options_.coarse == CoarseStyle::tint;
       LegendEntry entry{tint ? coarse_tint(r.colour) : r.colour,
@@ -422,10 +424,12 @@ class PanelBuilder {
                             (meaning.empty() ? "" : ": " + meaning),
                         !tint};
       const bool seen = std::any_of(entries.begin(), entries.end(),
-                                    [&](const LegendEntry& e) { return e.text == entry.text; });
-      if (!seen) entries.push_back(entry);
+                                    [&](const auto& e) { return e.second.text == entry.text; });
+      if (!seen) entries.emplace_back(rank, entry);
     }
-    panel_.legend.insert(panel_.legend.end(), entries.begin(), entries.end());
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& e : entries) panel_.legend.push_back(std::move(e.second));
   }
 
   /// A colour only lobe or hemisphere findings have (drawn as their tint or outline, or

@@ -193,5 +193,37 @@ TEST_F(MappingReal, AHemisphereFindingIsCoarseAndTheHippocampusSpecific) {
             "Not drawn (cover a lobe or more): left cerebral hemisphere (T1 relaxation)");
 }
 
+// Tint entries follow the colours' own order (increase, decrease, both, ...) whatever order
+// the lobes come in: here the frontal lobe's fall is placed before the temporal lobe's rise.
+TEST_F(MappingReal, TintLegendEntriesComeInTheColoursOrder) {
+  const auto parsed = parse_findings(nlohmann::json::parse(R"({"foci_findings": 1, "title": "t",
+    "source": {"citation": "c"}, "studies": [{"id": "s", "citation": "s"}], "findings": [
+    {"id": "fall", "study": "s", "measure": "cortical thickness", "direction": "decrease",
+     "location": {"region": "额叶"}, "source_anchor": "test"},
+    {"id": "rise", "study": "s", "measure": "cortical thickness", "direction": "increase",
+     "location": {"region": "颞叶"}, "source_anchor": "test"},
+    {"id": "hip-up", "study": "s", "measure": "grey-matter volume", "direction": "increase",
+     "location": {"region": "左侧海马"}, "source_anchor": "test"},
+    {"id": "hip-down", "study": "s", "measure": "grey-matter volume", "direction": "decrease",
+     "location": {"region": "右侧海马"}, "source_anchor": "test"}]})"));
+  ASSERT_TRUE(parsed.problems.empty());
+  const auto mapped = map(parsed.file);
+  const std::vector<const Atlas*> atlases{aal_, jhu_};
+  Panel panel;
+  fill_panel(panel, mapped, {}, atlases, *lexicon_, SceneOptions{});
+  std::vector<std::string> texts;
+  for (const auto& e : panel.legend) texts.push_back(e.text);
+  const auto at = [&](const std::string& text) {
+    return std::find(texts.begin(), texts.end(), text) - texts.begin();
+  };
+  const auto increase = at("increase"), decrease = at("decrease"),
+             tint_increase = at("tint, lobe or hemisphere: increase"),
+             tint_decrease = at("tint, lobe or hemisphere: decrease");
+  ASSERT_LT(tint_increase, static_cast<long>(texts.size())) << testing::PrintToString(texts);
+  ASSERT_LT(tint_decrease, static_cast<long>(texts.size())) << testing::PrintToString(texts);
+  EXPECT_LT(increase, decrease);
+  EXPECT_LT(tint_increase, tint_decrease) << testing::PrintToString(texts);
+}
+
 }  // namespace
 }  // namespace foci

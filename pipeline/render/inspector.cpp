@@ -959,8 +959,16 @@ class Inspector {
     do {
       path = "foci-inspect-" + std::to_string(n++) + ".png";
     } while (std::filesystem::exists(path));
+    // The still picture, sharp, even while a drag turns the camera (a turning frame is drawn
+    // for the screen only, not where a grab reads).
+    const bool was_turning = turning_;
+    if (was_turning) set_turning(false);
     window_->Render();
     write_file_atomically(path, window_png(window_, false, 96), false);
+    if (was_turning) {
+      set_turning(true);
+      window_->Render();  // the screen back to what the drag draws
+    }
     *request_.out
         << json{{"event", "screenshot"}, {"path", std::filesystem::absolute(path).string()}}.dump()
         << std::endl;

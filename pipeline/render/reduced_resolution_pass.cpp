@@ -72,18 +72,21 @@ void ReducedResolutionPass::Render(const vtkRenderState* state) {
   NumberOfRenderedProps += scene_->GetNumberOfRenderedProps();
   framebuffer_->RestorePreviousBindingsAndBuffers();
 
-  // Scaled up onto the window's viewport, smoothed.
-  framebuffer_->SaveCurrentBindingsAndBuffers(vtkOpenGLFramebufferObject::GetReadMode());
+  // Scaled up, smoothed, straight into the window's back buffer, and the 2D props drawn
+  // there too: the window's render framebuffer is left as it was, and TurningWindow swaps
+  // the buffers without copying it (a full-window copy costs as much as the small scene).
+  gl->PushFramebufferBindings();
   framebuffer_->Bind(vtkOpenGLFramebufferObject::GetReadMode());
   framebuffer_->ActivateReadBuffer(0);
+  gl->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  gl->vtkglDrawBuffer(window->GetDoubleBuffer() ? GL_BACK_LEFT : GL_FRONT_LEFT);
   gl->vtkglViewport(x, y, width, height);
   gl->vtkglScissor(x, y, width, height);
   glBlitFramebuffer(0, 0, small_width, small_height, x, y, x + width, y + height,
                     GL_COLOR_BUFFER_BIT, GL_LINEAR);
-  framebuffer_->RestorePreviousBindingsAndBuffers(vtkOpenGLFramebufferObject::GetReadMode());
-
   overlay_->Render(state);
   NumberOfRenderedProps += overlay_->GetNumberOfRenderedProps();
+  gl->PopFramebufferBindings();
 }
 
 void ReducedResolutionPass::ReleaseGraphicsResources(vtkWindow* window) {

@@ -11,11 +11,12 @@ class vtkTextureObject;
 namespace foci {
 
 /// Draws the 3D scene into an off-screen image a fraction of the viewport's size and scales
-/// it up onto the window, then draws the 2D text and boxes at full resolution. A software
-/// renderer's frame costs about its pixel count, so a camera being dragged is drawn this
-/// way (half the width and height: a quarter of the pixels) and the still picture the
-/// usual way. Translucent things are blended in one pass, without order-independent
-/// transparency: while the camera moves, speed matters more than exactness.
+/// it up into the window's back buffer, then draws the 2D text and boxes there at full
+/// resolution (the window must be a TurningWindow set turning: it swaps that back buffer
+/// in). A software renderer's frame costs about its pixel count, so a camera being dragged
+/// is drawn this way and the still picture the usual way. Translucent things are blended in
+/// one pass, without order-independent transparency: while the camera moves, speed matters
+/// more than exactness.
 class ReducedResolutionPass : public vtkRenderPass {
  public:
   static ReducedResolutionPass* New();

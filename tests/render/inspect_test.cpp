@@ -421,9 +421,11 @@ std::size_t sharp_steps(const std::string& path, int jump, int y0, int y1) {
 
 TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysSharp) {
   start("'" + dir_.path("hip.json") + "'");
-  // A press on the background starts a rotation; a screenshot taken before the button is
-  // let go shows the picture drawn while turning, one taken after it the still picture,
-  // both from the same camera (the pointer has not moved).
+  // A press on the background starts a rotation. What the X server shows in the window
+  // while the button is held is the picture drawn while turning (it reaches the screen by
+  // its own, shorter way: render/turning_window); after the release, the still picture;
+  // both from the same camera (the pointer has not moved). A screenshot key pressed while
+  // turning saves the still picture.
   xdo("mousemove --window " + window_ + " 60 450");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   xdo("mousedown 1");
@@ -431,18 +433,15 @@ TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysS
   key("s");
   const json turning_shot = event(1);
   ASSERT_EQ(turning_shot["event"], "screenshot") << turning_shot.dump();
-  // What the X server shows in the window now: a turning frame reaches the screen by its
-  // own, shorter way (render/turning_window), so it is checked there too.
-  const std::string turning_screen = dir_.path("turning-screen.png");
-  ASSERT_TRUE(testing::capture_x_window(display_, window_, turning_screen));
+  const std::string turning = dir_.path("turning-screen.png");
+  ASSERT_TRUE(testing::capture_x_window(display_, window_, turning));
   xdo("mouseup 1");
   ASSERT_EQ(event(2)["event"], "click");  // pressed and let go in one place
   key("s");
   const json still_shot = event(3);
   ASSERT_EQ(still_shot["event"], "screenshot") << still_shot.dump();
-  const std::string still_screen = dir_.path("still-screen.png");
-  ASSERT_TRUE(testing::capture_x_window(display_, window_, still_screen));
-  const std::string turning = turning_shot["path"], still = still_shot["path"];
+  const std::string still = dir_.path("still-screen.png");
+  ASSERT_TRUE(testing::capture_x_window(display_, window_, still));
 
   // The same window, the region in the same place and about the same size.
   const Blob region_turning = find_in_png(turning, true), region_still = find_in_png(still, true);
@@ -465,15 +464,11 @@ TEST_F(Inspect, WhileTheCameraTurnsTheSceneIsDrawnSmallerInPlaceAndTheTextStaysS
   EXPECT_GT(text_turning, text_still * 8 / 10);
   EXPECT_GT(sharp_steps(turning, 60, 860, 900), sharp_steps(still, 60, 860, 900) * 8 / 10);
 
-  // On screen: the soft turning picture while the button is held, the hippocampus where the
-  // still picture has it, and after the release the still picture itself.
-  const Blob screen_turning = find_in_png(turning_screen, true);
-  ASSERT_GT(screen_turning.pixels, 50u) << "the turning frame is on screen";
-  EXPECT_NEAR(screen_turning.x, region_still.x, 12);
-  EXPECT_NEAR(screen_turning.y, region_still.y, 12);
-  EXPECT_LT(sharp_steps(turning_screen, 60, 0, 850), edges_still / 2);
-  EXPECT_EQ(find_in_png(still_screen, true).pixels, region_still.pixels);
-  EXPECT_EQ(sharp_steps(still_screen, 60, 0, 850), edges_still);
+  // The screenshots: both the sharp still picture, and what the screen shows when still.
+  const std::string turning_file = turning_shot["path"], still_file = still_shot["path"];
+  EXPECT_GT(sharp_steps(turning_file, 60, 0, 850), edges_still * 9 / 10);
+  EXPECT_EQ(find_in_png(still_file, true).pixels, region_still.pixels);
+  EXPECT_EQ(sharp_steps(still_file, 60, 0, 850), edges_still);
   key("q");
   EXPECT_EQ(wait_exit(), 0);
 }

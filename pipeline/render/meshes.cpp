@@ -156,9 +156,9 @@ vtkSmartPointer<vtkImageData> image_of(std::array<int, 3> lo, std::array<int, 3>
 /// before it is contoured: the Gaussian has already removed the detail a finer grid would
 /// add. Otherwise the contour is decimated by `decimate` (a fraction of its triangles).
 vtkSmartPointer<vtkAlgorithm> smoothed_contour(vtkImageData* image, double sigma_voxels,
-                                               double level, bool largest_only,
-                                               double contour_step, double decimate,
-                                               int sinc_iterations, double pass_band) {
+                                               double level, bool largest_only, double contour_step,
+                                               double decimate, int sinc_iterations,
+                                               double pass_band) {
   vtkNew<vtkImageGaussianSmooth> smooth;
   smooth->SetInputData(image);
   smooth->SetStandardDeviations(sigma_voxels, sigma_voxels, sigma_voxels);
@@ -271,8 +271,8 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   const auto smoothed = smoothed_contour(image, 1.2, 45.0, true, 1.25, 0.0, 25, 0.035);
   smoothed->Update();
   vtkNew<vtkWindowedSincPolyDataFilter> relax;
-  relax->SetInputData(
-      decimate_by_quadric_rounds(vtkPolyData::SafeDownCast(smoothed->GetOutputDataObject(0)), 0.45));
+  relax->SetInputData(decimate_by_quadric_rounds(
+      vtkPolyData::SafeDownCast(smoothed->GetOutputDataObject(0)), 0.45));
   relax->SetNumberOfIterations(10);
   relax->SetPassBand(0.1);
   relax->NonManifoldSmoothingOn();

@@ -108,6 +108,9 @@ class Decimation {
       if (round % 5 == 0) rebuild_refs(round > 0);
       for (auto& t : triangles_) t.changed = false;
       const double bound = 1e-9 * std::pow(round + 3.0, 7.0);
+#ifdef DEC_DEBUG
+      fprintf(stderr, "round %d bound %g live %zu\n", round, bound, start - deleted);
+#endif
       for (std::size_t i = 0; i < triangles_.size() && start - deleted > target; ++i) {
         const Triangle& t = triangles_[i];
         if (t.deleted || t.changed || t.error[3] > bound) continue;
@@ -234,22 +237,26 @@ class Decimation {
   /// An edge whose ends share more neighbours than the two triangles on it would fold the
   /// surface onto itself when collapsed (a seam shared by four triangles, a pinched tunnel).
   bool keeps_surface_manifold(int i0, int i1) {
-    ring_.clear();
+    // Stamps instead of sets: a neighbour of i0 carries `ring`, and once counted as shared,
+    // `ring + 1`; no clearing between edges.
+    if (stamps_.empty()) stamps_.assign(vertices_.size(), 0);
+    const std::uint32_t ring = next_stamp_;
+    next_stamp_ += 2;
     for_each_triangle(i0, [&](const Triangle& t, int) {
       if (t.deleted) return;
       for (const int id : t.v)
-        if (id != i0 && id != i1 && std::find(ring_.begin(), ring_.end(), id) == ring_.end())
-          ring_.push_back(id);
+        if (id != i0 && id != i1) stamps_[static_cast<std::size_t>(id)] = ring;
     });
-    shared_.clear();
+    int shared = 0;
     for_each_triangle(i1, [&](const Triangle& t, int) {
       if (t.deleted) return;
       for (const int id : t.v)
-        if (std::find(ring_.begin(), ring_.end(), id) != ring_.end() &&
-            std::find(shared_.begin(), shared_.end(), id) == shared_.end())
-          shared_.push_back(id);
+        if (stamps_[static_cast<std::size_t>(id)] == ring) {
+          stamps_[static_cast<std::size_t>(id)] = ring + 1;
+          ++shared;
+        }
     });
-    return shared_.size() <= 2;
+    return shared <= 2;
   }
 
   /// The error of collapsing (i0, i1) to the point that minimises it, put in `p`; the best
@@ -333,7 +340,12 @@ class Decimation {
       t.changed = true;
       const Vec3& p0 = vertices_[t.v[0]].p;
       t.normal = unit(cross(vertices_[t.v[1]].p - p0, vertices_[t.v[2]].p - p0));
-      update_errors(t);
+      // The edge opposite the moved corner keeps its ends, their points and quadrics.
+      Vec3 unused;
+      const int c = r.corner, before = (c + 2) % 3;
+      t.error[c] = collapse_error(t.v[c], t.v[(c + 1) % 3], unused);
+      t.error[before] = collapse_error(t.v[before], t.v[c], unused);
+      t.error[3] = std::min({t.error[0], t.error[1], t.error[2]});
       refs_.push_back(r);
     }
     return deleted;
@@ -342,7 +354,8 @@ class Decimation {
   std::vector<Vertex> vertices_;
   std::vector<Triangle> triangles_;
   std::vector<Ref> refs_;
-  std::vector<int> ring_, shared_;
+  std::vector<std::uint32_t> stamps_;
+  std::uint32_t next_stamp_ = 1;
 };
 
 }  // namespace

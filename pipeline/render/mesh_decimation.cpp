@@ -66,7 +66,7 @@ struct Triangle {
   std::array<double, 4> error;  ///< of collapsing edge (v[j], v[j+1]); [3] the least
   Vec3 normal;
   bool deleted = false;
-  bool changed = false;  ///< touched in this round: its errors are for points that moved
+  int changed_in = -1;  ///< the round that last moved one of its corners
 };
 
 /// A triangle that uses a vertex, and at which corner.
@@ -106,14 +106,12 @@ class Decimation {
     // reaches its target in the first dozen.
     for (int round = 0; round < 100 && start - deleted > target; ++round) {
       if (round % 5 == 0) rebuild_refs(round > 0);
-      for (auto& t : triangles_) t.changed = false;
       const double bound = 1e-9 * std::pow(round + 3.0, 7.0);
-#ifdef DEC_DEBUG
-      fprintf(stderr, "round %d bound %g live %zu\n", round, bound, start - deleted);
-#endif
       for (std::size_t i = 0; i < triangles_.size() && start - deleted > target; ++i) {
         const Triangle& t = triangles_[i];
-        if (t.deleted || t.changed || t.error[3] > bound) continue;
+        // A triangle changed in this round waits for the next: its errors are for points that
+        // have just moved.
+        if (t.deleted || t.changed_in == round || t.error[3] > bound) continue;
         for (int j = 0; j < 3; ++j) {
           if (triangles_[i].error[j] >= bound) continue;
           const int i0 = triangles_[i].v[j], i1 = triangles_[i].v[(j + 1) % 3];
@@ -128,8 +126,8 @@ class Decimation {
           v0.p = p;
           v0.q += v1.q;
           const int first = static_cast<int>(refs_.size());
-          deleted += move_triangles(i0, i0, gone0);
-          deleted += move_triangles(i0, i1, gone1);
+          deleted += move_triangles(i0, i0, gone0, round);
+          deleted += move_triangles(i0, i1, gone1, round);
           const int count = static_cast<int>(refs_.size()) - first;
           if (count <= vertices_[i0].ref_count) {
             // Reuse the vertex's old slot, so `refs_` grows only when a vertex gains triangles.
@@ -205,23 +203,21 @@ class Decimation {
 
   /// A vertex on an edge that only one triangle uses (the rim of an open mesh) stays on it.
   void mark_borders() {
-    std::vector<int> neighbours, uses;
+    // How many of a vertex's triangles each neighbour shares, counted in `uses` and reset
+    // before the next vertex.
+    std::vector<int> uses(vertices_.size(), 0);
     for (std::size_t i = 0; i < vertices_.size(); ++i) {
-      neighbours.clear();
-      uses.clear();
+      const auto count = [&](int delta) {
+        for_each_triangle(static_cast<int>(i), [&](const Triangle& t, int) {
+          for (const int id : t.v) uses[static_cast<std::size_t>(id)] += delta;
+        });
+      };
+      count(1);
       for_each_triangle(static_cast<int>(i), [&](const Triangle& t, int) {
-        for (const int id : t.v) {
-          const auto at = std::find(neighbours.begin(), neighbours.end(), id);
-          if (at == neighbours.end()) {
-            neighbours.push_back(id);
-            uses.push_back(1);
-          } else {
-            ++uses[static_cast<std::size_t>(at - neighbours.begin())];
-          }
-        }
+        for (const int id : t.v)
+          if (uses[static_cast<std::size_t>(id)] == 1) vertices_[id].border = true;
       });
-      for (std::size_t n = 0; n < neighbours.size(); ++n)
-        if (uses[n] == 1) vertices_[neighbours[n]].border = true;
+      count(-1);
     }
   }
 
@@ -324,7 +320,7 @@ class Decimation {
 
   /// Moves `from`'s triangles to vertex `to` (deleting those marked in `gone`), appending
   /// the kept ones to `refs_`. Returns how many were deleted.
-  std::size_t move_triangles(int to, int from, const std::vector<char>& gone) {
+  std::size_t move_triangles(int to, int from, const std::vector<char>& gone, int round) {
     std::size_t deleted = 0;
     const Vertex v = vertices_[from];
     for (int k = 0; k < v.ref_count; ++k) {
@@ -337,7 +333,7 @@ class Decimation {
         continue;
       }
       t.v[r.corner] = to;
-      t.changed = true;
+      t.changed_in = round;
       const Vec3& p0 = vertices_[t.v[0]].p;
       t.normal = unit(cross(vertices_[t.v[1]].p - p0, vertices_[t.v[2]].p - p0));
       // The edge opposite the moved corner keeps its ends, their points and quadrics.

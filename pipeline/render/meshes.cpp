@@ -83,6 +83,11 @@ vtkSmartPointer<vtkPolyData> parse_cached(const std::string& bytes) {
 MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
 
+bool MeshCache::may_hold(const std::string& key) const {
+  std::error_code ec;
+  return held_.count(key) > 0 || fs::exists(cache_path(directory_, key), ec);
+}
+
 vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
   if (const auto held = held_.find(key); held != held_.end()) return held->second;
   const std::string path = cache_path(directory_, key);
@@ -238,12 +243,24 @@ vtkSmartPointer<vtkPolyData> place_in_world(vtkAlgorithmOutput* voxel_mesh,
   return mesh;
 }
 
+std::string brain_mesh_key(const std::string& key, std::optional<Hemisphere> side) {
+  const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
+  return std::string(kMeshVersion) + "-brain-" + key +
+         (one_side ? "-" + to_string(*side) : std::string());
+}
+
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {
-  const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
-  const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
-                               (one_side ? "-" + to_string(*side) : std::string());
+  const std::string mesh_key = brain_mesh_key(key, side);
   if (auto mesh = cache.load(mesh_key)) return mesh;
+  auto mesh = build_brain_surface(brain, side);
+  cache.store(mesh_key, mesh);
+  return mesh;
+}
+
+vtkSmartPointer<vtkPolyData> build_brain_surface(const LabelVolume& brain,
+                                                 std::optional<Hemisphere> side) {
+  const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
   // A margin of empty voxels round the volume, so the surface closes where the brain
   // touches the volume's edge (the brainstem at its lowest slice). Within that, only the
   // brain's bounding box and kBoxMargin voxels round it are smoothed and contoured (half the
@@ -297,9 +314,7 @@ vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::
   relax->SetPassBand(0.1);
   relax->NonManifoldSmoothingOn();
   relax->NormalizeCoordinatesOn();
-  auto mesh = place_in_world(relax->GetOutputPort(), brain.voxel_to_world);
-  cache.store(mesh_key, mesh);
-  return mesh;
+  return place_in_world(relax->GetOutputPort(), brain.voxel_to_world);
 }
 
 vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const MeshCache& cache) {

@@ -10,8 +10,8 @@ namespace foci {
 /// planes of the triangles merged into a point) is below a bound that rises round by round,
 /// so the cheapest collapses go first without a global priority queue. A collapse that
 /// would turn a triangle over or make a sliver is skipped. Points only, no normals or other
-/// point data; the same mesh gives the same bytes. A tenth of the time of
-/// vtkQuadricDecimation on the brain (0.6 s of a cold figure on a quiet two-core machine).
+/// point data; the same mesh gives the same bytes. On the brain (195 k to 87 k triangles) a
+/// sixth of the time of vtkQuadricDecimation, which was a third of a cold figure's time.
 vtkSmartPointer<vtkPolyData> decimate_by_quadric_rounds(vtkPolyData* mesh, double keep);
 
 }  // namespace foci

@@ -39,9 +39,6 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
   // Atlases place findings; a figure of maps alone does not read them.
   const auto inputs = load_figure_inputs(
       options.files, options.files.empty() ? std::vector<std::string>{} : options.atlases);
-  const RenderSettings settings = render_settings(*inputs, context.log, context.verbose);
-  // Made while the overlays are read and the display starts (no VTK here until render_figure).
-  BrainMeshAhead brain_mesh(settings);
   const std::vector<OverlayMap> maps = load_overlays(request.figure.overlay);
   if (context.verbose) {
     *context.log << "foci: inputs read and mapped in " << seconds_since(start) << " s\n";
@@ -50,7 +47,8 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
       requested_figure(request, options.figure_title, *inputs, maps, *context.log);
 
   HeadlessDisplay display(context.verbose ? context.log : nullptr);
-  render_figure(figure, settings, options.out, options.force, &brain_mesh);
+  render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out,
+                options.force);
   if (context.verbose) {
     *context.log << "foci: wrote " << options.out << " after " << seconds_since(start) << " s\n";
   }

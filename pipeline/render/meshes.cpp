@@ -83,11 +83,6 @@ vtkSmartPointer<vtkPolyData> parse_cached(const std::string& bytes) {
 MeshCache::MeshCache(std::string directory, std::ostream* log)
     : directory_(std::move(directory)), log_(log) {}
 
-bool MeshCache::may_hold(const std::string& key) const {
-  std::error_code ec;
-  return held_.count(key) > 0 || fs::exists(cache_path(directory_, key), ec);
-}
-
 vtkSmartPointer<vtkPolyData> MeshCache::load(const std::string& key) const {
   if (const auto held = held_.find(key); held != held_.end()) return held->second;
   const std::string path = cache_path(directory_, key);
@@ -243,29 +238,17 @@ vtkSmartPointer<vtkPolyData> place_in_world(vtkAlgorithmOutput* voxel_mesh,
   return mesh;
 }
 
-std::string brain_mesh_key(const std::string& key, std::optional<Hemisphere> side) {
-  const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
-  return std::string(kMeshVersion) + "-brain-" + key +
-         (one_side ? "-" + to_string(*side) : std::string());
-}
-
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {
-  const std::string mesh_key = brain_mesh_key(key, side);
-  if (auto mesh = cache.load(mesh_key)) return mesh;
-  auto mesh = build_brain_surface(brain, side);
-  cache.store(mesh_key, mesh);
-  return mesh;
-}
-
-vtkSmartPointer<vtkPolyData> build_brain_surface(const LabelVolume& brain,
-                                                 std::optional<Hemisphere> side) {
   const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
+  const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
+                               (one_side ? "-" + to_string(*side) : std::string());
+  if (auto mesh = cache.load(mesh_key)) return mesh;
   // A margin of empty voxels round the volume, so the surface closes where the brain
   // touches the volume's edge (the brainstem at its lowest slice). Within that, only the
-  // brain's bounding box and kBoxMargin voxels round it are smoothed and contoured (half the
-  // voxels): the Gaussian (2.5 x 1.2 voxels across) sees the same zeros beyond the box, so
-  // the mesh is the same.
+  // brain's bounding box and kBoxMargin voxels round it are smoothed and contoured (two
+  // thirds of the voxels): the Gaussian (2.5 x 1.2 voxels across) sees the same zeros beyond
+  // the box, so the mesh is the same.
   constexpr int kBoxMargin = 8;
   std::array<int, 3> lo{brain.size[0], brain.size[1], brain.size[2]}, hi{-1, -1, -1};
   for (int k = 0; k < brain.size[2]; ++k)
@@ -314,7 +297,9 @@ vtkSmartPointer<vtkPolyData> build_brain_surface(const LabelVolume& brain,
   relax->SetPassBand(0.1);
   relax->NonManifoldSmoothingOn();
   relax->NormalizeCoordinatesOn();
-  return place_in_world(relax->GetOutputPort(), brain.voxel_to_world);
+  auto mesh = place_in_world(relax->GetOutputPort(), brain.voxel_to_world);
+  cache.store(mesh_key, mesh);
+  return mesh;
 }
 
 vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const MeshCache& cache) {

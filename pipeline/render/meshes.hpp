@@ -21,8 +21,6 @@ class MeshCache {
   /// zeroed, or not what was stored: its length and content hash are checked before VTK reads
   /// it). A damaged file is removed without a word, and the mesh rebuilt.
   vtkSmartPointer<vtkPolyData> load(const std::string& key) const;
-  /// Whether `key` is held or has a file, without reading it (a damaged file still says yes).
-  bool may_hold(const std::string& key) const;
   /// Stores a mesh through a TemporaryFile: a cache file is whole or absent. A failure (a full
   /// disk, a folder that cannot be written) is never fatal: it is reported once per process
   /// on the log, and meshes are no longer stored in this process.
@@ -42,15 +40,6 @@ class MeshCache {
 /// only that hemisphere, closed along the midline, for medial views.
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache);
-
-/// The key brain_surface caches the mesh of `side` (the whole brain when none) under, for the
-/// brain volume whose content key is `key`.
-std::string brain_mesh_key(const std::string& key, std::optional<Hemisphere> side);
-
-/// brain_surface's mesh made from the volume, without the cache. It swaps no VTK output window
-/// and draws nothing, so it may run on a worker thread while no other thread uses VTK.
-vtkSmartPointer<vtkPolyData> build_brain_surface(const LabelVolume& brain,
-                                                 std::optional<Hemisphere> side);
 
 /// A mesh in voxel index space (`voxel_mesh`, an algorithm's output) placed in MNI mm by
 /// `voxel_to_world`, with point normals turned outwards: a left-handed voxel grid (LAS)

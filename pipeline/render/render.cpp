@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <future>
 #include <map>
 
 #include "core/error.hpp"
@@ -125,29 +124,8 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 
 }  // namespace
 
-struct BrainMeshAhead::Work {
-  std::string key;
-  std::future<vtkSmartPointer<vtkPolyData>> mesh;  ///< invalid when the cache has it
-};
-
-BrainMeshAhead::BrainMeshAhead(const RenderSettings& settings) : work_(std::make_unique<Work>()) {
-  if (!settings.brain) throw Error(ExitCode::internal, "BrainMeshAhead needs the brain template");
-  work_->key = brain_mesh_key(settings.brain_key, std::nullopt);
-  if (MeshCache(settings.cache_directory, nullptr).may_hold(work_->key)) return;
-  const LabelVolume* brain = settings.brain;
-  work_->mesh =
-      std::async(std::launch::async, [brain] { return build_brain_surface(*brain, std::nullopt); });
-}
-
-BrainMeshAhead::~BrainMeshAhead() {
-  if (work_->mesh.valid()) work_->mesh.wait();
-}
-
 void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
-                   bool overwrite, BrainMeshAhead* ahead) {
-  // Waited for first, before anything here uses VTK.
-  vtkSmartPointer<vtkPolyData> brain_made_ahead;
-  if (ahead && ahead->work_->mesh.valid()) brain_made_ahead = ahead->work_->mesh.get();
+                   bool overwrite) {
   if (!settings.brain) throw Error(ExitCode::internal, "render_figure needs the brain template");
   if (figure.width < 64 || figure.height < 64 || figure.width > 8192 || figure.height > 8192) {
     throw usage_error("figure size must be from 64x64 to 8192x8192 pixels");
@@ -157,7 +135,6 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   ScopedVtkMessages vtk_errors;
   const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
-  if (brain_made_ahead) cache.store(ahead->work_->key, brain_made_ahead);
   const FigureLayout layout = lay_out_figure(figure);
 
   vtkNew<vtkRenderWindow> window;

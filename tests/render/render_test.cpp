@@ -213,6 +213,30 @@ TEST_F(Render, SameInputsGiveTheSameBytesWithSizeAndDpiRecorded) {
   EXPECT_GT(find(image, false).pixels, 0u);
 }
 
+TEST_F(Render, AColdFigureIsTheSameBytesAsAWarmOneAndCachesTheBrain) {
+  // An empty mesh cache: the brain's mesh is made, drawn and cached; drawn from the cache, the
+  // figure must not change, here or with the tests' shared cache.
+  const auto input =
+      findings(node("a", -30, 20, 30, "increase") + "," + node("b", 40, -60, 10, "decrease"));
+  const std::string cache = dir_.path("cold-cache");
+  const auto render_with_own_cache = [&](const std::string& out) {
+    return testing::run_shell("FOCI_CACHE_DIR='" + cache + "' '" + FOCI_BINARY + "' render " +
+                                  input + " -o '" + out + "' --size 400x300",
+                              dir_.root());
+  };
+  ASSERT_EQ(render_with_own_cache(png("cold.png")).exit_code, 0);
+  std::size_t brain_meshes = 0;
+  for (const auto& entry : fs::directory_iterator(cache)) {
+    brain_meshes += entry.path().filename().string().find("-brain-") != std::string::npos;
+  }
+  EXPECT_EQ(brain_meshes, 1u) << "the whole brain's mesh is cached";
+  ASSERT_EQ(render_with_own_cache(png("warm.png")).exit_code, 0);
+  ASSERT_EQ(render(input + " -o '" + png("shared.png") + "' --size 400x300").exit_code, 0);
+  EXPECT_EQ(slurp(png("cold.png")), slurp(png("warm.png")));
+  EXPECT_EQ(slurp(png("cold.png")), slurp(png("shared.png")));
+  EXPECT_GT(find(read_png(png("cold.png")), true).pixels, 0u);
+}
+
 TEST_F(Render, BadRequestsAreRefusedClearly) {
   const auto input = findings(node("a", -30, 20, 30, "increase"));
   auto r = render(input + " -o '" + png("x.png") + "' --views dorsl");

@@ -220,11 +220,18 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
         << " s\n";
   }
+  // The pixels are copied out and the window finalized before they are encoded: its frame
+  // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
+  // need not be held while the image is compressed.
   std::string bytes;
   if (format == FigureFormat::png) {
-    bytes = window_png(window, figure.transparent_background, figure.dpi);
+    const auto picture = drawn_image(window, figure.transparent_background);
+    window->Finalize();
+    bytes = image_png(picture, figure.dpi);
   } else if (format == FigureFormat::tiff) {
-    bytes = tiff_bytes(window_pixels(window, figure.transparent_background), figure.dpi);
+    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    window->Finalize();
+    bytes = tiff_bytes(raster, figure.dpi);
   } else {
     // The text laid out by the first drawing is taken out of the picture and set as text
     // over it; the rest (views, legend swatches, colour bars) is drawn again without it.
@@ -233,7 +240,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                               : [](const std::string&) { return true; };
     const auto texts = annotations::take_text(canvas, figure.height, settable);
     window->Render();
-    const RasterImage raster = window_pixels(window, figure.transparent_background);
+    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    window->Finalize();
     bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
                                         : svg_document(raster_png(raster, figure.dpi), figure.width,
                                                        figure.height, figure.dpi, texts);

@@ -250,10 +250,16 @@ vtkSmartPointer<vtkPolyData> lighter(vtkPolyData* mesh, double keep) {
 
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {
+  return brain_surface([&brain]() -> const LabelVolume& { return brain; }, key, side, cache);
+}
+
+vtkSmartPointer<vtkPolyData> brain_surface(const VolumeSource& brain_source, const std::string& key,
+                                           std::optional<Hemisphere> side, const MeshCache& cache) {
   const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
   const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
                                (one_side ? "-" + to_string(*side) : std::string());
   if (auto mesh = cache.load(mesh_key)) return mesh;
+  const LabelVolume& brain = brain_source();
   // A margin of empty voxels round the volume, so the surface closes where the brain
   // touches the volume's edge (the brainstem at its lowest slice).
   const std::array<int, 3> lo{-2, -2, -2};

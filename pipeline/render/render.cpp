@@ -38,11 +38,11 @@ using namespace scene_parts;
 
 void prepare_meshes(const Figure& figure, const RenderSettings& settings) {
   const MeshCache cache(settings.cache_directory, settings.log);
-  brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
+  brain_surface(settings.brain, settings.brain_key, std::nullopt, cache);
   for (const auto& panel : figure.panels) {
     for (const View view : panel.views) {
       if (const auto side = view_side(view)) {
-        brain_surface(*settings.brain, settings.brain_key, side, cache);
+        brain_surface(settings.brain, settings.brain_key, side, cache);
       }
     }
     for (const auto& region : panel.regions) region_surface(region, cache);
@@ -166,7 +166,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   vtkNew<vtkOrderIndependentTranslucentPass> oit;
   oit->SetTranslucentPass(glass_pass->GetTranslucentPass());
   glass_pass->SetTranslucentPass(oit);
-  const auto whole_brain = brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
+  const auto whole_brain = brain_surface(settings.brain, settings.brain_key, std::nullopt, cache);
   double bounds[6];
   whole_brain->GetBounds(bounds);
   // A brain no overlay paints looks the same in every panel: one actor serves them all, so
@@ -187,7 +187,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
       const View view = panel.views[v];
       const auto side = view_side(view);
       const auto brain =
-          side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
+          side ? brain_surface(settings.brain, settings.brain_key, side, cache) : whole_brain;
       auto& actor = brains[brain.Get()];
       if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
       vtkRenderer* projection =

@@ -1,6 +1,7 @@
 #pragma once
 // Drawing figures with VTK. The interface is plain: a Figure (scene.hpp), the template brain
 // volume, and where to write. VTK stays inside render/*.cpp.
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -9,8 +10,12 @@
 
 namespace foci {
 
+/// A volume read when it is first asked for: the brain template, whose voxels are needed only
+/// to build a mesh the cache lacks.
+using VolumeSource = std::function<const LabelVolume&()>;
+
 struct RenderSettings {
-  const LabelVolume* brain = nullptr;  ///< the Colin27 brain (ch2bet), intensities
+  VolumeSource brain;                  ///< the Colin27 brain (ch2bet), intensities
   std::string brain_key;               ///< content hash of the brain file, for the cache
   std::string cache_directory;         ///< where meshes are kept between runs
   std::ostream* log = nullptr;         ///< warnings (e.g. the cache cannot be written); may be null

@@ -22,6 +22,29 @@ const LabelVolume& FigureInputs::brain() const {
   return brain_;
 }
 
+void FigureInputs::release_atlas_voxels() {
+  rereads_.resize(atlases.size());
+  for (std::size_t n = 0; n < atlases.size(); ++n) {
+    if (rereads_[n]) continue;
+    Atlas& atlas = atlases[n];
+    LabelVolume grid_only;
+    grid_only.size = atlas.volume().size;
+    set_voxel_to_world(grid_only, atlas.volume().voxel_to_world);
+    // Assigned in place: the mapping and the panels hold pointers to this Atlas.
+    atlas = Atlas(atlas.manifest(), std::move(grid_only), atlas.table());
+    rereads_[n] = std::make_unique<Reread>();
+  }
+}
+
+const LabelVolume& FigureInputs::atlas_voxels(std::size_t n) const {
+  if (n >= rereads_.size() || !rereads_[n]) return atlases.at(n).volume();
+  Reread& reread = *rereads_[n];
+  std::call_once(reread.once, [&] {
+    reread.atlas = std::make_unique<Atlas>(Atlas::load(atlases[n].manifest()));
+  });
+  return reread.atlas->volume();
+}
+
 std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>& paths,
                                                  const std::vector<std::string>& atlas_names) {
   auto in = std::make_unique<FigureInputs>();
@@ -75,6 +98,11 @@ std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
   std::vector<std::string> warnings;
   SceneOptions scene = options;
   scene.volume_keys = inputs.volume_keys;
+  for (std::size_t n = 0; n < inputs.atlases.size(); ++n) {
+    scene.volumes[inputs.atlases[n].name()] = [&inputs, n]() -> const LabelVolume& {
+      return inputs.atlas_voxels(n);
+    };
+  }
   for (std::size_t n = 0; n < requests.size(); ++n) {
     Panel panel;
     panel.views = requests[n].views;

@@ -298,7 +298,7 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
   for (const auto label : region.labels) key += "-" + std::to_string(label);
   if (auto mesh = cache.load(key)) return mesh;
 
-  const LabelVolume& v = *region.volume;
+  const LabelVolume& v = region.volume();
   if (region.labels.empty()) return vtkSmartPointer<vtkPolyData>::New();
   // The scan below visits every voxel of the volume once per region: a table over the labels'
   // range answers membership, where the set's lookups were a sixth of a cold figure's time.

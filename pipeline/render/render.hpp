@@ -1,7 +1,6 @@
 #pragma once
 // Drawing figures with VTK. The interface is plain: a Figure (scene.hpp), the template brain
 // volume, and where to write. VTK stays inside render/*.cpp.
-#include <functional>
 #include <ostream>
 #include <string>
 
@@ -9,10 +8,6 @@
 #include "render/scene.hpp"
 
 namespace foci {
-
-/// A volume read when it is first asked for: the brain template, whose voxels are needed only
-/// to build a mesh the cache lacks.
-using VolumeSource = std::function<const LabelVolume&()>;
 
 struct RenderSettings {
   VolumeSource brain;                  ///< the Colin27 brain (ch2bet), intensities

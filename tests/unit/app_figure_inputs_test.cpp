@@ -74,5 +74,30 @@ TEST(AppFigureInputs, AMissingBrainFileIsAnErrorNamingItWhenAskedFor) {
   }
 }
 
+// A batch frees the atlases' voxels before its workers fork; a region mesh missing from the
+// cache afterwards must still be built from the same voxels.
+TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
+  if (!std::filesystem::exists("/usr/share/mricron/templates/aal.nii.gz")) {
+    GTEST_SKIP() << "mricron-data is not installed";
+  }
+  const auto inputs = load_figure_inputs({}, {"aal"});
+  const LabelVolume before = inputs->atlas_voxels(0);
+  ASSERT_EQ(before.labels.size(), before.voxel_count());
+  const Vec3 left_precentral{-38, -20, 56};
+  ASSERT_NE(before.label_at(left_precentral), 0);
+
+  inputs->release_atlas_voxels();
+  const Atlas& released = inputs->atlases.front();
+  EXPECT_TRUE(released.volume().labels.empty());
+  // What the figures still need: the grid and the table.
+  EXPECT_EQ(released.volume().size, before.size);
+  EXPECT_EQ(released.label_name(before.label_at(left_precentral)), "Precentral_L");
+
+  const LabelVolume& again = inputs->atlas_voxels(0);
+  EXPECT_EQ(again.labels, before.labels);
+  EXPECT_TRUE(again.voxel_to_world.near(before.voxel_to_world, 1e-9));
+  EXPECT_EQ(&inputs->atlas_voxels(0), &again);  // read once
+}
+
 }  // namespace
 }  // namespace foci

@@ -74,6 +74,9 @@ vtkSmartPointer<vtkPolyData> parse_cached(const std::string& bytes) {
   reader->Update();
   vtkSmartPointer<vtkPolyData> mesh = reader->GetOutput();
   if (!quiet.errors().empty() || !mesh || mesh->GetNumberOfPoints() == 0) return nullptr;
+  // Read back, a mesh's triangles are 64-bit indices and offsets; no mesh has 2^31 points,
+  // and 32-bit storage halves what each holds for as long as the figure is drawn.
+  if (mesh->GetPolys()->CanConvertTo32BitStorage()) mesh->GetPolys()->ConvertTo32BitStorage();
   return mesh;
 }
 

@@ -22,8 +22,12 @@ std::string file_content_key(const std::string& path) {
 }
 
 std::string volume_cache_key(const std::string& path, const LabelVolume& volume) {
+  return volume_cache_key(path, volume.voxel_to_world);
+}
+
+std::string volume_cache_key(const std::string& path, const Affine& voxel_to_world) {
   ContentHash hash;
-  for (const auto& row : volume.voxel_to_world.m) {
+  for (const auto& row : voxel_to_world.m) {
     for (const double v : row) {
       const long long fixed = std::llround(v * 1000);
       for (int b = 0; b < 8; ++b) {

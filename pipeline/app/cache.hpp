@@ -14,5 +14,7 @@ std::string file_content_key(const std::string& path);
 /// The cache key of meshes built from a volume: its file's content and the voxel-to-world
 /// map it was read with (a manifest correction changes the second, not the first).
 std::string volume_cache_key(const std::string& path, const LabelVolume& volume);
+/// The same key from the map alone (a header's), without the voxels.
+std::string volume_cache_key(const std::string& path, const Affine& voxel_to_world);
 
 }  // namespace foci

@@ -17,15 +17,43 @@ std::vector<const Atlas*> FigureInputs::atlas_pointers() const {
   return out;
 }
 
+const LabelVolume& FigureInputs::brain() const {
+  std::call_once(brain_read_, [this] { brain_ = read_label_volume(brain_path); });
+  return brain_;
+}
+
+void FigureInputs::release_atlas_voxels() {
+  rereads_.resize(atlases.size());
+  for (std::size_t n = 0; n < atlases.size(); ++n) {
+    if (rereads_[n]) continue;
+    Atlas& atlas = atlases[n];
+    LabelVolume grid_only;
+    grid_only.size = atlas.volume().size;
+    set_voxel_to_world(grid_only, atlas.volume().voxel_to_world);
+    // Assigned in place: the mapping and the panels hold pointers to this Atlas.
+    atlas = Atlas(atlas.manifest(), std::move(grid_only), atlas.table());
+    rereads_[n] = std::make_unique<Reread>();
+  }
+}
+
+const LabelVolume& FigureInputs::atlas_voxels(std::size_t n) const {
+  if (n >= rereads_.size() || !rereads_[n]) return atlases.at(n).volume();
+  Reread& reread = *rereads_[n];
+  std::call_once(reread.once, [&] {
+    reread.atlas = std::make_unique<Atlas>(Atlas::load(atlases[n].manifest()));
+  });
+  return reread.atlas->volume();
+}
+
 std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>& paths,
                                                  const std::vector<std::string>& atlas_names) {
   auto in = std::make_unique<FigureInputs>();
   in->paths = paths;
   for (const auto& path : paths) in->files.push_back(read_findings_file(path));
-  // The volumes are read side by side: decompressing them is most of the start-up time.
+  // The volumes are read side by side: decompressing them is most of the start-up time. The
+  // brain template's header is enough for its mesh cache key; its voxels wait for brain().
   const auto brain_manifest = find_atlas_manifest("ch2bet");
-  const std::string brain_path = locate_atlas_file(brain_manifest, brain_manifest.volume_file);
-  auto brain_read = std::async(std::launch::async, [&] { return read_label_volume(brain_path); });
+  in->brain_path = locate_atlas_file(brain_manifest, brain_manifest.volume_file);
   std::vector<std::future<Atlas>> atlas_reads;
   for (const auto& name : atlas_names) {
     atlas_reads.push_back(std::async(std::launch::async, [manifest = find_atlas_manifest(name)] {
@@ -34,8 +62,7 @@ std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>&
   }
   in->lexicon = RegionLexicon::load_default();
   for (auto& read : atlas_reads) in->atlases.push_back(read.get());
-  in->brain = brain_read.get();
-  in->brain_key = volume_cache_key(brain_path, in->brain);
+  in->brain_key = volume_cache_key(in->brain_path, read_nifti_orientation(in->brain_path).chosen);
   for (const auto& a : in->atlases) {
     in->volume_keys[a.name()] =
         volume_cache_key(locate_atlas_file(a.manifest(), a.manifest().volume_file), a.volume());
@@ -56,7 +83,7 @@ std::unique_ptr<FigureInputs> load_figure_inputs(const std::vector<std::string>&
 
 RenderSettings render_settings(const FigureInputs& inputs, std::ostream* log, bool verbose) {
   RenderSettings settings;
-  settings.brain = &inputs.brain;
+  settings.brain = [&inputs]() -> const LabelVolume& { return inputs.brain(); };
   settings.brain_key = inputs.brain_key;
   settings.cache_directory = default_cache_directory();
   settings.log = log;
@@ -71,6 +98,11 @@ std::vector<std::string> add_panels(Figure& figure, const FigureInputs& inputs,
   std::vector<std::string> warnings;
   SceneOptions scene = options;
   scene.volume_keys = inputs.volume_keys;
+  for (std::size_t n = 0; n < inputs.atlases.size(); ++n) {
+    scene.volumes[inputs.atlases[n].name()] = [&inputs, n]() -> const LabelVolume& {
+      return inputs.atlas_voxels(n);
+    };
+  }
   for (std::size_t n = 0; n < requests.size(); ++n) {
     Panel panel;
     panel.views = requests[n].views;

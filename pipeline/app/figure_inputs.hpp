@@ -4,6 +4,7 @@
 // `foci inspect`: the drawing code gets plain scenes and never reads a file.
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,35 @@ struct FigureInputs {
   std::vector<FindingsFile> files;
   std::vector<Atlas> atlases;
   RegionLexicon lexicon;
-  LabelVolume brain;
-  std::string brain_key;
+  std::string brain_path;                          ///< the brain template (ch2bet)
+  std::string brain_key;                           ///< its mesh cache key, from its header
   std::map<std::string, std::string> volume_keys;  ///< mesh cache keys by atlas name
   std::size_t finding_count = 0;
   MappingResult mapped;  ///< points into `files`: FigureInputs does not move once loaded
 
   std::vector<const Atlas*> atlas_pointers() const;
+  /// The brain template's voxels (intensities), read on the first call: with its meshes in
+  /// the cache a figure never needs them, and they are 28 MB. Throws Error naming the file.
+  const LabelVolume& brain() const;
+
+  /// Frees the atlases' voxels (57 MB for AAL and JHU) once the findings are mapped and the
+  /// figures' meshes built: drawing from the mesh cache needs only the atlases' tables, and
+  /// a batch's worker processes, forked afterwards, then do not hold them. Keeps each
+  /// atlas's size and voxel-to-world map; lookups must not be asked of it afterwards.
+  void release_atlas_voxels();
+  /// The voxels of atlas `n`: its own, or, after release_atlas_voxels, the atlas read again
+  /// on the first call (for a region mesh that has left the cache since). Throws Error.
+  const LabelVolume& atlas_voxels(std::size_t n) const;
+
+ private:
+  mutable std::once_flag brain_read_;
+  mutable LabelVolume brain_;
+  struct Reread {
+    std::once_flag once;
+    std::unique_ptr<Atlas> atlas;
+  };
+  /// One per atlas once its voxels are released.
+  std::vector<std::unique_ptr<Reread>> rereads_;
 };
 
 /// Reads and maps everything (volumes side by side). Throws Error naming what failed.

@@ -339,6 +339,12 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     }
     ready.push_back(item);
   }
+  // The findings are mapped and every mesh is in the cache: the figures are drawn from the
+  // meshes and the atlases' tables, so the atlases' voxels are freed before any worker is
+  // forked (a region mesh that leaves the cache meanwhile reads its atlas again).
+  for (auto& entry : inputs) {
+    if (entry.second) entry.second->release_atlas_voxels();
+  }
 
   manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
   const std::string manifest_path = (out / own_manifest).string();

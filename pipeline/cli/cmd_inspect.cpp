@@ -63,7 +63,7 @@ void run_inspect(const InspectOptions& options, CommandContext& context) {
   const FigureInspectContent content(*inputs, filter, SceneOptions{}, overlays);
   InspectRequest request;
   request.content = &content;
-  request.brain = &inputs->brain;
+  request.brain = &inputs->brain();
   request.brain_key = inputs->brain_key;
   if (focus) {
     request.focus_region = focus->region->id;

@@ -138,13 +138,11 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
   refuse_input_as_output(options.out, inputs);
   check_can_write(options.out, options.force);
 
-  // The template is read while the maps are: decompressing volumes is most of the run.
-  // A glass figure with findings has the brain mask from them already.
+  // The template is read while the maps and findings are: decompressing volumes is most of
+  // the run.
   const bool glass = figure.mode == SlicesMode::glass;
-  std::future<LabelVolume> template_read;
-  if (!glass || options.files.empty()) {
-    template_read = std::async(std::launch::async, read_template, glass ? "ch2bet" : "ch2");
-  }
+  std::future<LabelVolume> template_read =
+      std::async(std::launch::async, read_template, glass ? "ch2bet" : "ch2");
   std::optional<Vec3> peak;
   for (const auto& source : sources) {
     OverlayLoadOptions load;
@@ -187,8 +185,7 @@ void run_slices(const SlicesOptions& options, CommandContext& context) {
     figure.edges = scene.panels.front().edges;
     figure.legend = scene.panels.front().legend;
   }
-  const LabelVolume background =
-      template_read.valid() ? template_read.get() : std::move(findings->brain);
+  const LabelVolume background = template_read.get();
   (glass ? figure.brain_mask : figure.anatomy) = &background;
   write_slices_figure(figure, options.out, options.force);
 }

@@ -44,7 +44,7 @@ MeshArrays arrays_of(vtkPolyData* mesh) {
 
 MeshArrays brain_mesh_arrays(const RenderSettings& settings, std::optional<Hemisphere> side) {
   const MeshCache cache(settings.cache_directory, settings.log);
-  return arrays_of(brain_surface(*settings.brain, settings.brain_key, side, cache));
+  return arrays_of(brain_surface(settings.brain, settings.brain_key, side, cache));
 }
 
 MeshArrays region_mesh_arrays(const SceneRegion& region, const RenderSettings& settings) {
@@ -57,7 +57,7 @@ std::vector<float> brain_overlay_values(const RenderSettings& settings,
                                         const SceneOverlay& overlay) {
   const MeshCache cache(settings.cache_directory, settings.log);
   return scene_parts::overlay_vertex_values(
-      brain_surface(*settings.brain, settings.brain_key, side, cache), overlay);
+      brain_surface(settings.brain, settings.brain_key, side, cache), overlay);
 }
 
 std::vector<OverlayBlobArrays> overlay_blob_arrays(const SceneOverlay& overlay) {

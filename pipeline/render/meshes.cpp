@@ -75,6 +75,9 @@ vtkSmartPointer<vtkPolyData> parse_cached(const std::string& bytes) {
   reader->Update();
   vtkSmartPointer<vtkPolyData> mesh = reader->GetOutput();
   if (!quiet.errors().empty() || !mesh || mesh->GetNumberOfPoints() == 0) return nullptr;
+  // Read back, a mesh's triangles are 64-bit indices and offsets; no mesh has 2^31 points,
+  // and 32-bit storage halves what each holds for as long as the figure is drawn.
+  if (mesh->GetPolys()->CanConvertTo32BitStorage()) mesh->GetPolys()->ConvertTo32BitStorage();
   return mesh;
 }
 
@@ -240,10 +243,16 @@ vtkSmartPointer<vtkPolyData> place_in_world(vtkAlgorithmOutput* voxel_mesh,
 
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache) {
+  return brain_surface([&brain]() -> const LabelVolume& { return brain; }, key, side, cache);
+}
+
+vtkSmartPointer<vtkPolyData> brain_surface(const VolumeSource& brain_source, const std::string& key,
+                                           std::optional<Hemisphere> side, const MeshCache& cache) {
   const bool one_side = side == Hemisphere::left || side == Hemisphere::right;
   const std::string mesh_key = std::string(kMeshVersion) + "-brain-" + key +
                                (one_side ? "-" + to_string(*side) : std::string());
   if (auto mesh = cache.load(mesh_key)) return mesh;
+  const LabelVolume& brain = brain_source();
   // A margin of empty voxels round the volume, so the surface closes where the brain
   // touches the volume's edge (the brainstem at its lowest slice). Within that, only the
   // brain's bounding box and kBoxMargin voxels round it are smoothed and contoured (two
@@ -308,7 +317,7 @@ vtkSmartPointer<vtkPolyData> region_surface(const SceneRegion& region, const Mes
   for (const auto label : region.labels) key += "-" + std::to_string(label);
   if (auto mesh = cache.load(key)) return mesh;
 
-  const LabelVolume& v = *region.volume;
+  const LabelVolume& v = region.volume();
   if (region.labels.empty()) return vtkSmartPointer<vtkPolyData>::New();
   // The scan below visits every voxel of the volume once per region: a table over the labels'
   // range answers membership, where the set's lookups were a sixth of a cold figure's time.

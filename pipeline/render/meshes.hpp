@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 
+#include "render/render.hpp"
 #include "render/scene.hpp"
 
 namespace foci {
@@ -37,7 +38,10 @@ class MeshCache {
 
 /// The outer surface of the brain from a T1 template of a skull-stripped brain: smoothed,
 /// the largest connected piece only (no stray fragments), decimated for speed. With a side,
-/// only that hemisphere, closed along the midline, for medial views.
+/// only that hemisphere, closed along the midline, for medial views. `brain` is asked for its
+/// voxels only when the cache lacks the mesh.
+vtkSmartPointer<vtkPolyData> brain_surface(const VolumeSource& brain, const std::string& key,
+                                           std::optional<Hemisphere> side, const MeshCache& cache);
 vtkSmartPointer<vtkPolyData> brain_surface(const LabelVolume& brain, const std::string& key,
                                            std::optional<Hemisphere> side, const MeshCache& cache);
 

@@ -53,8 +53,9 @@ std::string encoded_png(vtkAlgorithmOutput* image, int dpi) {
 
 namespace {
 
-/// What the window drew (its back buffer), RGB or RGBA.
-vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool with_alpha) {
+/// What the window drew (its back buffer), RGB or RGBA; drawn again first when `redraw`.
+vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool with_alpha,
+                                                bool redraw) {
   auto grab = vtkSmartPointer<vtkWindowToImageFilter>::New();
   grab->SetInput(window);
   if (with_alpha) {
@@ -63,6 +64,7 @@ vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool wi
     grab->SetInputBufferTypeToRGB();
   }
   grab->ReadFrontBufferOff();
+  grab->SetShouldRerender(redraw ? 1 : 0);
   grab->Update();
   return grab;
 }
@@ -70,11 +72,23 @@ vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool wi
 }  // namespace
 
 std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
-  return encoded_png(grabbed(window, with_alpha)->GetOutputPort(), dpi);
+  return encoded_png(grabbed(window, with_alpha, true)->GetOutputPort(), dpi);
 }
 
-RasterImage window_pixels(vtkRenderWindow* window, bool with_alpha) {
-  const auto grab = grabbed(window, with_alpha);
+vtkSmartPointer<vtkImageData> drawn_image(vtkRenderWindow* window, bool with_alpha) {
+  const auto grab = grabbed(window, with_alpha, false);
+  vtkSmartPointer<vtkImageData> image = grab->GetOutput();
+  return image;
+}
+
+std::string image_png(vtkImageData* image, int dpi) {
+  vtkNew<vtkTrivialProducer> producer;
+  producer->SetOutput(image);
+  return encoded_png(producer->GetOutputPort(), dpi);
+}
+
+RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha) {
+  const auto grab = grabbed(window, with_alpha, false);
   vtkImageData* image = grab->GetOutput();
   int dimensions[3];
   image->GetDimensions(dimensions);

@@ -38,11 +38,11 @@ using namespace scene_parts;
 
 void prepare_meshes(const Figure& figure, const RenderSettings& settings) {
   const MeshCache cache(settings.cache_directory, settings.log);
-  brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
+  brain_surface(settings.brain, settings.brain_key, std::nullopt, cache);
   for (const auto& panel : figure.panels) {
     for (const View view : panel.views) {
       if (const auto side = view_side(view)) {
-        brain_surface(*settings.brain, settings.brain_key, side, cache);
+        brain_surface(settings.brain, settings.brain_key, side, cache);
       }
     }
     for (const auto& region : panel.regions) region_surface(region, cache);
@@ -166,7 +166,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   vtkNew<vtkOrderIndependentTranslucentPass> oit;
   oit->SetTranslucentPass(glass_pass->GetTranslucentPass());
   glass_pass->SetTranslucentPass(oit);
-  const auto whole_brain = brain_surface(*settings.brain, settings.brain_key, std::nullopt, cache);
+  const auto whole_brain = brain_surface(settings.brain, settings.brain_key, std::nullopt, cache);
   double bounds[6];
   whole_brain->GetBounds(bounds);
   // A brain no overlay paints looks the same in every panel: one actor serves them all, so
@@ -187,7 +187,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
       const View view = panel.views[v];
       const auto side = view_side(view);
       const auto brain =
-          side ? brain_surface(*settings.brain, settings.brain_key, side, cache) : whole_brain;
+          side ? brain_surface(settings.brain, settings.brain_key, side, cache) : whole_brain;
       auto& actor = brains[brain.Get()];
       if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
       vtkRenderer* projection =
@@ -220,11 +220,18 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
         << " s\n";
   }
+  // The pixels are copied out and the window finalized before they are encoded: its frame
+  // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
+  // need not be held while the image is compressed.
   std::string bytes;
   if (format == FigureFormat::png) {
-    bytes = window_png(window, figure.transparent_background, figure.dpi);
+    const auto picture = drawn_image(window, figure.transparent_background);
+    window->Finalize();
+    bytes = image_png(picture, figure.dpi);
   } else if (format == FigureFormat::tiff) {
-    bytes = tiff_bytes(window_pixels(window, figure.transparent_background), figure.dpi);
+    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    window->Finalize();
+    bytes = tiff_bytes(raster, figure.dpi);
   } else {
     // The text laid out by the first drawing is taken out of the picture and set as text
     // over it; the rest (views, legend swatches, colour bars) is drawn again without it.
@@ -233,7 +240,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                               : [](const std::string&) { return true; };
     const auto texts = annotations::take_text(canvas, figure.height, settable);
     window->Render();
-    const RasterImage raster = window_pixels(window, figure.transparent_background);
+    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    window->Finalize();
     bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
                                         : svg_document(raster_png(raster, figure.dpi), figure.width,
                                                        figure.height, figure.dpi, texts);

@@ -10,7 +10,7 @@
 namespace foci {
 
 struct RenderSettings {
-  const LabelVolume* brain = nullptr;  ///< the Colin27 brain (ch2bet), intensities
+  VolumeSource brain;                  ///< the Colin27 brain (ch2bet), intensities
   std::string brain_key;               ///< content hash of the brain file, for the cache
   std::string cache_directory;         ///< where meshes are kept between runs
   std::ostream* log = nullptr;         ///< warnings (e.g. the cache cannot be written); may be null

@@ -3,6 +3,7 @@
 // Nothing here includes VTK, so mapping, batch and tests can build scenes without it.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,10 +62,14 @@ struct SceneEdge {
   double target_radius_mm = 0;
 };
 
+/// A volume read when it is first asked for: the brain template or an atlas, whose voxels are
+/// needed only to build a mesh the cache lacks.
+using VolumeSource = std::function<const LabelVolume&()>;
+
 /// A region drawn as a surface: the voxels of `labels` in `volume`, on `side` (left: x < 0,
 /// right: x > 0, otherwise both).
 struct SceneRegion {
-  const LabelVolume* volume = nullptr;
+  VolumeSource volume;
   std::string volume_key;  ///< identifies the volume's content, for the mesh cache
   std::set<std::int32_t> labels;
   std::optional<Hemisphere> side;

@@ -460,7 +460,12 @@ class PanelBuilder {
   SceneRegion region_of(const LabelKey& key, const LabelFindings& found) {
     const Atlas* atlas = atlas_named(atlases_, key.atlas);
     SceneRegion r;
-    r.volume = &atlas->volume();
+    const auto volume = options_.volumes.find(atlas->name());
+    if (volume != options_.volumes.end()) {
+      r.volume = volume->second;
+    } else {
+      r.volume = [atlas]() -> const LabelVolume& { return atlas->volume(); };
+    }
     const auto volume_key = options_.volume_keys.find(atlas->name());
     r.volume_key = volume_key != options_.volume_keys.end() ? volume_key->second : atlas->name();
     r.labels.insert(key.label);

@@ -39,6 +39,9 @@ struct SceneOptions {
   CoarseStyle coarse = CoarseStyle::tint;
   /// Cache key of each atlas's volume (by atlas name): see render.hpp volume_cache_key.
   std::map<std::string, std::string> volume_keys;
+  /// Where a region whose mesh the cache lacks gets its atlas's voxels, by atlas name; the
+  /// atlas's own volume for an atlas not named.
+  std::map<std::string, VolumeSource> volumes;
 };
 
 /// Fills a panel's nodes, edges, regions and legend from the mapped findings that pass the

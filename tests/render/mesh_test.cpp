@@ -126,7 +126,7 @@ TEST(RegionMesh, LabelsNearAndFarApartAreFoundAlike) {
     testing::TempDir dir;
     const MeshCache cache(dir.path("cache"), nullptr);
     SceneRegion both;
-    both.volume = &v;
+    both.volume = [&v]() -> const LabelVolume& { return v; };
     both.volume_key = "boxes-" + std::to_string(other);
     both.labels = {7, other};
     double bounds[6];

@@ -25,6 +25,11 @@ PrivateXServer::PrivateXServer(int width, int height) {
     // effect is caught by the check after it.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(1);
+    // Its own process group: a signal to foci's group (kill -9 of a batch, Ctrl-C) reaches
+    // foci, and the server then ends by the signal above, cleanly. Killed outright, it would
+    // leave its display's lock file behind, and X servers starting at the same moment race
+    // to take that stale lock, two of them sometimes taking one display number.
+    setpgid(0, 0);
     // Xvfb writes the display number it chose to this descriptor once it takes clients.
     const std::string fd = std::to_string(fds[1]);
     const int null = open("/dev/null", O_WRONLY);

@@ -8,7 +8,6 @@
 #include <limits>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "mapping/label_voxels.hpp"
@@ -62,7 +61,6 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
-    seen_.reserve(inputs.size());
     std::vector<std::size_t> first_slot;
     std::vector<AtlasHit> hits;
     for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
@@ -91,10 +89,10 @@ class Mapper {
           result.unmapped.push_back({input, reason});
           continue;
         }
-        check_duplicate(mapped, input);
         result.mapped.push_back(std::move(mapped));
       }
     }
+    mark_duplicates(result.mapped);
     return result;
   }
 
@@ -165,7 +163,7 @@ class Mapper {
       a.atlas = atlas->name();
       a.label = hit.label;
       if (hit.label != 0) {
-        a.name = atlas->label_name(hit.label);
+        if (const LabelEntry* entry = atlas->table().find(hit.label)) a.name = entry->name;
         a.hemisphere = atlas->hit_hemisphere(hit);
         a.distance_mm = hit.distance_mm;
       }
@@ -398,29 +396,67 @@ class Mapper {
   }
 
   /// Two findings are the same when study, measure, contrast, direction, timepoint and every
-  /// placement (region and side, or a point to 1 mm) agree.
-  void check_duplicate(MappedFinding& mapped, const FindingInput& input) {
-    const Finding& f = *mapped.input.finding;
-    std::string key = f.study + "|" + f.measure.value_or("") + "|" + f.contrast.value_or("") + "|" +
-                      (f.direction ? to_string(*f.direction) : "") + "|" + f.timepoint.value_or("");
-    for (const auto& p : mapped.placements) {
-      key += "|" + std::to_string(p.endpoint) + ":";
-      key += p.source == Placement::Source::atlas
-                 ? p.region_id.value_or("") + "/" + side_word(p.side)
-                 : fmt::format("{:.0f},{:.0f},{:.0f}", p.mni.x, p.mni.y, p.mni.z);
+  /// placement (region and side, or a point to 1 mm) agree: when their keys (duplicate_key)
+  /// are equal. Each later one gets a "duplicate" warning naming the first, as its last
+  /// warning. Findings are grouped by a hash of their key and keys are compared only within
+  /// a group: a million findings cost a sort, not a million strings in a hash table.
+  static void mark_duplicates(std::vector<MappedFinding>& mapped) {
+    std::vector<std::pair<std::size_t, std::size_t>> hash_and_index(mapped.size());
+    fmt::memory_buffer key;
+    for (std::size_t n = 0; n < mapped.size(); ++n) {
+      key.clear();
+      duplicate_key(mapped[n], key);
+      hash_and_index[n] = {std::hash<std::string_view>()({key.data(), key.size()}), n};
     }
-    // The first finding with a key is kept, by pointer into the caller's inputs (naming it is
-    // needed only for a duplicate); hashed, since a million findings make a million keys.
-    const auto [it, inserted] = seen_.emplace(std::move(key), &input);
-    if (!inserted) {
-      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second->file + ": " +
-                                                  it->second->finding->id});
+    std::sort(hash_and_index.begin(), hash_and_index.end());
+    fmt::memory_buffer other;
+    for (std::size_t begin = 0; begin < hash_and_index.size();) {
+      std::size_t end = begin + 1;
+      while (end < hash_and_index.size() &&
+             hash_and_index[end].first == hash_and_index[begin].first) {
+        ++end;
+      }
+      // Within a group, in input order: the first earlier finding with the same key is the
+      // one named (a different key under the same hash is a collision).
+      for (std::size_t later = begin + 1; later < end; ++later) {
+        MappedFinding& m = mapped[hash_and_index[later].second];
+        key.clear();
+        duplicate_key(m, key);
+        for (std::size_t earlier = begin; earlier < later; ++earlier) {
+          const MappedFinding& first = mapped[hash_and_index[earlier].second];
+          other.clear();
+          duplicate_key(first, other);
+          if (std::string_view(key.data(), key.size()) !=
+              std::string_view(other.data(), other.size())) {
+            continue;
+          }
+          m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
+                                                 first.input.finding->id});
+          break;
+        }
+      }
+      begin = end;
+    }
+  }
+
+  static void duplicate_key(const MappedFinding& mapped, fmt::memory_buffer& key) {
+    const Finding& f = *mapped.input.finding;
+    fmt::format_to(std::back_inserter(key), "{}|{}|{}|{}|{}", f.study, f.measure.value_or(""),
+                   f.contrast.value_or(""), f.direction ? to_string(*f.direction) : "",
+                   f.timepoint.value_or(""));
+    for (const auto& p : mapped.placements) {
+      if (p.source == Placement::Source::atlas) {
+        fmt::format_to(std::back_inserter(key), "|{}:{}/{}", p.endpoint, p.region_id.value_or(""),
+                       side_word(p.side));
+      } else {
+        fmt::format_to(std::back_inserter(key), "|{}:{:.0f},{:.0f},{:.0f}", p.endpoint, p.mni.x,
+                       p.mni.y, p.mni.z);
+      }
     }
   }
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::unordered_map<std::string, const FindingInput*> seen_;
 };
 
 }  // namespace

@@ -215,6 +215,30 @@ TEST_F(MappingTest, DuplicatesAreFlaggedOnce) {
   EXPECT_EQ(codes(r, "opposite"), "");
 }
 
+// Duplicates are found after every finding is placed (grouped by a hash of their key): each
+// later copy names the first one in input order, its other warnings come first, and points
+// that round to different millimetres are not duplicates.
+TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
+  add("a", at("", {30.2, 10, 0}));
+  add("b", at("", {-30, 10, 0}));
+  add("a-again", at("", {29.8, 10.4, 0}));
+  add("c", at("", {30.6, 10, 0}));
+  add("a-third", at("", {30, 9.6, 0.3}));
+  add("far-a", at("", {30, 10, 300}));
+  add("far-b", at("", {30, 10, 300}));
+  const auto r = run();
+  EXPECT_EQ(codes(r, "a"), "");
+  EXPECT_EQ(codes(r, "b"), "");
+  EXPECT_EQ(codes(r, "c"), "");
+  ASSERT_EQ(codes(r, "a-again"), "duplicate");
+  EXPECT_EQ(mapped(r, "a-again").warnings[0].message, "the same finding as test.json: a");
+  ASSERT_EQ(codes(r, "a-third"), "duplicate");
+  EXPECT_EQ(mapped(r, "a-third").warnings[0].message, "the same finding as test.json: a");
+  EXPECT_EQ(codes(r, "far-a"), "outside-brain");
+  ASSERT_EQ(codes(r, "far-b"), "outside-brain,duplicate");
+  EXPECT_EQ(mapped(r, "far-b").warnings[1].message, "the same finding as test.json: far-a");
+}
+
 TEST_F(MappingTest, NothingIsLost) {
   add("ok", region("岛叶"));
   add("unknown-name", region("hipocampus"));

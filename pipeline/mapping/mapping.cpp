@@ -402,14 +402,14 @@ class Mapper {
   /// a group: a million findings cost a sort, not a million strings in a hash table.
   static void mark_duplicates(std::vector<MappedFinding>& mapped) {
     std::vector<std::pair<std::size_t, std::size_t>> hash_and_index(mapped.size());
-    fmt::memory_buffer key;
+    std::string key;
     for (std::size_t n = 0; n < mapped.size(); ++n) {
       key.clear();
       duplicate_key(mapped[n], key);
-      hash_and_index[n] = {std::hash<std::string_view>()({key.data(), key.size()}), n};
+      hash_and_index[n] = {std::hash<std::string>()(key), n};
     }
     std::sort(hash_and_index.begin(), hash_and_index.end());
-    fmt::memory_buffer other;
+    std::string other;
     for (std::size_t begin = 0; begin < hash_and_index.size();) {
       std::size_t end = begin + 1;
       while (end < hash_and_index.size() &&
@@ -426,10 +426,7 @@ class Mapper {
           const MappedFinding& first = mapped[hash_and_index[earlier].second];
           other.clear();
           duplicate_key(first, other);
-          if (std::string_view(key.data(), key.size()) !=
-              std::string_view(other.data(), other.size())) {
-            continue;
-          }
+          if (key != other) continue;
           m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
                                                  first.input.finding->id});
           break;
@@ -439,19 +436,47 @@ class Mapper {
     }
   }
 
-  static void duplicate_key(const MappedFinding& mapped, fmt::memory_buffer& key) {
+  /// Appends the key of a finding to `key`: study|measure|contrast|direction|timepoint, then
+  /// per placement |endpoint:region/side or |endpoint:x,y,z in whole millimetres.
+  static void duplicate_key(const MappedFinding& mapped, std::string& key) {
     const Finding& f = *mapped.input.finding;
-    fmt::format_to(std::back_inserter(key), "{}|{}|{}|{}|{}", f.study, f.measure.value_or(""),
-                   f.contrast.value_or(""), f.direction ? to_string(*f.direction) : "",
-                   f.timepoint.value_or(""));
+    key += f.study;
+    key += '|';
+    if (f.measure) key += *f.measure;
+    key += '|';
+    if (f.contrast) key += *f.contrast;
+    key += '|';
+    if (f.direction) key += to_string(*f.direction);
+    key += '|';
+    if (f.timepoint) key += *f.timepoint;
     for (const auto& p : mapped.placements) {
+      key += '|';
+      key += fmt::format_int(p.endpoint).c_str();
+      key += ':';
       if (p.source == Placement::Source::atlas) {
-        fmt::format_to(std::back_inserter(key), "|{}:{}/{}", p.endpoint, p.region_id.value_or(""),
-                       side_word(p.side));
+        if (p.region_id) key += *p.region_id;
+        key += '/';
+        key += side_word(p.side);
       } else {
-        fmt::format_to(std::back_inserter(key), "|{}:{:.0f},{:.0f},{:.0f}", p.endpoint, p.mni.x,
-                       p.mni.y, p.mni.z);
+        append_whole_mm(p.mni.x, key);
+        key += ',';
+        append_whole_mm(p.mni.y, key);
+        key += ',';
+        append_whole_mm(p.mni.z, key);
       }
+    }
+  }
+
+  /// What fmt's "{:.0f}" writes, without its parsing and float formatting: both round half to
+  /// even (nearbyint in the default rounding mode) and keep the sign of a negative zero.
+  static void append_whole_mm(double mm, std::string& key) {
+    const double whole = std::nearbyint(mm);
+    if (!(std::abs(whole) < 1e15)) {
+      fmt::format_to(std::back_inserter(key), "{:.0f}", mm);
+    } else if (whole == 0 && std::signbit(whole)) {
+      key += "-0";
+    } else {
+      key += fmt::format_int(static_cast<long long>(whole)).c_str();
     }
   }
 

@@ -226,6 +226,11 @@ TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
   add("a-third", at("", {30, 9.6, 0.3}));
   add("far-a", at("", {30, 10, 300}));
   add("far-b", at("", {30, 10, 300}));
+  // Whole millimetres as "{:.0f}" writes them: halves round to even, and -0.4 is "-0".
+  add("half", at("", {22.5, -0.4, 3.5}));
+  add("half-again", at("", {22, -0.1, 4}));
+  add("not-half", at("", {23, -0.1, 4}));
+  add("plus-zero", at("", {22, 0.4, 4}));
   const auto r = run();
   EXPECT_EQ(codes(r, "a"), "");
   EXPECT_EQ(codes(r, "b"), "");
@@ -237,6 +242,11 @@ TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
   EXPECT_EQ(codes(r, "far-a"), "outside-brain");
   ASSERT_EQ(codes(r, "far-b"), "outside-brain,duplicate");
   EXPECT_EQ(mapped(r, "far-b").warnings[1].message, "the same finding as test.json: far-a");
+  EXPECT_EQ(codes(r, "half"), "");
+  ASSERT_EQ(codes(r, "half-again"), "duplicate");
+  EXPECT_EQ(mapped(r, "half-again").warnings[0].message, "the same finding as test.json: half");
+  EXPECT_EQ(codes(r, "not-half"), "");
+  EXPECT_EQ(codes(r, "plus-zero"), "");
 }
 
 TEST_F(MappingTest, NothingIsLost) {

@@ -61,6 +61,7 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
+    key_hashes_.reserve(inputs.size());
     std::vector<std::size_t> first_slot;
     std::vector<AtlasHit> hits;
     for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
@@ -89,10 +90,15 @@ class Mapper {
           result.unmapped.push_back({input, reason});
           continue;
         }
+        // Hashed now, while the finding is in the cache: a second pass over a million
+        // findings spent most of its time waiting for them.
+        key_.clear();
+        duplicate_key(mapped, key_);
+        key_hashes_.emplace_back(std::hash<std::string>()(key_), result.mapped.size());
         result.mapped.push_back(std::move(mapped));
       }
     }
-    mark_duplicates(result.mapped);
+    mark_duplicates(result.mapped, key_hashes_);
     return result;
   }
 
@@ -400,15 +406,11 @@ class Mapper {
   /// are equal. Each later one gets a "duplicate" warning naming the first, as its last
   /// warning. Findings are grouped by a hash of their key and keys are compared only within
   /// a group: a million findings cost a sort, not a million strings in a hash table.
-  static void mark_duplicates(std::vector<MappedFinding>& mapped) {
-    std::vector<std::pair<std::size_t, std::size_t>> hash_and_index(mapped.size());
-    std::string key;
-    for (std::size_t n = 0; n < mapped.size(); ++n) {
-      key.clear();
-      duplicate_key(mapped[n], key);
-      hash_and_index[n] = {std::hash<std::string>()(key), n};
-    }
+  /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
+  static void mark_duplicates(std::vector<MappedFinding>& mapped,
+                              std::vector<std::pair<std::size_t, std::size_t>>& hash_and_index) {
     std::sort(hash_and_index.begin(), hash_and_index.end());
+    std::string key;
     std::string other;
     for (std::size_t begin = 0; begin < hash_and_index.size();) {
       std::size_t end = begin + 1;
@@ -482,6 +484,8 @@ class Mapper {
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
+  std::string key_;  ///< scratch for duplicate_key
+  std::vector<std::pair<std::size_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 
 }  // namespace

@@ -5,6 +5,9 @@
 #include <limits>
 #include <optional>
 #include <set>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "atlas/distance_transform.hpp"
 #include "core/error.hpp"
@@ -104,10 +107,12 @@ AtlasHit Atlas::search_from_nearest(Vec3 point, const std::array<int, 3>& index,
   // The distance map bounds the search from the point's own voxel v: every labelled voxel
   // centre lies at least D(v) - |p - c(v)| from the point, and one lies at most
   // D(v) + |p - c(v)| away.
-  const double to_label = norm(centre_of(nearest) - hit.voxel_centre);
+  const Vec3 nearest_centre = centre_of(nearest);
+  const double to_label = norm(nearest_centre - hit.voxel_centre);
   const double off_centre = norm(point - hit.voxel_centre);
   if (to_label - off_centre > radius_mm) return hit;
-  if (auto found = search_shell(point, index, hit, nearest, to_label, off_centre, radius_mm)) {
+  if (auto found = search_shell(point, index, hit, nearest, nearest_centre, to_label, off_centre,
+                                radius_mm)) {
     return *found;
   }
   return search_box(point, hit, radius_mm, std::min(radius_mm, to_label + off_centre));
@@ -168,7 +173,8 @@ constexpr double kMaxSearchSteps = 8 << 20;
 }  // namespace
 
 std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
-                                            AtlasHit hit, std::size_t nearest, double to_label_mm,
+                                            AtlasHit hit, std::size_t nearest, Vec3 nearest_centre,
+                                            double to_label_mm,
                                             double off_centre_mm, double radius_mm) const {
   // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
   // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
@@ -180,36 +186,37 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   double stop = radius_mm + off_centre_mm + kShellSlackMm;
   const double limit = radius_mm * radius_mm * (1 + 1e-12);
   double best_d2 = std::numeric_limits<double>::infinity();
-  std::int32_t best_label = 0;
   std::size_t best_offset = 0;
   Vec3 best_centre;
   double bound_d2 = limit;
   // bound_d2 with slack for the float arithmetic of the walk's filter.
   const auto filter_bound = [&] { return static_cast<float>(bound_d2 + 1e-4 * (bound_d2 + 1)); };
   float walk_bound = filter_bound();
-  const auto consider = [&](std::int32_t v, std::size_t offset, Vec3 p) {
+  // A candidate's label is read only when a tie needs it, and the answer's at the end: each
+  // read is a likely cache miss in a volume-sized array, and ties are rare.
+  const auto consider = [&](std::size_t offset, Vec3 p) {
     const Vec3 d = p - point;
     const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     if (d2 > limit) return;
     // The rule of the box walk in lookup, which visits voxels in storage order: distances
     // equal up to rounding tie, ties go to the smaller label, then to the first voxel in
     // storage. The rule does not depend on the order candidates come in.
-    const bool closer = d2 < best_d2 - 1e-9;
-    const bool tie = std::abs(d2 - best_d2) <= 1e-9;
-    if (closer || (tie && (v < best_label || (v == best_label && offset < best_offset)))) {
-      best_d2 = d2;
-      best_label = v;
-      best_offset = offset;
-      best_centre = p;
-      bound_d2 = std::min(limit, best_d2 + 1e-9);
-      walk_bound = filter_bound();
-      // Any better label lies within best + |p - c(v)| of the own centre c(v).
-      stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
+    if (!(d2 < best_d2 - 1e-9)) {
+      if (!(std::abs(d2 - best_d2) <= 1e-9)) return;
+      const std::int32_t v = volume_.labels[offset], best_label = volume_.labels[best_offset];
+      if (!(v < best_label || (v == best_label && offset < best_offset))) return;
     }
+    best_d2 = d2;
+    best_offset = offset;
+    best_centre = p;
+    bound_d2 = std::min(limit, best_d2 + 1e-9);
+    walk_bound = filter_bound();
+    // Any better label lies within best + |p - c(v)| of the own centre c(v).
+    stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
   };
   // The labelled voxel nearest to the own centre is one candidate: the answer is no farther
   // than it, so from the start the walk reads only voxels at least as near as it.
-  consider(volume_.labels[nearest], nearest, centre_of(nearest));
+  consider(nearest, nearest_centre);
 
   // Every labelled centre lies at least D(v) from the own centre c(v).
   // (Starting a little nearer than that, a bucket early, only reads a few more.)
@@ -241,7 +248,18 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     // third of the time cost more in mispredictions than the arithmetic. Steps past `stop`
     // in this block lie farther than the best so far; `consider` turns them down.
     std::uint32_t within = 0;
-    for (std::size_t t = 0; t < n; ++t) within |= std::uint32_t{d2[t] <= walk_bound} << t;
+#if defined(__SSE2__)
+    if (n == kBlock) {
+      const __m128 bound = _mm_set1_ps(walk_bound);
+      for (std::size_t t = 0; t < kBlock; t += 4) {
+        const auto four = _mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(d2 + t), bound));
+        within |= static_cast<std::uint32_t>(four) << t;
+      }
+    } else  // NOLINT(readability/braces): the last, shorter block
+#endif
+    {
+      for (std::size_t t = 0; t < n; ++t) within |= std::uint32_t{d2[t] <= walk_bound} << t;
+    }
     for (; within != 0; within &= within - 1) {
       const auto t = static_cast<std::size_t>(__builtin_ctz(within));
       if (d2[t] > walk_bound) continue;  // the bound may have shrunk since
@@ -250,12 +268,12 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
       if (!volume_.contains(i, j, k)) continue;
       const std::size_t offset = volume_.offset(i, j, k);
       if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      consider(volume_.labels[offset], offset, volume_.voxel_centre(i, j, k));
+      consider(offset, volume_.voxel_centre(i, j, k));
     }
     step += n;
   }
-  if (best_label != 0) {
-    hit.label = best_label;
+  if (best_d2 <= limit) {
+    hit.label = volume_.labels[best_offset];
     hit.distance_mm = std::sqrt(best_d2);
     hit.voxel_centre = best_centre;
   }

@@ -123,9 +123,6 @@ class Atlas {
   /// The steps within at least reach_mm of a voxel centre (a longer list may come back);
   /// null when there would be too many to hold.
   const SearchSteps* search_steps(double reach_mm) const;
-  /// The radius search by the shell walk; nullopt when search_steps gives none.
-  /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
-  /// to_label_mm from that centre.
   /// The radius search from a point inside the volume whose own voxel `index` is unlabelled;
   /// `nearest` is the labelled voxel nearest to that voxel's centre.
   AtlasHit search_from_nearest(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
@@ -133,9 +130,13 @@ class Atlas {
   /// The radius search over every voxel of the index-space box that holds the sphere of
   /// search_radius (<= radius_mm) around the point.
   AtlasHit search_box(Vec3 point, AtlasHit hit, double radius_mm, double search_radius) const;
+  /// The radius search by the shell walk; nullopt when search_steps gives none.
+  /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
+  /// to_label_mm from that centre; nearest_centre is its centre (MNI RAS mm).
   std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
-                                       std::size_t nearest, double to_label_mm,
-                                       double off_centre_mm, double radius_mm) const;
+                                       std::size_t nearest, Vec3 nearest_centre,
+                                       double to_label_mm, double off_centre_mm,
+                                       double radius_mm) const;
 
   AtlasManifest manifest_;
   LabelVolume volume_;

@@ -351,15 +351,14 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
 }
 
 const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
+  if (distance_->made.load(std::memory_order_acquire)) return *distance_;
   std::call_once(distance_->once, [this] {
+    // Negative labels (possible only in an atlas built in memory) would read as offsets.
     if (has_orthogonal_axes(volume_) &&
         volume_.voxel_count() <
-            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
-      // Negative labels (possible only in an atlas built in memory) would read as offsets.
-      if (std::any_of(volume_.labels.begin(), volume_.labels.end(),
-                      [](std::int32_t v) { return v < 0; })) {
-        return;
-      }
+            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()) &&
+        std::none_of(volume_.labels.begin(), volume_.labels.end(),
+                     [](std::int32_t v) { return v < 0; })) {
       distance_->label_or_nearest = nearest_labelled_voxels(volume_);
       distance_->labelled.assign((volume_.labels.size() + 63) / 64, 0);
       for (std::size_t n = 0; n < volume_.labels.size(); ++n) {
@@ -376,6 +375,7 @@ const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
       distance_->half_diagonal_mm = 0.5 * std::sqrt(diagonal2);
       distance_->usable = true;
     }
+    distance_->made.store(true, std::memory_order_release);
   });
   return *distance_;
 }

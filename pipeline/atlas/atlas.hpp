@@ -94,6 +94,9 @@ class Atlas {
     /// in an arbitrary order, and a bit per voxel stays in the cache where a label would not.
     std::vector<std::uint64_t> labelled;
     bool usable = false;
+    /// Set once the map is made: every lookup asks, and libstdc++'s call_once sets up
+    /// thread-local state on each call, done or not.
+    std::atomic<bool> made{false};
   };
   const DistanceToLabels& distance_to_labels() const;
   /// The centre (MNI RAS mm) of the voxel at a storage offset.

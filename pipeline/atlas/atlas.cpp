@@ -174,8 +174,8 @@ constexpr double kMaxSearchSteps = 8 << 20;
 
 std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
                                             AtlasHit hit, std::size_t nearest, Vec3 nearest_centre,
-                                            double to_label_mm,
-                                            double off_centre_mm, double radius_mm) const {
+                                            double to_label_mm, double off_centre_mm,
+                                            double radius_mm) const {
   // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
   // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
   const DistanceToLabels& distance_map = distance_to_labels();
@@ -223,8 +223,7 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   const auto& distance = steps->distance_mm;
   const double start_mm = std::max(0.0, to_label_mm - kShellSlackMm - SearchSteps::kBucketMm);
   std::size_t step = steps->first_at[std::min(
-      steps->first_at.size() - 1,
-      static_cast<std::size_t>(start_mm / SearchSteps::kBucketMm))];
+      steps->first_at.size() - 1, static_cast<std::size_t>(start_mm / SearchSteps::kBucketMm))];
   // From the point to the own centre; a step's centre is at to_centre + step from the point.
   const float tx = static_cast<float>(hit.voxel_centre.x - point.x),
               ty = static_cast<float>(hit.voxel_centre.y - point.y),

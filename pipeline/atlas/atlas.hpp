@@ -137,9 +137,8 @@ class Atlas {
   /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
   /// to_label_mm from that centre; nearest_centre is its centre (MNI RAS mm).
   std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
-                                       std::size_t nearest, Vec3 nearest_centre,
-                                       double to_label_mm, double off_centre_mm,
-                                       double radius_mm) const;
+                                       std::size_t nearest, Vec3 nearest_centre, double to_label_mm,
+                                       double off_centre_mm, double radius_mm) const;
 
   AtlasManifest manifest_;
   LabelVolume volume_;

@@ -484,7 +484,7 @@ class Mapper {
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::string key_;  ///< scratch for duplicate_key
+  std::string key_;                                              ///< scratch for duplicate_key
   std::vector<std::pair<std::size_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 

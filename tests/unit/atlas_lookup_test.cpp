@@ -256,8 +256,9 @@ TEST(AtlasLookup, LongWalksAndNegativeValuesAgreeWithSearchOfEveryVoxel) {
       for (const double radius : {3.0, 9.0, 20.0}) {
         const AtlasHit expected = brute_force_lookup(v, point, radius);
         const AtlasHit hit = atlas.lookup(point, radius);
-        ASSERT_EQ(hit.label, expected.label) << "trial " << trial << ", point (" << point.x << ", "
-                                             << point.y << ", " << point.z << "), radius " << radius;
+        ASSERT_EQ(hit.label, expected.label)
+            << "trial " << trial << ", point (" << point.x << ", " << point.y << ", " << point.z
+            << "), radius " << radius;
         EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
         if (expected.label != 0) {
           EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);

@@ -5,6 +5,9 @@
 #include <limits>
 #include <optional>
 #include <set>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "atlas/distance_transform.hpp"
 #include "core/error.hpp"
@@ -72,8 +75,22 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
   std::array<int, 3> index{};
   hit.inside_volume = volume_.nearest_voxel(point, index);
   if (hit.inside_volume) {
-    hit.label = volume_.at(index[0], index[1], index[2]);
     hit.voxel_centre = volume_.voxel_centre(index[0], index[1], index[2]);
+    const std::size_t own = volume_.offset(index[0], index[1], index[2]);
+    if (radius_mm > 0) {
+      const auto& distance = distance_to_labels();
+      if (distance.usable) {
+        const std::int32_t found = distance.label_or_nearest[own];
+        if (found > 0) {
+          hit.label = found;
+          return hit;
+        }
+        if (found == DistanceToLabels::kNoLabelAnywhere) return hit;
+        return search_from_nearest(point, index, hit, DistanceToLabels::nearest_offset(found),
+                                   radius_mm);
+      }
+    }
+    hit.label = volume_.labels[own];
     if (hit.label != 0 || !(radius_mm > 0)) return hit;
   } else {
     const Vec3 c = volume_.world_to_voxel.apply(point);
@@ -82,26 +99,26 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
     if (!(radius_mm > 0) || !is_finite(point)) return hit;
   }
 
+  return search_box(point, hit, radius_mm, radius_mm);
+}
+
+AtlasHit Atlas::search_from_nearest(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
+                                    std::size_t nearest, double radius_mm) const {
   // The distance map bounds the search from the point's own voxel v: every labelled voxel
   // centre lies at least D(v) - |p - c(v)| from the point, and one lies at most
   // D(v) + |p - c(v)| away.
-  double search_radius = radius_mm;
-  if (hit.inside_volume) {
-    const auto& distance = distance_to_labels();
-    if (distance.usable) {
-      const std::int32_t nearest = distance.nearest[volume_.offset(index[0], index[1], index[2])];
-      if (nearest < 0) return hit;  // nothing is labelled
-      const double to_label = norm(centre_of(static_cast<std::size_t>(nearest)) - hit.voxel_centre);
-      const double off_centre = norm(point - hit.voxel_centre);
-      if (to_label - off_centre > radius_mm) return hit;
-      if (auto found = search_shell(point, index, hit, static_cast<std::size_t>(nearest), to_label,
-                                    off_centre, radius_mm)) {
-        return *found;
-      }
-      search_radius = std::min(radius_mm, to_label + off_centre);
-    }
+  const Vec3 nearest_centre = centre_of(nearest);
+  const double to_label = norm(nearest_centre - hit.voxel_centre);
+  const double off_centre = norm(point - hit.voxel_centre);
+  if (to_label - off_centre > radius_mm) return hit;
+  if (auto found = search_shell(point, index, hit, nearest, nearest_centre, to_label, off_centre,
+                                radius_mm)) {
+    return *found;
   }
+  return search_box(point, hit, radius_mm, std::min(radius_mm, to_label + off_centre));
+}
 
+AtlasHit Atlas::search_box(Vec3 point, AtlasHit hit, double radius_mm, double search_radius) const {
   // Search the index-space box that holds the sphere: along index axis a the sphere spans
   // radius * |row a of world_to_voxel| voxels either side of the point.
   const Vec3 c = volume_.world_to_voxel.apply(point);
@@ -156,54 +173,57 @@ constexpr double kMaxSearchSteps = 8 << 20;
 }  // namespace
 
 std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>& index,
-                                            AtlasHit hit, std::size_t nearest, double to_label_mm,
-                                            double off_centre_mm, double radius_mm) const {
+                                            AtlasHit hit, std::size_t nearest, Vec3 nearest_centre,
+                                            double to_label_mm, double off_centre_mm,
+                                            double radius_mm) const {
   // The nearest voxel's centre lies within half a voxel diagonal of the point, so a labelled
   // centre within radius_mm of the point lies within radius_mm + half_diagonal of it.
-  double diagonal2 = 0;
-  for (int a = 0; a < 3; ++a) diagonal2 += std::pow(volume_.voxel_to_world.column_norm(a), 2);
-  const SearchSteps* steps = search_steps(radius_mm + 0.5 * std::sqrt(diagonal2) + kShellSlackMm);
+  const DistanceToLabels& distance_map = distance_to_labels();
+  const SearchSteps* steps =
+      search_steps(radius_mm + distance_map.half_diagonal_mm + kShellSlackMm);
   if (!steps) return std::nullopt;
 
   double stop = radius_mm + off_centre_mm + kShellSlackMm;
   const double limit = radius_mm * radius_mm * (1 + 1e-12);
   double best_d2 = std::numeric_limits<double>::infinity();
-  std::int32_t best_label = 0;
   std::size_t best_offset = 0;
   Vec3 best_centre;
   double bound_d2 = limit;
   // bound_d2 with slack for the float arithmetic of the walk's filter.
   const auto filter_bound = [&] { return static_cast<float>(bound_d2 + 1e-4 * (bound_d2 + 1)); };
   float walk_bound = filter_bound();
-  const auto consider = [&](std::int32_t v, std::size_t offset, Vec3 p) {
+  // A candidate's label is read only when a tie needs it, and the answer's at the end: each
+  // read is a likely cache miss in a volume-sized array, and ties are rare.
+  const auto consider = [&](std::size_t offset, Vec3 p) {
     const Vec3 d = p - point;
     const double d2 = d.x * d.x + d.y * d.y + d.z * d.z;
     if (d2 > limit) return;
     // The rule of the box walk in lookup, which visits voxels in storage order: distances
     // equal up to rounding tie, ties go to the smaller label, then to the first voxel in
     // storage. The rule does not depend on the order candidates come in.
-    const bool closer = d2 < best_d2 - 1e-9;
-    const bool tie = std::abs(d2 - best_d2) <= 1e-9;
-    if (closer || (tie && (v < best_label || (v == best_label && offset < best_offset)))) {
-      best_d2 = d2;
-      best_label = v;
-      best_offset = offset;
-      best_centre = p;
-      bound_d2 = std::min(limit, best_d2 + 1e-9);
-      walk_bound = filter_bound();
-      // Any better label lies within best + |p - c(v)| of the own centre c(v).
-      stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
+    if (!(d2 < best_d2 - 1e-9)) {
+      if (!(std::abs(d2 - best_d2) <= 1e-9)) return;
+      const std::int32_t v = volume_.labels[offset], best_label = volume_.labels[best_offset];
+      if (!(v < best_label || (v == best_label && offset < best_offset))) return;
     }
+    best_d2 = d2;
+    best_offset = offset;
+    best_centre = p;
+    bound_d2 = std::min(limit, best_d2 + 1e-9);
+    walk_bound = filter_bound();
+    // Any better label lies within best + |p - c(v)| of the own centre c(v).
+    stop = std::min(stop, std::sqrt(best_d2) + off_centre_mm + kShellSlackMm);
   };
   // The labelled voxel nearest to the own centre is one candidate: the answer is no farther
   // than it, so from the start the walk reads only voxels at least as near as it.
-  consider(volume_.labels[nearest], nearest, centre_of(nearest));
+  consider(nearest, nearest_centre);
 
   // Every labelled centre lies at least D(v) from the own centre c(v).
+  // (Starting a little nearer than that, a bucket early, only reads a few more.)
   const auto& distance = steps->distance_mm;
-  std::size_t step = std::lower_bound(distance.begin(), distance.end(),
-                                      static_cast<float>(to_label_mm - kShellSlackMm)) -
-                     distance.begin();
+  const double start_mm = std::max(0.0, to_label_mm - kShellSlackMm - SearchSteps::kBucketMm);
+  std::size_t step = steps->first_at[std::min(
+      steps->first_at.size() - 1, static_cast<std::size_t>(start_mm / SearchSteps::kBucketMm))];
   // From the point to the own centre; a step's centre is at to_centre + step from the point.
   const float tx = static_cast<float>(hit.voxel_centre.x - point.x),
               ty = static_cast<float>(hit.voxel_centre.y - point.y),
@@ -213,7 +233,7 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   // with slack for float rounding, read the volume.
   constexpr std::size_t kBlock = 32;
   float d2[kBlock];
-  const std::uint64_t* labelled = distance_to_labels().labelled.data();
+  const std::uint64_t* labelled = distance_map.labelled.data();
   while (step < distance.size() && distance[step] <= stop) {
     const std::size_t n = std::min(kBlock, distance.size() - step);
     const float* sx = steps->x.data() + step;
@@ -223,20 +243,36 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
       const float ax = tx + sx[t], ay = ty + sy[t], az = tz + sz[t];
       d2[t] = ax * ax + ay * ay + az * az;
     }
-    for (std::size_t t = 0; t < n; ++t) {
-      if (d2[t] > walk_bound) continue;
-      if (distance[step + t] > stop) break;
+    // The steps within the bound, as bits: a branch per step on a comparison that passes a
+    // third of the time cost more in mispredictions than the arithmetic. Steps past `stop`
+    // in this block lie farther than the best so far; `consider` turns them down.
+    std::uint32_t within = 0;
+#if defined(__SSE2__)
+    if (n == kBlock) {
+      const __m128 bound = _mm_set1_ps(walk_bound);
+      for (std::size_t t = 0; t < kBlock; t += 4) {
+        const auto four = _mm_movemask_ps(_mm_cmple_ps(_mm_loadu_ps(d2 + t), bound));
+        within |= static_cast<std::uint32_t>(four) << t;
+      }
+    } else  // NOLINT(readability/braces): the last, shorter block
+#endif
+    {
+      for (std::size_t t = 0; t < n; ++t) within |= std::uint32_t{d2[t] <= walk_bound} << t;
+    }
+    for (; within != 0; within &= within - 1) {
+      const auto t = static_cast<std::size_t>(__builtin_ctz(within));
+      if (d2[t] > walk_bound) continue;  // the bound may have shrunk since
       const auto& d = steps->index[step + t];
       const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
       if (!volume_.contains(i, j, k)) continue;
       const std::size_t offset = volume_.offset(i, j, k);
       if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      consider(volume_.labels[offset], offset, volume_.voxel_centre(i, j, k));
+      consider(offset, volume_.voxel_centre(i, j, k));
     }
     step += n;
   }
-  if (best_label != 0) {
-    hit.label = best_label;
+  if (best_d2 <= limit) {
+    hit.label = volume_.labels[best_offset];
     hit.distance_mm = std::sqrt(best_d2);
     hit.voxel_centre = best_centre;
   }
@@ -300,6 +336,13 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
     steps->z.push_back(static_cast<float>(s.w[2]));
     steps->index.push_back(s.index);
   }
+  const auto buckets = static_cast<std::size_t>(reach_mm / SearchSteps::kBucketMm) + 2;
+  steps->first_at.resize(buckets);
+  std::size_t first = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    while (first < all.size() && all[first].distance_mm < b * SearchSteps::kBucketMm) ++first;
+    steps->first_at[b] = static_cast<std::uint32_t>(first);
+  }
   latest = steps.get();
   search_order_->made.push_back(std::move(steps));
   search_order_->latest.store(latest, std::memory_order_release);
@@ -307,17 +350,31 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
 }
 
 const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
+  if (distance_->made.load(std::memory_order_acquire)) return *distance_;
   std::call_once(distance_->once, [this] {
+    // Negative labels (possible only in an atlas built in memory) would read as offsets.
     if (has_orthogonal_axes(volume_) &&
         volume_.voxel_count() <
-            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
-      distance_->nearest = nearest_labelled_voxels(volume_);
+            static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()) &&
+        std::none_of(volume_.labels.begin(), volume_.labels.end(),
+                     [](std::int32_t v) { return v < 0; })) {
+      distance_->label_or_nearest = nearest_labelled_voxels(volume_);
       distance_->labelled.assign((volume_.labels.size() + 63) / 64, 0);
       for (std::size_t n = 0; n < volume_.labels.size(); ++n) {
-        if (volume_.labels[n] != 0) distance_->labelled[n >> 6] |= std::uint64_t{1} << (n & 63);
+        std::int32_t& answer = distance_->label_or_nearest[n];
+        if (volume_.labels[n] != 0) {
+          distance_->labelled[n >> 6] |= std::uint64_t{1} << (n & 63);
+          answer = volume_.labels[n];
+        } else {
+          answer = answer < 0 ? DistanceToLabels::kNoLabelAnywhere : -1 - answer;
+        }
       }
+      double diagonal2 = 0;
+      for (int a = 0; a < 3; ++a) diagonal2 += std::pow(volume_.voxel_to_world.column_norm(a), 2);
+      distance_->half_diagonal_mm = 0.5 * std::sqrt(diagonal2);
       distance_->usable = true;
     }
+    distance_->made.store(true, std::memory_order_release);
   });
   return *distance_;
 }

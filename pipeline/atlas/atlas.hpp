@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -79,11 +80,23 @@ class Atlas {
   /// search reads only voxels nearer to the point than that one.
   struct DistanceToLabels {
     std::once_flag once;
-    std::vector<std::int32_t> nearest;
+    /// Per voxel, one read answers both first questions of a radius search: its label when
+    /// it has one (> 0), else nearest_offset(value), or kNoLabelAnywhere. Reading the label
+    /// and the nearest voxel from two volume-sized arrays cost two cache misses per lookup.
+    std::vector<std::int32_t> label_or_nearest;
+    static constexpr std::int32_t kNoLabelAnywhere = std::numeric_limits<std::int32_t>::min();
+    static std::size_t nearest_offset(std::int32_t value) {
+      return static_cast<std::size_t>(-1 - static_cast<std::int64_t>(value));
+    }
+    /// Half the diagonal of a voxel (mm): the farthest a point lies from its voxel's centre.
+    double half_diagonal_mm = 0;
     /// One bit per voxel, set when it is labelled: a search reads the voxels near a point
     /// in an arbitrary order, and a bit per voxel stays in the cache where a label would not.
     std::vector<std::uint64_t> labelled;
     bool usable = false;
+    /// Set once the map is made: every lookup asks, and libstdc++'s call_once sets up
+    /// thread-local state on each call, done or not.
+    std::atomic<bool> made{false};
   };
   const DistanceToLabels& distance_to_labels() const;
   /// The centre (MNI RAS mm) of the voxel at a storage offset.
@@ -98,6 +111,10 @@ class Atlas {
     double reach_mm = 0;
     std::vector<float> distance_mm, x, y, z;
     std::vector<std::array<std::int16_t, 3>> index;
+    /// first_at[b]: the first step at least b * kBucketMm from the centre, so a walk finds
+    /// where to start with one read instead of a binary search of distance_mm.
+    static constexpr double kBucketMm = 0.01;
+    std::vector<std::uint32_t> first_at;
   };
   /// The steps made so far; grown (a new, longer list) when a larger radius is asked. Lists
   /// are kept until the atlas goes, so a search reads the latest without a lock.
@@ -109,11 +126,18 @@ class Atlas {
   /// The steps within at least reach_mm of a voxel centre (a longer list may come back);
   /// null when there would be too many to hold.
   const SearchSteps* search_steps(double reach_mm) const;
+  /// The radius search from a point inside the volume whose own voxel `index` is unlabelled;
+  /// `nearest` is the labelled voxel nearest to that voxel's centre.
+  AtlasHit search_from_nearest(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
+                               std::size_t nearest, double radius_mm) const;
+  /// The radius search over every voxel of the index-space box that holds the sphere of
+  /// search_radius (<= radius_mm) around the point.
+  AtlasHit search_box(Vec3 point, AtlasHit hit, double radius_mm, double search_radius) const;
   /// The radius search by the shell walk; nullopt when search_steps gives none.
   /// `nearest` is the labelled voxel nearest to the centre of the point's voxel `index`, at
-  /// to_label_mm from that centre.
+  /// to_label_mm from that centre; nearest_centre is its centre (MNI RAS mm).
   std::optional<AtlasHit> search_shell(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
-                                       std::size_t nearest, double to_label_mm,
+                                       std::size_t nearest, Vec3 nearest_centre, double to_label_mm,
                                        double off_centre_mm, double radius_mm) const;
 
   AtlasManifest manifest_;

@@ -8,7 +8,6 @@
 #include <limits>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "mapping/label_voxels.hpp"
@@ -62,7 +61,7 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
-    seen_.reserve(inputs.size());
+    key_hashes_.reserve(inputs.size());
     std::vector<std::size_t> first_slot;
     std::vector<AtlasHit> hits;
     for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
@@ -91,10 +90,15 @@ class Mapper {
           result.unmapped.push_back({input, reason});
           continue;
         }
-        check_duplicate(mapped, input);
+        // Hashed now, while the finding is in the cache: a second pass over a million
+        // findings spent most of its time waiting for them.
+        key_.clear();
+        duplicate_key(mapped, key_);
+        key_hashes_.emplace_back(std::hash<std::string>()(key_), result.mapped.size());
         result.mapped.push_back(std::move(mapped));
       }
     }
+    mark_duplicates(result.mapped, key_hashes_);
     return result;
   }
 
@@ -165,7 +169,7 @@ class Mapper {
       a.atlas = atlas->name();
       a.label = hit.label;
       if (hit.label != 0) {
-        a.name = atlas->label_name(hit.label);
+        if (const LabelEntry* entry = atlas->table().find(hit.label)) a.name = entry->name;
         a.hemisphere = atlas->hit_hemisphere(hit);
         a.distance_mm = hit.distance_mm;
       }
@@ -398,29 +402,90 @@ class Mapper {
   }
 
   /// Two findings are the same when study, measure, contrast, direction, timepoint and every
-  /// placement (region and side, or a point to 1 mm) agree.
-  void check_duplicate(MappedFinding& mapped, const FindingInput& input) {
-    const Finding& f = *mapped.input.finding;
-    std::string key = f.study + "|" + f.measure.value_or("") + "|" + f.contrast.value_or("") + "|" +
-                      (f.direction ? to_string(*f.direction) : "") + "|" + f.timepoint.value_or("");
-    for (const auto& p : mapped.placements) {
-      key += "|" + std::to_string(p.endpoint) + ":";
-      key += p.source == Placement::Source::atlas
-                 ? p.region_id.value_or("") + "/" + side_word(p.side)
-                 : fmt::format("{:.0f},{:.0f},{:.0f}", p.mni.x, p.mni.y, p.mni.z);
+  /// placement (region and side, or a point to 1 mm) agree: when their keys (duplicate_key)
+  /// are equal. Each later one gets a "duplicate" warning naming the first, as its last
+  /// warning. Findings are grouped by a hash of their key and keys are compared only within
+  /// a group: a million findings cost a sort, not a million strings in a hash table.
+  /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
+  static void mark_duplicates(std::vector<MappedFinding>& mapped,
+                              std::vector<std::pair<std::size_t, std::size_t>>& hash_and_index) {
+    std::sort(hash_and_index.begin(), hash_and_index.end());
+    std::string key;
+    std::string other;
+    for (std::size_t begin = 0; begin < hash_and_index.size();) {
+      std::size_t end = begin + 1;
+      while (end < hash_and_index.size() &&
+             hash_and_index[end].first == hash_and_index[begin].first) {
+        ++end;
+      }
+      // Within a group, in input order: the first earlier finding with the same key is the
+      // one named (a different key under the same hash is a collision).
+      for (std::size_t later = begin + 1; later < end; ++later) {
+        MappedFinding& m = mapped[hash_and_index[later].second];
+        key.clear();
+        duplicate_key(m, key);
+        for (std::size_t earlier = begin; earlier < later; ++earlier) {
+          const MappedFinding& first = mapped[hash_and_index[earlier].second];
+          other.clear();
+          duplicate_key(first, other);
+          if (key != other) continue;
+          m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
+                                                 first.input.finding->id});
+          break;
+        }
+      }
+      begin = end;
     }
-    // The first finding with a key is kept, by pointer into the caller's inputs (naming it is
-    // needed only for a duplicate); hashed, since a million findings make a million keys.
-    const auto [it, inserted] = seen_.emplace(std::move(key), &input);
-    if (!inserted) {
-      mapped.warnings.push_back({"duplicate", "the same finding as " + it->second->file + ": " +
-                                                  it->second->finding->id});
+  }
+
+  /// Appends the key of a finding to `key`: study|measure|contrast|direction|timepoint, then
+  /// per placement |endpoint:region/side or |endpoint:x,y,z in whole millimetres.
+  static void duplicate_key(const MappedFinding& mapped, std::string& key) {
+    const Finding& f = *mapped.input.finding;
+    key += f.study;
+    key += '|';
+    if (f.measure) key += *f.measure;
+    key += '|';
+    if (f.contrast) key += *f.contrast;
+    key += '|';
+    if (f.direction) key += to_string(*f.direction);
+    key += '|';
+    if (f.timepoint) key += *f.timepoint;
+    for (const auto& p : mapped.placements) {
+      key += '|';
+      key += fmt::format_int(p.endpoint).c_str();
+      key += ':';
+      if (p.source == Placement::Source::atlas) {
+        if (p.region_id) key += *p.region_id;
+        key += '/';
+        key += side_word(p.side);
+      } else {
+        append_whole_mm(p.mni.x, key);
+        key += ',';
+        append_whole_mm(p.mni.y, key);
+        key += ',';
+        append_whole_mm(p.mni.z, key);
+      }
+    }
+  }
+
+  /// What fmt's "{:.0f}" writes, without its parsing and float formatting: both round half to
+  /// even (nearbyint in the default rounding mode) and keep the sign of a negative zero.
+  static void append_whole_mm(double mm, std::string& key) {
+    const double whole = std::nearbyint(mm);
+    if (!(std::abs(whole) < 1e15)) {
+      fmt::format_to(std::back_inserter(key), "{:.0f}", mm);
+    } else if (whole == 0 && std::signbit(whole)) {
+      key += "-0";
+    } else {
+      key += fmt::format_int(static_cast<long long>(whole)).c_str();
     }
   }
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::unordered_map<std::string, const FindingInput*> seen_;
+  std::string key_;                                              ///< scratch for duplicate_key
+  std::vector<std::pair<std::size_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "atlas/atlas.hpp"
@@ -39,10 +40,13 @@ struct FindingInput {
   const FindingsFile* findings_file = nullptr;
 };
 
+/// One atlas's answer at a placement. The names are views into the atlas (its manifest and
+/// label table), not copies: a million placements would otherwise hold millions of strings.
+/// They stay valid while the atlases handed to map_findings live and do not move.
 struct AtlasAnswer {
-  std::string atlas;
+  std::string_view atlas;
   std::int32_t label = 0;
-  std::string name;
+  std::string_view name;  ///< empty for label 0
   std::optional<Hemisphere> hemisphere;
   std::optional<double> distance_mm;  ///< 0 inside a label; absent when nothing within reach
 };

@@ -92,10 +92,10 @@ std::string mapped_json(const MappingResult& result, const MappingRecord& record
       }
       pj["atlases"] = json::object();
       for (const auto& a : p.answers) {
-        json aj = {{"label", a.label}, {"name", a.name}};
+        json aj = {{"label", a.label}, {"name", std::string(a.name)}};
         if (a.hemisphere) aj["hemisphere"] = to_string(*a.hemisphere);
         aj["distance_mm"] = a.distance_mm ? json(*a.distance_mm) : json(nullptr);
-        pj["atlases"][a.atlas] = aj;
+        pj["atlases"][std::string(a.atlas)] = aj;
       }
       f["placements"].push_back(pj);
     }
@@ -177,7 +177,7 @@ std::string where_of(const MappedFinding& m, int endpoint, const RegionLexicon& 
     }
     const auto& a = p.answers.front();
     side = a.hemisphere ? to_string(*a.hemisphere) : "";
-    return a.label ? a.name + " (" + a.atlas + ")" : "no " + a.atlas + " label";
+    return a.label ? fmt::format("{} ({})", a.name, a.atlas) : fmt::format("no {} label", a.atlas);
   }
   return "?";
 }

@@ -232,6 +232,46 @@ TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
   EXPECT_GT(ties, 30) << "the points should often be equally far from two labelled voxels";
 }
 
+// The walk starts from a table of where each hundredth of a millimetre begins and reads its
+// steps in blocks, the last of which may reach past where it stops; on a 1 mm grid with
+// labels far apart (long walks, many blocks) and points on a quarter-millimetre grid (ties,
+// and distances on the table's bucket edges) it still gives what the plain search gives.
+// A volume holding a negative value (only possible in memory) takes the box walk.
+TEST(AtlasLookup, LongWalksAndNegativeValuesAgreeWithSearchOfEveryVoxel) {
+  std::mt19937 random(17);
+  int compared = 0, found = 0;
+  for (int trial = 0; trial < 4; ++trial) {
+    LabelVolume v;
+    v.size = {24, 22, 20};
+    v.labels.assign(v.voxel_count(), 0);
+    set_voxel_to_world(v, Affine::from_rows({{{1, 0, 0, -12}, {0, 1, 0, -11}, {0, 0, 1, -10}}}));
+    std::uniform_int_distribution<int> label(1, 3), i(0, 23), j(0, 21), k(0, 19);
+    for (int n = 0; n < 4; ++n) paint(v, i(random), j(random), k(random), label(random));
+    if (trial == 3) paint(v, 0, 0, 0, -2);
+    const Atlas atlas(manifest(true), v, table());
+    std::uniform_int_distribution<int> quarter_mm(-56, 56);
+    for (int n = 0; n < 300; ++n) {
+      const Vec3 point{0.25 * quarter_mm(random), 0.25 * quarter_mm(random),
+                       0.25 * quarter_mm(random)};
+      for (const double radius : {3.0, 9.0, 20.0}) {
+        const AtlasHit expected = brute_force_lookup(v, point, radius);
+        const AtlasHit hit = atlas.lookup(point, radius);
+        ASSERT_EQ(hit.label, expected.label)
+            << "trial " << trial << ", point (" << point.x << ", " << point.y << ", " << point.z
+            << "), radius " << radius;
+        EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
+        if (expected.label != 0) {
+          EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
+        }
+        ++compared;
+        found += hit.label != 0;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 4 * 300 * 3);
+  EXPECT_GT(found, 1000) << "many searches should reach a label";
+}
+
 // The radius search starts from each voxel's nearest labelled voxel; that voxel must be as
 // near as any labelled voxel (the distance bounds the search from below), on anisotropic and
 // swapped grids, and a volume without labels has none.

@@ -215,6 +215,40 @@ TEST_F(MappingTest, DuplicatesAreFlaggedOnce) {
   EXPECT_EQ(codes(r, "opposite"), "");
 }
 
+// Duplicates are found after every finding is placed (grouped by a hash of their key): each
+// later copy names the first one in input order, its other warnings come first, and points
+// that round to different millimetres are not duplicates.
+TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
+  add("a", at("", {30.2, 10, 0}));
+  add("b", at("", {-30, 10, 0}));
+  add("a-again", at("", {29.8, 10.4, 0}));
+  add("c", at("", {30.6, 10, 0}));
+  add("a-third", at("", {30, 9.6, 0.3}));
+  add("far-a", at("", {30, 10, 300}));
+  add("far-b", at("", {30, 10, 300}));
+  // Whole millimetres as "{:.0f}" writes them: halves round to even, and -0.4 is "-0".
+  add("half", at("", {22.5, -0.4, 3.5}));
+  add("half-again", at("", {22, -0.1, 4}));
+  add("not-half", at("", {23, -0.1, 4}));
+  add("plus-zero", at("", {22, 0.4, 4}));
+  const auto r = run();
+  EXPECT_EQ(codes(r, "a"), "");
+  EXPECT_EQ(codes(r, "b"), "");
+  EXPECT_EQ(codes(r, "c"), "");
+  ASSERT_EQ(codes(r, "a-again"), "duplicate");
+  EXPECT_EQ(mapped(r, "a-again").warnings[0].message, "the same finding as test.json: a");
+  ASSERT_EQ(codes(r, "a-third"), "duplicate");
+  EXPECT_EQ(mapped(r, "a-third").warnings[0].message, "the same finding as test.json: a");
+  EXPECT_EQ(codes(r, "far-a"), "outside-brain");
+  ASSERT_EQ(codes(r, "far-b"), "outside-brain,duplicate");
+  EXPECT_EQ(mapped(r, "far-b").warnings[1].message, "the same finding as test.json: far-a");
+  EXPECT_EQ(codes(r, "half"), "");
+  ASSERT_EQ(codes(r, "half-again"), "duplicate");
+  EXPECT_EQ(mapped(r, "half-again").warnings[0].message, "the same finding as test.json: half");
+  EXPECT_EQ(codes(r, "not-half"), "");
+  EXPECT_EQ(codes(r, "plus-zero"), "");
+}
+
 TEST_F(MappingTest, NothingIsLost) {
   add("ok", region("岛叶"));
   add("unknown-name", region("hipocampus"));

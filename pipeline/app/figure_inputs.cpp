@@ -26,12 +26,9 @@ void FigureInputs::release_atlas_voxels() {
   rereads_.resize(atlases.size());
   for (std::size_t n = 0; n < atlases.size(); ++n) {
     if (rereads_[n]) continue;
-    Atlas& atlas = atlases[n];
-    LabelVolume grid_only;
-    grid_only.size = atlas.volume().size;
-    set_voxel_to_world(grid_only, atlas.volume().voxel_to_world);
-    // Assigned in place: the mapping and the panels hold pointers to this Atlas.
-    atlas = Atlas(atlas.manifest(), std::move(grid_only), atlas.table());
+    // In place: the mapping and the panels hold pointers to this Atlas, and its answers
+    // view the names in its label table.
+    atlases[n].release_voxels();
     rereads_[n] = std::make_unique<Reread>();
   }
 }

@@ -17,6 +17,11 @@ namespace foci {
 Atlas::Atlas(AtlasManifest manifest, LabelVolume volume, LabelTable table)
     : manifest_(std::move(manifest)), volume_(std::move(volume)), table_(std::move(table)) {}
 
+void Atlas::release_voxels() {
+  std::vector<std::int32_t>().swap(volume_.labels);
+  distance_ = std::make_shared<DistanceToLabels>();
+}
+
 Atlas Atlas::load(const AtlasManifest& manifest) {
   if (manifest.kind != AtlasKind::labels || !manifest.labels_file) {
     throw usage_error("'" + manifest.name + "' is a template image, not a label atlas");

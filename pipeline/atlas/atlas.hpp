@@ -73,6 +73,11 @@ class Atlas {
   /// Every label of the table, in table order, with voxel count, volume and centroid.
   std::vector<RegionStats> region_stats() const;
 
+  /// Frees the voxels and the search maps made from them, keeping in place the manifest,
+  /// the size, the voxel-to-world map and the label table (answers already given view the
+  /// table's names). Lookups must not be asked of it afterwards.
+  void release_voxels();
+
  private:
   /// For each voxel, the offset of the labelled voxel nearest to its centre, computed on the
   /// first radius search: its distance bounds the search from below, so a point far from

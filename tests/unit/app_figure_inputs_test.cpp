@@ -80,7 +80,16 @@ TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
   if (!std::filesystem::exists("/usr/share/mricron/templates/aal.nii.gz")) {
     GTEST_SKIP() << "mricron-data is not installed";
   }
-  const auto inputs = load_figure_inputs({}, {"aal"});
+  // One finding, mapped when the inputs are loaded: its answer views the atlas's name.
+  const TempDir dir;
+  testing::write_text(dir.path("f.json"), R"({"foci_findings": 1, "title": "t",
+    "source": {"citation": "c"}, "studies": [{"id": "s", "citation": "s"}], "findings": [
+    {"id": "p", "study": "s", "measure": "ReHo", "direction": "increase", "source_anchor": "a",
+     "location": {"coordinate": {"x": -38, "y": -20, "z": 56, "space": "MNI"}}}]})");
+  const auto inputs = load_figure_inputs({dir.path("f.json")}, {"aal"});
+  ASSERT_EQ(inputs->mapped.mapped.size(), 1u);
+  const AtlasAnswer& answer = inputs->mapped.mapped[0].placements.at(0).answers.at(0);
+  ASSERT_EQ(answer.name, "Precentral_L");
   const LabelVolume before = inputs->atlas_voxels(0);
   ASSERT_EQ(before.labels.size(), before.voxel_count());
   const Vec3 left_precentral{-38, -20, 56};
@@ -92,6 +101,9 @@ TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
   // What the figures still need: the grid and the table.
   EXPECT_EQ(released.volume().size, before.size);
   EXPECT_EQ(released.label_name(before.label_at(left_precentral)), "Precentral_L");
+  // Answers given before still read their names (they view the table, kept in place).
+  EXPECT_EQ(answer.name, "Precentral_L");
+  EXPECT_EQ(answer.atlas, "aal");
 
   const LabelVolume& again = inputs->atlas_voxels(0);
   EXPECT_EQ(again.labels, before.labels);

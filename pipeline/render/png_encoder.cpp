@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -169,7 +170,11 @@ std::string png_bytes(const PngPixels& pixels, int dpi, unsigned threads) {
     }
   };
   std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work, t);
+  try {
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work, t);
+  } catch (const std::system_error&) {
+    // No more threads to be had (a process limit): the ones started and this one do it all.
+  }
   work(0);
   for (auto& helper : helpers) helper.join();
   for (const auto& failure : failures) {

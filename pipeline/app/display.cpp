@@ -12,7 +12,7 @@
 
 namespace foci {
 
-PrivateXServer::PrivateXServer(int width, int height) {
+PrivateXServer::PrivateXServer(int width, int height, bool wait) {
   int fds[2];
   if (pipe(fds) != 0) throw usage_error("no display, and no pipe to start Xvfb");
   const std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
@@ -46,22 +46,32 @@ PrivateXServer::PrivateXServer(int width, int height) {
     close(fds[0]);
     throw usage_error("no display, and Xvfb could not be started");
   }
+  pid_ = pid;
+  ready_fd_ = fds[0];
+  if (wait) display();
+}
+
+const std::string& PrivateXServer::display() {
+  if (ready_fd_ < 0) return display_;
   std::string number;
   char c;
-  while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;
-  close(fds[0]);
+  while (read(ready_fd_, &c, 1) == 1 && c != '\n') number += c;
+  close(ready_fd_);
+  ready_fd_ = -1;
   if (number.empty()) {
     int status = 0;
-    waitpid(pid, &status, 0);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
     throw usage_error(
         "no display ($DISPLAY is unset) and Xvfb could not start; install xvfb "
         "(apt-get install xvfb xauth), or run under xvfb-run or with X forwarding");
   }
-  pid_ = pid;
   display_ = ":" + number;
+  return display_;
 }
 
 PrivateXServer::~PrivateXServer() {
+  if (ready_fd_ >= 0) close(ready_fd_);
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
   int status = 0;
@@ -73,16 +83,24 @@ bool have_display() {
   return display && *display;
 }
 
-HeadlessDisplay::HeadlessDisplay(std::ostream* log) {
+HeadlessDisplay::HeadlessDisplay(std::ostream* log, Ready when) : log_(log) {
   if (have_display()) return;
-  server_ = std::make_unique<PrivateXServer>(1920, 1200);
+  server_ = std::make_unique<PrivateXServer>(1920, 1200, false);
+  if (when == Ready::now) wait();
+}
+
+void HeadlessDisplay::wait() {
+  if (!server_ || waited_) return;
+  waited_ = true;
+  // Set here, not at the start: threads reading inputs meanwhile may read the environment.
   setenv("DISPLAY", server_->display().c_str(), 1);
-  if (log)
-    *log << "foci: no display; rendering on a private Xvfb at " << server_->display() << "\n";
+  if (log_) {
+    *log_ << "foci: no display; rendering on a private Xvfb at " << server_->display() << "\n";
+  }
 }
 
 HeadlessDisplay::~HeadlessDisplay() {
-  if (server_) unsetenv("DISPLAY");
+  if (server_ && waited_) unsetenv("DISPLAY");
 }
 
 }  // namespace foci

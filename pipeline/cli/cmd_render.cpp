@@ -36,6 +36,8 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
   if (options.files.empty() && request.figure.overlay.maps.empty()) {
     throw usage_error("nothing to draw: give findings files, --overlay maps, or both");
   }
+  // The private X server starts while the inputs are read.
+  HeadlessDisplay display(context.verbose ? context.log : nullptr, HeadlessDisplay::Ready::later);
   // Atlases place findings; a figure of maps alone does not read them.
   const auto inputs = load_figure_inputs(
       options.files, options.files.empty() ? std::vector<std::string>{} : options.atlases);
@@ -46,7 +48,7 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
   const Figure figure =
       requested_figure(request, options.figure_title, *inputs, maps, *context.log);
 
-  HeadlessDisplay display(context.verbose ? context.log : nullptr);
+  display.wait();
   render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out,
                 options.force);
   if (context.verbose) {

@@ -109,6 +109,18 @@ TEST_F(Render, ALeftNodeIsOnTheLeftSeenFromBehindAndAboveAndOnTheRightSeenFromTh
   }
 }
 
+// A view's renderers cover only what they draw (the brain's box and every finding's): a
+// finding far outside the brain, still within the view, is drawn where it projects.
+TEST_F(Render, AFindingFarOutsideTheBrainIsStillDrawnWhereItProjects) {
+  const auto input = findings(node("far", 150, -20, 10, "increase"));
+  ASSERT_EQ(
+      render(input + " -o '" + png("dorsal.png") + "' --views dorsal --size 640x260").exit_code, 0);
+  const auto image = read_png(png("dorsal.png"));
+  const auto red = find(image, true);
+  ASSERT_GT(red.pixels, 20u) << "the finding is drawn";
+  EXPECT_GT(red.x, image.width * 0.75) << "far right of the brain, seen from above";
+}
+
 TEST_F(Render, TheLeftHippocampusColoursWhereItProjects) {
   const auto input = findings(R"({"id": "h", "study": "s", "measure": "grey-matter volume",
       "direction": "decrease", "location": {"region": "左侧海马"}, "source_anchor": "test"})");

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,8 @@ void write_synthetic_nifti(const std::string& path, const SyntheticHeader& heade
     image->sform_code = header.sform_code;
     image->sto_xyz = to_mat44(*header.sform);
   }
+  image->scl_slope = static_cast<float>(header.scl_slope);
+  image->scl_inter = static_cast<float>(header.scl_inter);
   const auto [nx, ny, nz] = header.size;
   for (int t = 0; t < header.volumes; ++t)
     for (int k = 0; k < nz; ++k)
@@ -81,6 +84,14 @@ void write_synthetic_nifti(const std::string& path, const SyntheticHeader& heade
           const double v = label(i, j, k, t);
           if (header.datatype == NIFTI_TYPE_FLOAT32) {
             static_cast<float*>(image->data)[n] = static_cast<float>(v);
+          } else if (header.datatype == NIFTI_TYPE_UINT8) {
+            static_cast<std::uint8_t*>(image->data)[n] = static_cast<std::uint8_t>(v);
+          } else if (header.datatype == NIFTI_TYPE_INT8) {
+            static_cast<std::int8_t*>(image->data)[n] = static_cast<std::int8_t>(v);
+          } else if (header.datatype == NIFTI_TYPE_INT16) {
+            static_cast<std::int16_t*>(image->data)[n] = static_cast<std::int16_t>(v);
+          } else if (header.datatype == NIFTI_TYPE_UINT16) {
+            static_cast<std::uint16_t*>(image->data)[n] = static_cast<std::uint16_t>(v);
           } else {
             static_cast<std::int32_t*>(image->data)[n] = static_cast<std::int32_t>(v);
           }

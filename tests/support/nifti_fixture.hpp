@@ -17,7 +17,8 @@ struct SyntheticHeader {
   /// Voxel sizes when the qform is not set; unset: the sform's column lengths (as every
   /// writer does), or 1 mm without an sform.
   std::optional<std::array<double, 3>> pixdim;
-  int datatype = 8;  ///< NIFTI_TYPE_INT32; 16 for float32
+  int datatype = 8;  ///< NIFTI_TYPE_INT32; 16 for float32; 2, 4, 256, 512: (u)int8, (u)int16
+  double scl_slope = 0, scl_inter = 0;  ///< stored value x slope + inter (slope 0: unscaled)
   int sform_code = 4;  ///< written with the sform: 4 MNI, 3 Talairach, ...
   int volumes = 1;     ///< more than 1: a 4-D image
 };

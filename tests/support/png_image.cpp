@@ -5,6 +5,7 @@
 #include <vtkPNGReader.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace foci::testing {
 
@@ -28,6 +29,28 @@ Image read_png(const std::string& path) {
       for (int c = 0; c < 3; ++c)
         image.rgb[3 * (y * image.width + x) + c] = p[std::min(c, components - 1)];
     }
+  }
+  return image;
+}
+
+DecodedPng decode_png(const std::string& bytes) {
+  vtkNew<vtkPNGReader> reader;
+  reader->SetMemoryBuffer(bytes.data());
+  reader->SetMemoryBufferLength(bytes.size());
+  reader->Update();
+  vtkImageData* data = reader->GetOutput();
+  int dims[3];
+  data->GetDimensions(dims);
+  DecodedPng image;
+  image.width = dims[0];
+  image.height = dims[1];
+  image.channels = data->GetNumberOfScalarComponents();
+  const std::size_t row = static_cast<std::size_t>(image.width) * image.channels;
+  image.pixels.resize(row * image.height);
+  if (image.pixels.empty()) return image;
+  const auto* first = static_cast<const unsigned char*>(data->GetScalarPointer());
+  for (int y = 0; y < image.height; ++y) {  // VTK's rows run bottom to top
+    std::memcpy(image.pixels.data() + row * y, first + row * (image.height - 1 - y), row);
   }
   return image;
 }

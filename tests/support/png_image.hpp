@@ -14,4 +14,12 @@ struct Image {
 /// The PNG's pixels as RGB (grey images repeated in each channel, alpha dropped).
 Image read_png(const std::string& path);
 
+struct DecodedPng {
+  int width = 0, height = 0, channels = 0;
+  std::vector<unsigned char> pixels;  ///< rows top to bottom, every channel the file has
+};
+
+/// PNG bytes in memory decoded by libpng (through VTK's reader), alpha kept.
+DecodedPng decode_png(const std::string& bytes);
+
 }  // namespace foci::testing

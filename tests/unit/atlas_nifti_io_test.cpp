@@ -169,6 +169,37 @@ TEST_F(AtlasNiftiIo, RoundTripThroughWrittenNiftiGz) {
   EXPECT_EQ(files, 2);
 }
 
+// Small integer storage is read straight as labels when unscaled, through the scaling
+// otherwise; both must give the stored value (x slope + intercept), negative ones included.
+TEST_F(AtlasNiftiIo, SmallIntegerStorageScaledOrNotGivesTheStoredLabels) {
+  for (const int datatype : {NIFTI_TYPE_UINT8, NIFTI_TYPE_INT8, NIFTI_TYPE_INT16, NIFTI_TYPE_UINT16}) {
+    const bool is_signed = datatype == NIFTI_TYPE_INT8 || datatype == NIFTI_TYPE_INT16;
+    const auto stored = [is_signed](int i, int j, int k) -> double {
+      return (i + 3 * j + 7 * k) % 11 - (is_signed ? 5 : 0);
+    };
+    for (const auto& [slope, inter] : std::vector<std::pair<double, double>>{{0, 0}, {1, 0}, {2, 1}}) {
+      SyntheticHeader h;
+      h.size = {9, 8, 7};
+      h.sform = ras_1mm();
+      h.datatype = datatype;
+      h.scl_slope = slope;
+      h.scl_inter = inter;
+      const std::string path = dir_.path("small.nii.gz");
+      write_synthetic_nifti(path, h, stored);
+      const auto volume = read_label_volume(path);
+      ASSERT_EQ(volume.labels.size(), 9u * 8 * 7);
+      for (int k = 0; k < 7; ++k)
+        for (int j = 0; j < 8; ++j)
+          for (int i = 0; i < 9; ++i) {
+            const double want = slope == 0 ? stored(i, j, k) : stored(i, j, k) * slope + inter;
+            ASSERT_EQ(volume.labels[i + 9 * (j + 8 * k)], static_cast<std::int32_t>(want))
+                << "datatype " << datatype << " slope " << slope << " at " << i << "," << j << ","
+                << k;
+          }
+    }
+  }
+}
+
 TEST_F(AtlasNiftiIo, FloatStorageWithWholeNumbersIsAccepted) {
   SyntheticHeader h;
   h.size = {81, 81, 81};

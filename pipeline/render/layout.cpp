@@ -246,8 +246,8 @@ FigureLayout lay_out_figure(const Figure& figure) {
   return layout;
 }
 
-PixelRows viewport_rows(double y0, double y1, double height) {
-  return {static_cast<int>(y0 / height * height + 0.5), static_cast<int>(y1 / height * height + 0.5)};
+PixelRows viewport_rows(double bottom, double top, int height) {
+  return {static_cast<int>(bottom * height + 0.5), static_cast<int>(top * height + 0.5)};
 }
 
 DrawingBands drawing_bands(const FigureLayout& layout) {
@@ -256,7 +256,8 @@ DrawingBands drawing_bands(const FigureLayout& layout) {
   int tallest = 0;
   for (const auto& panel : layout.panels) {
     for (const auto& box : panel.views) {
-      views.push_back(viewport_rows(box.y0, box.y1, layout.height));
+      // The fractions render_figure gives each view's renderer.
+      views.push_back(viewport_rows(box.y0 / layout.height, box.y1 / layout.height, height));
       tallest = std::max(tallest, views.back().last - views.back().first);
     }
   }

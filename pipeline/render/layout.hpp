@@ -77,12 +77,12 @@ struct FigureLayout {
 /// and each panel's views in the grid that makes them largest (a short last row centred).
 FigureLayout lay_out_figure(const Figure& figure);
 
-/// The pixel rows [first, last) VTK gives a viewport from y0 to y1 (pixels from the bottom) in
-/// a window `height` rows high: the viewport's fractions of it, rounded as VTK rounds them.
+/// The pixel rows [first, last) VTK gives a viewport from `bottom` to `top` (fractions of the
+/// window, from its bottom) in a window `height` rows high, rounded as VTK rounds them.
 struct PixelRows {
   int first = 0, last = 0;
 };
-PixelRows viewport_rows(double y0, double y1, double height);
+PixelRows viewport_rows(double bottom, double top, int height);
 
 /// Bands of rows a figure is drawn in, one after another, in a window `rows` high instead of
 /// one as high as the figure: a renderer's frame buffers (several, each the window's size)

@@ -129,10 +129,9 @@ vtkRenderer* add_view(vtkRenderWindow* window, const Figure& figure, const Pixel
 }
 
 /// Whether every annotation on the canvas is placed in pixels (the canvas spans the window,
-/// so display and viewport pixels are the same), so a band of
-/// the figure can show it by moving it down by the band's start (a colour bar is placed in
-/// fractions of its viewport, and its layout follows the viewport's size: a figure with one
-/// is drawn whole).
+/// so display and viewport pixels are the same), so a band of the figure can show it moved
+/// down by the band's start. A colour bar is placed in fractions of its viewport and laid out
+/// by the viewport's size: a figure with one is drawn whole.
 bool canvas_moves_by_pixels(vtkRenderer* canvas) {
   vtkActor2DCollection* actors = canvas->GetActors2D();
   actors->InitTraversal();
@@ -165,7 +164,7 @@ vtkSmartPointer<vtkImageData> draw_in_bands(vtkRenderWindow* window, vtkRenderer
     renderer->GetViewport(placed.viewport);
     // The background and the canvas span the window in every band.
     if (placed.viewport[1] == 0 && placed.viewport[3] == 1) continue;
-    placed.rows = viewport_rows(placed.viewport[1] * height, placed.viewport[3] * height, height);
+    placed.rows = viewport_rows(placed.viewport[1], placed.viewport[3], height);
     views.push_back(placed);
   }
   std::vector<std::pair<vtkActor2D*, std::array<double, 2>>> annotations;
@@ -314,7 +313,8 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
     }
   }
   window->AddRenderer(canvas);
-  const DrawingBands bands = canvas_moves_by_pixels(canvas) ? drawing_bands(layout) : DrawingBands{};
+  const DrawingBands bands =
+      canvas_moves_by_pixels(canvas) ? drawing_bands(layout) : DrawingBands{};
   const bool alpha = figure.transparent_background;
   // The figure's pixels (VTK's rows, bottom first): drawn whole, or band by band.
   const auto draw = [&]() -> vtkSmartPointer<vtkImageData> {
@@ -331,15 +331,18 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
         << "foci: scene built in "
         << std::chrono::duration<double>(before_render - scene_start).count() << " s, drawn in "
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
-        << " s" << (bands.starts.empty() ? "" : " in " + std::to_string(bands.starts.size()) +
-                                                    " bands of " + std::to_string(bands.rows) +
-                                                    " rows")
+        << " s"
+        << (bands.starts.empty() ? ""
+                                 : " in " + std::to_string(bands.starts.size()) + " bands of " +
+                                       std::to_string(bands.rows) + " rows")
         << "\n";
   }
   // The pixels are copied out and the window finalized before they are encoded: its frame
   // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
   // need not be held while the image is compressed.
-  const auto pixels = [&]() { return drawn ? raster_of(drawn, alpha) : drawn_pixels(window, alpha); };
+  const auto pixels = [&]() {
+    return drawn ? raster_of(drawn, alpha) : drawn_pixels(window, alpha);
+  };
   std::string bytes;
   if (format == FigureFormat::png) {
     const auto picture = drawn ? drawn : drawn_image(window, alpha);

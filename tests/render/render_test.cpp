@@ -222,10 +222,10 @@ TEST_F(Render, ATallFigureDrawnInBandsKeepsEachPanelsFindingsInItsOwnPanelAndSid
   const std::string args = input +
                            " --panel 'Rises|direction=increase' --panel 'Falls|direction=decrease'"
                            " --panel 'Both' --views dorsal --size 400x1200 -o '";
-  const auto r = testing::run_shell(std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" +
-                                        FOCI_BINARY + "' --verbose render " + args +
-                                        png("tall.png") + "'",
-                                    dir_.root());
+  const auto r =
+      testing::run_shell(std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" + FOCI_BINARY +
+                             "' --verbose render " + args + png("tall.png") + "'",
+                         dir_.root());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find(" bands of "), std::string::npos) << "drawn in bands: " << r.err;
   const auto image = read_png(png("tall.png"));

@@ -202,7 +202,7 @@ TEST(RenderLayout, ATallFigureIsDrawnInBandsThatHoldEachViewWhole) {
   }
   for (const auto& panel : layout.panels) {
     for (const auto& box : panel.views) {
-      const PixelRows rows = viewport_rows(box.y0, box.y1, layout.height);
+      const PixelRows rows = viewport_rows(box.y0 / f.height, box.y1 / f.height, f.height);
       std::size_t holding = 0;
       for (std::size_t b = 0; b < bands.starts.size(); ++b) {
         const int end = b + 1 < bands.starts.size() ? bands.starts[b + 1] : f.height;

@@ -18,8 +18,14 @@ std::vector<const Atlas*> FigureInputs::atlas_pointers() const {
 }
 
 const LabelVolume& FigureInputs::brain() const {
-  std::call_once(brain_read_, [this] { brain_ = read_label_volume(brain_path); });
-  return brain_;
+  const std::lock_guard<std::mutex> lock(brain_mutex_);
+  if (!brain_) brain_ = std::make_unique<LabelVolume>(read_label_volume(brain_path));
+  return *brain_;
+}
+
+void FigureInputs::release_brain_voxels() {
+  const std::lock_guard<std::mutex> lock(brain_mutex_);
+  brain_.reset();
 }
 
 void FigureInputs::release_atlas_voxels() {

@@ -33,6 +33,9 @@ struct FigureInputs {
   /// The brain template's voxels (intensities), read on the first call: with its meshes in
   /// the cache a figure never needs them, and they are 28 MB. Throws Error naming the file.
   const LabelVolume& brain() const;
+  /// Frees the brain template's voxels once its meshes are built (a cold batch, before its
+  /// workers fork); brain() reads them again if asked. No reference brain() gave may be held.
+  void release_brain_voxels();
 
   /// Frees the atlases' voxels (57 MB for AAL and JHU) once the findings are mapped and the
   /// figures' meshes built: drawing from the mesh cache needs only the atlases' tables, and
@@ -44,8 +47,8 @@ struct FigureInputs {
   const LabelVolume& atlas_voxels(std::size_t n) const;
 
  private:
-  mutable std::once_flag brain_read_;
-  mutable LabelVolume brain_;
+  mutable std::mutex brain_mutex_;
+  mutable std::unique_ptr<LabelVolume> brain_;
   struct Reread {
     std::once_flag once;
     std::unique_ptr<Atlas> atlas;

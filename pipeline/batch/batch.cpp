@@ -1,6 +1,7 @@
 #include "batch/batch.hpp"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -340,11 +341,16 @@ BatchOutcome run_batch(const BatchRequest& request, std::ostream& log) {
     ready.push_back(item);
   }
   // The findings are mapped and every mesh is in the cache: the figures are drawn from the
-  // meshes and the atlases' tables, so the atlases' voxels are freed before any worker is
-  // forked (a region mesh that leaves the cache meanwhile reads its atlas again).
+  // meshes and the atlases' tables, so the atlases' and the brain's voxels are freed before
+  // any worker is forked (a mesh that leaves the cache meanwhile reads its volume again),
+  // and the memory freed, here and while the meshes were built, is handed back to the
+  // system: a forked worker holds whatever this process holds.
   for (auto& entry : inputs) {
-    if (entry.second) entry.second->release_atlas_voxels();
+    if (!entry.second) continue;
+    entry.second->release_atlas_voxels();
+    entry.second->release_brain_voxels();
   }
+  malloc_trim(0);
 
   manifest["software"] = {{"foci", FOCI_VERSION}, {"renderer", renderer_version()}};
   const std::string manifest_path = (out / own_manifest).string();

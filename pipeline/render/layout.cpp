@@ -246,4 +246,43 @@ FigureLayout lay_out_figure(const Figure& figure) {
   return layout;
 }
 
+PixelRows viewport_rows(double bottom, double top, int height) {
+  return {static_cast<int>(bottom * height + 0.5), static_cast<int>(top * height + 0.5)};
+}
+
+DrawingBands drawing_bands(const FigureLayout& layout) {
+  const int height = static_cast<int>(layout.height);
+  std::vector<PixelRows> views;
+  int tallest = 0;
+  for (const auto& panel : layout.panels) {
+    for (const auto& box : panel.views) {
+      // The fractions render_figure gives each view's renderer.
+      views.push_back(viewport_rows(box.y0 / layout.height, box.y1 / layout.height, height));
+      tallest = std::max(tallest, views.back().last - views.back().first);
+    }
+  }
+  // A band holds a row of views and the text around it: the fewer bands, the fewer drawings
+  // of the figure's text and reads of its pixels. Whole tiles of the renderer's 64 rows.
+  const int rows = std::max(256, (tallest + tallest / 4 + 63) / 64 * 64);
+  // Drawn whole unless bands halve the window: each band draws the text again and reads its
+  // pixels, and a figure of one row of views (the six-view 4800x2400) gains nothing.
+  if (views.empty() || rows * 2 > height) return {};
+  const auto cuts_a_view = [&](int row) {
+    return std::any_of(views.begin(), views.end(),
+                       [row](const PixelRows& v) { return v.first < row && row < v.last; });
+  };
+  DrawingBands bands;
+  bands.rows = rows;
+  for (int start = 0; start + rows < height;) {
+    // The band ends as high as it can without cutting through a view.
+    int end = start + rows;
+    while (end > start && cuts_a_view(end)) --end;
+    if (end == start) return {};
+    bands.starts.push_back(start);
+    start = end;
+    if (start + rows >= height) bands.starts.push_back(start);
+  }
+  return bands;
+}
+
 }  // namespace foci

@@ -77,6 +77,26 @@ struct FigureLayout {
 /// and each panel's views in the grid that makes them largest (a short last row centred).
 FigureLayout lay_out_figure(const Figure& figure);
 
+/// The pixel rows [first, last) VTK gives a viewport from `bottom` to `top` (fractions of the
+/// window, from its bottom) in a window `height` rows high, rounded as VTK rounds them.
+struct PixelRows {
+  int first = 0, last = 0;
+};
+PixelRows viewport_rows(double bottom, double top, int height);
+
+/// Bands of rows a figure is drawn in, one after another, in a window `rows` high instead of
+/// one as high as the figure: a renderer's frame buffers (several, each the window's size)
+/// are most of a large figure's memory. `starts` holds each band's bottom row (from the
+/// figure's bottom, as VTK counts), the first 0; a band ends where the next starts, the last
+/// at the figure's top. No band cuts through a view, and each view keeps its rows (VTK rounds
+/// a viewport's (first - start) / rows of a band to whole rows). Empty `starts` when the
+/// figure is drawn whole: when a band would be more than half its height.
+struct DrawingBands {
+  int rows = 0;
+  std::vector<int> starts;
+};
+DrawingBands drawing_bands(const FigureLayout& layout);
+
 /// Columns for n views in a w x h area so each view is as large as possible; a view is
 /// `view_aspect` times as wide as it is high (a brain seen from the side: about 1.25).
 int best_columns(int n, double w, double h, double view_aspect = 1.25);

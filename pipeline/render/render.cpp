@@ -1,8 +1,11 @@
 // Figures with VTK: one render window holds every view of every panel, laid out by
-// layout.hpp, annotated by annotations.hpp, written by png_output.hpp.
+// layout.hpp, annotated by annotations.hpp, written by png_output.hpp. A figure with rows of
+// views stacked above one another is drawn a band of rows at a time (draw_in_bands).
 #include "render/render.hpp"
 
 #include <vtkActor.h>
+#include <vtkActor2D.h>
+#include <vtkActor2DCollection.h>
 #include <vtkCamera.h>
 #include <vtkCoordinate.h>
 #include <vtkNew.h>
@@ -13,12 +16,15 @@
 #include <vtkRenderStepsPass.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkRendererCollection.h>
 #include <vtkSmartPointer.h>
 #include <vtkVersion.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -169,6 +175,102 @@ std::vector<vtkRenderer*> add_view(vtkRenderWindow* window, const Figure& figure
   return renderers;
 }
 
+/// Whether every annotation on the canvas is placed in pixels (the canvas spans the window,
+/// so display and viewport pixels are the same), so a band of the figure can show it moved
+/// down by the band's start. A colour bar is placed in fractions of its viewport and laid out
+/// by the viewport's size: a figure with one is drawn whole.
+bool canvas_moves_by_pixels(vtkRenderer* canvas) {
+  vtkActor2DCollection* actors = canvas->GetActors2D();
+  actors->InitTraversal();
+  while (vtkActor2D* actor = actors->GetNextActor2D()) {
+    const int system = actor->GetPositionCoordinate()->GetCoordinateSystem();
+    if (system != VTK_VIEWPORT && system != VTK_DISPLAY) return false;
+  }
+  return true;
+}
+
+/// Draws the window's figure band by band (layout.hpp's drawing_bands) in a window
+/// `bands.rows` high and returns the whole figure's pixels, as drawn_image gives them. Each
+/// band draws the views inside it, moved down by its start, and the whole canvas moved down
+/// with them (what lies outside the band is clipped); the other views are not drawn. Every
+/// view and annotation is put back afterwards. The pixels are those of the figure drawn
+/// whole: each view keeps its size in pixels and each annotation its place in whole pixels.
+vtkSmartPointer<vtkImageData> draw_in_bands(vtkRenderWindow* window, vtkRenderer* canvas,
+                                            const DrawingBands& bands, int width, int height,
+                                            bool with_alpha) {
+  struct Placed {
+    vtkRenderer* renderer;
+    double viewport[4];
+    PixelRows rows;
+  };
+  std::vector<Placed> views;
+  vtkRendererCollection* renderers = window->GetRenderers();
+  renderers->InitTraversal();
+  while (vtkRenderer* renderer = renderers->GetNextItem()) {
+    Placed placed{renderer, {}, {}};
+    renderer->GetViewport(placed.viewport);
+    // The background and the canvas span the window in every band.
+    if (placed.viewport[1] == 0 && placed.viewport[3] == 1) continue;
+    placed.rows = viewport_rows(placed.viewport[1], placed.viewport[3], height);
+    views.push_back(placed);
+  }
+  std::vector<std::pair<vtkActor2D*, std::array<double, 2>>> annotations;
+  vtkActor2DCollection* actors = canvas->GetActors2D();
+  actors->InitTraversal();
+  while (vtkActor2D* actor = actors->GetNextActor2D()) {
+    const double* at = actor->GetPosition();
+    annotations.push_back({actor, {at[0], at[1]}});
+  }
+
+  const int channels = with_alpha ? 4 : 3;
+  auto figure = vtkSmartPointer<vtkImageData>::New();
+  figure->SetDimensions(width, height, 1);
+  figure->AllocateScalars(VTK_UNSIGNED_CHAR, channels);
+  auto* out = static_cast<unsigned char*>(figure->GetScalarPointer());
+  const std::size_t row_bytes = static_cast<std::size_t>(width) * channels;
+  window->SetSize(width, bands.rows);
+  for (std::size_t b = 0; b < bands.starts.size(); ++b) {
+    const int start = bands.starts[b];
+    const int end = b + 1 < bands.starts.size() ? bands.starts[b + 1] : height;
+    for (const auto& view : views) {
+      const bool inside = view.rows.first >= start && view.rows.last <= end;
+      view.renderer->SetDraw(inside ? 1 : 0);
+      if (!inside) continue;
+      view.renderer->SetViewport(view.viewport[0], double(view.rows.first - start) / bands.rows,
+                                 view.viewport[2], double(view.rows.last - start) / bands.rows);
+    }
+    for (const auto& [actor, at] : annotations) actor->SetPosition(at[0], at[1] - start);
+    window->Render();
+    const auto band = drawn_image(window, with_alpha);
+    std::memcpy(out + row_bytes * start, band->GetScalarPointer(),
+                row_bytes * static_cast<std::size_t>(end - start));
+  }
+  for (const auto& view : views) {
+    view.renderer->SetViewport(const_cast<double*>(view.viewport));
+    view.renderer->SetDraw(1);
+  }
+  for (const auto& [actor, at] : annotations) actor->SetPosition(at[0], at[1]);
+  return figure;
+}
+
+/// An image's pixels, top row first, as drawn_pixels gives a window's.
+RasterImage raster_of(vtkImageData* image, bool with_alpha) {
+  int dimensions[3];
+  image->GetDimensions(dimensions);
+  RasterImage raster;
+  raster.width = dimensions[0];
+  raster.height = dimensions[1];
+  raster.channels = with_alpha ? 4 : 3;
+  const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
+  raster.pixels.resize(row * raster.height);
+  const auto* in = static_cast<const unsigned char*>(image->GetScalarPointer());
+  for (int y = 0; y < raster.height; ++y) {
+    std::memcpy(raster.pixels.data() + row * y,
+                in + row * static_cast<std::size_t>(raster.height - 1 - y), row);
+  }
+  return raster;
+}
+
 }  // namespace
 
 void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
@@ -261,25 +363,45 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
     }
   }
   window->AddRenderer(canvas);
+  const DrawingBands bands =
+      canvas_moves_by_pixels(canvas) ? drawing_bands(layout) : DrawingBands{};
+  const bool alpha = figure.transparent_background;
+  // The figure's pixels (VTK's rows, bottom first): drawn whole, or band by band.
+  const auto draw = [&]() -> vtkSmartPointer<vtkImageData> {
+    if (!bands.starts.empty()) {
+      return draw_in_bands(window, canvas, bands, figure.width, figure.height, alpha);
+    }
+    window->Render();
+    return nullptr;
+  };
   const auto before_render = std::chrono::steady_clock::now();
-  window->Render();
+  auto drawn = draw();
   if (settings.log && settings.verbose) {
     *settings.log
         << "foci: scene built in "
         << std::chrono::duration<double>(before_render - scene_start).count() << " s, drawn in "
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - before_render).count()
-        << " s\n";
+        << " s"
+        << (bands.starts.empty() ? ""
+                                 : " in " + std::to_string(bands.starts.size()) + " bands of " +
+                                       std::to_string(bands.rows) + " rows")
+        << "\n";
   }
   // The pixels are copied out and the window finalized before they are encoded: its frame
   // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
   // need not be held while the image is compressed.
+  const auto pixels = [&]() {
+    return drawn ? raster_of(drawn, alpha) : drawn_pixels(window, alpha);
+  };
   std::string bytes;
   if (format == FigureFormat::png) {
-    const auto picture = drawn_image(window, figure.transparent_background);
+    const auto picture = drawn ? drawn : drawn_image(window, alpha);
+    drawn = nullptr;
     window->Finalize();
     bytes = image_png(picture, figure.dpi);
   } else if (format == FigureFormat::tiff) {
-    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    const RasterImage raster = pixels();
+    drawn = nullptr;
     window->Finalize();
     bytes = tiff_bytes(raster, figure.dpi);
   } else {
@@ -289,8 +411,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                               ? std::function<bool(const std::string&)>(pdf_can_set)
                               : [](const std::string&) { return true; };
     const auto texts = annotations::take_text(canvas, figure.height, settable);
-    window->Render();
-    const RasterImage raster = drawn_pixels(window, figure.transparent_background);
+    drawn = draw();
+    const RasterImage raster = pixels();
+    drawn = nullptr;
     window->Finalize();
     bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
                                         : svg_document(raster_png(raster, figure.dpi), figure.width,

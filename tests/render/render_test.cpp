@@ -225,6 +225,49 @@ TEST_F(Render, SameInputsGiveTheSameBytesWithSizeAndDpiRecorded) {
   EXPECT_GT(find(image, false).pixels, 0u);
 }
 
+TEST_F(Render, ATallFigureDrawnInBandsKeepsEachPanelsFindingsInItsOwnPanelAndSide) {
+  // Three panels stacked, one dorsal view each: drawn a band of rows at a time, each panel's
+  // nodes must still land in its own third, the left node left of the midline, the right one
+  // right of it, and every row of the figure must be drawn (its left margin white).
+  const auto input =
+      findings(node("l", -45, -20, 30, "increase") + "," + node("r", 45, -20, 30, "decrease"));
+  const std::string args = input +
+                           " --panel 'Rises|direction=increase' --panel 'Falls|direction=decrease'"
+                           " --panel 'Both' --views dorsal --size 400x1200 -o '";
+  const auto r =
+      testing::run_shell(std::string("FOCI_CACHE_DIR='") + FOCI_MESH_CACHE + "' '" + FOCI_BINARY +
+                             "' --verbose render " + args + png("tall.png") + "'",
+                         dir_.root());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(" bands of "), std::string::npos) << "drawn in bands: " << r.err;
+  const auto image = read_png(png("tall.png"));
+  ASSERT_EQ(image.height, 1200);
+  const auto count = [&](int panel, bool red) {
+    // The legend's swatches sit at the panel's left edge; the nodes are well inside.
+    const int x0 = red ? image.width / 4 : image.width / 2, x1 = x0 + image.width / 4;
+    std::size_t n = 0;
+    for (int y = panel * 400; y < (panel + 1) * 400; ++y) {
+      for (int x = x0; x < x1; ++x) {
+        const unsigned char* p = image.at(x, y);
+        n += red ? (p[0] > 150 && p[1] < 90 && p[2] < 90) : (p[2] > 150 && p[0] < 90 && p[1] < 140);
+      }
+    }
+    return n;
+  };
+  EXPECT_GT(count(0, true), 20u) << "(a) rises: the left node, left of the midline";
+  EXPECT_EQ(count(0, false), 0u) << "(a) draws no fall";
+  EXPECT_EQ(count(1, true), 0u) << "(b) draws no rise";
+  EXPECT_GT(count(1, false), 20u) << "(b) falls: the right node, right of the midline";
+  EXPECT_GT(count(2, true), 20u) << "(c) both";
+  EXPECT_GT(count(2, false), 20u) << "(c) both";
+  for (int y = 0; y < image.height; ++y) {
+    const unsigned char* p = image.at(0, y);
+    ASSERT_TRUE(p[0] > 245 && p[1] > 245 && p[2] > 245) << "row " << y << " is drawn";
+  }
+  ASSERT_EQ(render(args + png("again.png") + "'").exit_code, 0);
+  EXPECT_EQ(slurp(png("tall.png")), slurp(png("again.png"))) << "the same bytes each time";
+}
+
 TEST_F(Render, AColdFigureIsTheSameBytesAsAWarmOneAndCachesTheBrain) {
   // An empty mesh cache: the brain's mesh is made, drawn and cached; drawn from the cache, the
   // figure must not change, here or with the tests' shared cache.

@@ -60,6 +60,34 @@ TEST(AppFigureInputs, TheBrainIsReadOnFirstUseAndKept) {
   EXPECT_EQ(again.label_at({30, -20, -10}), 2);
 }
 
+// A cold batch frees the brain's voxels once its meshes are built, before its workers fork;
+// a brain mesh missing from the cache afterwards must still be built from the same voxels.
+TEST(AppFigureInputs, ReleasedBrainVoxelsAreReadAgainWhenAMeshNeedsThem) {
+  const TempDir dir;
+  FigureInputs inputs;
+  inputs.brain_path = dir.path("brain.nii.gz");
+  SyntheticHeader header;
+  header.size = {50, 50, 50};
+  header.sform = las_2mm();
+  write_synthetic_nifti(inputs.brain_path, header, paint_boxes(las_2mm()));
+  const RenderSettings settings = render_settings(inputs, nullptr, false);
+  EXPECT_EQ(settings.brain().label_at({-30, 10, 20}), 1);
+  inputs.release_brain_voxels();
+  const LabelVolume& again = settings.brain();
+  EXPECT_EQ(again.voxel_count(), 50u * 50u * 50u);
+  EXPECT_EQ(again.label_at({-30, 10, 20}), 1);
+  EXPECT_EQ(again.label_at({30, -20, -10}), 2);
+  // Released, they come from the file again: without it, the error names it.
+  inputs.release_brain_voxels();
+  std::filesystem::remove(inputs.brain_path);
+  try {
+    settings.brain();
+    FAIL() << "released voxels were not read again";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(inputs.brain_path), std::string::npos) << e.what();
+  }
+}
+
 TEST(AppFigureInputs, AMissingBrainFileIsAnErrorNamingItWhenAskedFor) {
   const TempDir dir;
   FigureInputs inputs;

@@ -182,5 +182,53 @@ TEST(RenderLayout, ALegendLeavesTheColourBarsTheirSideAndOnlyALabelMapsHundredsA
   EXPECT_LE(layout.panels[0].footer.height(), layout.panels[0].area.height() / 3 + 1e-9);
 }
 
+TEST(RenderLayout, ATallFigureIsDrawnInBandsThatHoldEachViewWhole) {
+  Figure f;
+  f.width = 1800;
+  f.height = 2000;
+  f.title = "Every finding";
+  for (const char* title : {"All", "Structure", "Connectivity"}) {
+    f.panels.push_back(panel_with(4, title, true));
+  }
+  const FigureLayout layout = lay_out_figure(f);
+  const DrawingBands bands = drawing_bands(layout);
+  ASSERT_GE(bands.starts.size(), 3u) << "three panels of one row of views each";
+  EXPECT_LE(bands.rows * 2, f.height) << "a band is at most half the figure";
+  EXPECT_EQ(bands.starts.front(), 0);
+  for (std::size_t b = 0; b < bands.starts.size(); ++b) {
+    const int end = b + 1 < bands.starts.size() ? bands.starts[b + 1] : f.height;
+    EXPECT_LT(bands.starts[b], end) << "band " << b;
+    EXPECT_LE(end - bands.starts[b], bands.rows) << "band " << b << " fits the window";
+  }
+  for (const auto& panel : layout.panels) {
+    for (const auto& box : panel.views) {
+      const PixelRows rows = viewport_rows(box.y0 / f.height, box.y1 / f.height, f.height);
+      std::size_t holding = 0;
+      for (std::size_t b = 0; b < bands.starts.size(); ++b) {
+        const int end = b + 1 < bands.starts.size() ? bands.starts[b + 1] : f.height;
+        if (rows.first >= bands.starts[b] && rows.last <= end) ++holding;
+        EXPECT_FALSE(rows.first < bands.starts[b] && bands.starts[b] < rows.last)
+            << "band " << b << " starts inside a view";
+      }
+      EXPECT_EQ(holding, 1u) << "each view lies whole in one band";
+    }
+  }
+}
+
+TEST(RenderLayout, AFigureOfOneRowOfViewsIsDrawnWhole) {
+  Figure f;
+  f.width = 4800;
+  f.height = 2400;
+  f.panels.push_back(panel_with(6));
+  EXPECT_TRUE(drawing_bands(lay_out_figure(f)).starts.empty()) << "bands would not halve it";
+  f.width = 1200;
+  f.height = 420;
+  f.panels[0] = panel_with(3);
+  EXPECT_TRUE(drawing_bands(lay_out_figure(f)).starts.empty());
+  f.panels.clear();
+  f.height = 2000;
+  EXPECT_TRUE(drawing_bands(lay_out_figure(f)).starts.empty()) << "no views";
+}
+
 }  // namespace
 }  // namespace foci

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <future>
 #include <limits>
@@ -62,11 +63,23 @@ class Mapper {
     MappingResult result;
     result.input_count = inputs.size();
     key_hashes_.reserve(inputs.size());
-    std::vector<std::size_t> first_slot;
-    std::vector<AtlasHit> hits;
+    // While one chunk is placed (on this thread: placing keeps input order), the other
+    // threads look up the next; this thread joins them when it is done placing.
+    ChunkLookups first, second;
+    ChunkLookups* current = &first;
+    ChunkLookups* upcoming = &second;
+    if (!inputs.empty()) {
+      start_lookups(inputs, 0, std::min(inputs.size(), kInputsPerChunk), *current);
+      finish_lookups(inputs, *current);
+    }
     for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
       const std::size_t end = std::min(inputs.size(), chunk + kInputsPerChunk);
-      look_up_reported(inputs, chunk, end, first_slot, hits);
+      const bool more = end < inputs.size();
+      if (more) {
+        start_lookups(inputs, end, std::min(inputs.size(), end + kInputsPerChunk), *upcoming);
+      }
+      const std::vector<std::size_t>& first_slot = current->first_slot;
+      const std::vector<AtlasHit>& hits = current->hits;
       for (std::size_t n = chunk; n < end; ++n) {
         const FindingInput& input = inputs[n];
         const std::size_t slot = first_slot[n - chunk];
@@ -97,6 +110,10 @@ class Mapper {
         key_hashes_.emplace_back(std::hash<std::string>()(key_), result.mapped.size());
         result.mapped.push_back(std::move(mapped));
       }
+      if (more) {
+        finish_lookups(inputs, *upcoming);
+        std::swap(current, upcoming);
+      }
     }
     mark_duplicates(result.mapped, key_hashes_);
     return result;
@@ -109,21 +126,58 @@ class Mapper {
   /// the one named). Small enough that the hits of a chunk take a few megabytes.
   static constexpr std::size_t kInputsPerChunk = 16384;
 
-  /// Numbers the locations of inputs[begin, end) (a finding's location, or each endpoint)
-  /// from first_slot[n - begin], and fills hits[slot * atlases + a] with atlas a's answer at
-  /// each reported coordinate (MNI); slots without a coordinate are left empty.
-  void look_up_reported(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
-                        std::vector<std::size_t>& first_slot, std::vector<AtlasHit>& hits) const {
-    first_slot.clear();
+  /// The lookups of one chunk: inputs[begin, end) are numbered from first_slot[n - begin]
+  /// (a finding's location, or each endpoint), and hits[slot * atlases + a] holds atlas a's
+  /// answer at each reported coordinate (MNI); slots without a coordinate are left empty.
+  /// Threads claim runs of kInputsPerClaim inputs from `claimed` until none are left.
+  struct ChunkLookups {
+    std::size_t begin = 0, end = 0;
+    std::vector<std::size_t> first_slot;
+    std::vector<AtlasHit> hits;
+    std::atomic<std::size_t> claimed{0};
+    /// Declared last, so that on the way out they are waited for before the rest goes.
+    std::vector<std::future<void>> helpers;
+  };
+  static constexpr std::size_t kInputsPerClaim = 512;
+
+  /// Numbers the locations of inputs[begin, end) and sets the other threads looking them up.
+  void start_lookups(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
+                     ChunkLookups& chunk) const {
+    chunk.begin = begin;
+    chunk.end = end;
+    chunk.first_slot.clear();
     std::size_t slots = 0;
     for (std::size_t n = begin; n < end; ++n) {
-      first_slot.push_back(slots);
+      chunk.first_slot.push_back(slots);
       const Finding& f = *inputs[n].finding;
       slots += f.location ? 1 : f.endpoints.size();
     }
+    chunk.hits.assign(slots * request_.atlases.size(), AtlasHit{});
+    chunk.claimed.store(0, std::memory_order_relaxed);
+    chunk.helpers.clear();
+    const std::size_t threads =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+    const std::size_t claims = (end - begin + kInputsPerClaim - 1) / kInputsPerClaim;
+    for (std::size_t t = 1; t < std::min(threads, claims + 1); ++t) {
+      chunk.helpers.push_back(
+          std::async(std::launch::async, [this, &inputs, &chunk] { look_up(inputs, chunk); }));
+    }
+  }
+
+  /// Looks up what is left of a chunk on this thread too, and waits for the others.
+  void finish_lookups(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
+    look_up(inputs, chunk);
+    for (auto& h : chunk.helpers) h.get();
+    chunk.helpers.clear();
+  }
+
+  void look_up(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
     const std::size_t atlases = request_.atlases.size();
-    hits.assign(slots * atlases, AtlasHit{});
-    const auto look_up = [&](std::size_t from, std::size_t to) {
+    for (;;) {
+      const std::size_t from =
+          chunk.begin + chunk.claimed.fetch_add(kInputsPerClaim, std::memory_order_relaxed);
+      if (from >= chunk.end) return;
+      const std::size_t to = std::min(chunk.end, from + kInputsPerClaim);
       for (std::size_t n = from; n < to; ++n) {
         const Finding& f = *inputs[n].finding;
         const std::size_t count = f.location ? 1 : f.endpoints.size();
@@ -132,23 +186,13 @@ class Mapper {
           if (!location.coordinate) continue;
           const Vec3 mni =
               to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
-          AtlasHit* out = hits.data() + (first_slot[n - begin] + l) * atlases;
+          AtlasHit* out = chunk.hits.data() + (chunk.first_slot[n - chunk.begin] + l) * atlases;
           for (std::size_t a = 0; a < atlases; ++a) {
             out[a] = request_.atlases[a]->lookup(mni, request_.search_radius_mm);
           }
         }
       }
-    };
-    const std::size_t threads = std::min<std::size_t>(
-        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16), end - begin);
-    std::vector<std::future<void>> others;
-    const std::size_t share = (end - begin + threads - 1) / std::max<std::size_t>(threads, 1);
-    for (std::size_t t = 1; t < threads; ++t) {
-      const std::size_t from = std::min(end, begin + t * share), to = std::min(end, from + share);
-      if (from < to) others.push_back(std::async(std::launch::async, look_up, from, to));
     }
-    look_up(begin, std::min(end, begin + share));
-    for (auto& o : others) o.get();
   }
 
   std::size_t atlas_index(const Atlas* atlas) const {
@@ -245,7 +289,7 @@ class Mapper {
   bool inside_brain(Vec3 mni) const { return request_.brain_mask->label_at(mni) != 0; }
 
   /// Places one location; false (with the reason) when it cannot be placed.
-  /// `hits`: the atlases' lookups at the location's reported coordinate (look_up_reported).
+  /// `hits`: the atlases' lookups at the location's reported coordinate (ChunkLookups).
   bool place(const Location& location, int endpoint, const AtlasHit* hits, MappedFinding& mapped,
              std::string& reason) {
     std::optional<ResolvedRegion> resolved;

@@ -103,11 +103,12 @@ class Mapper {
           result.unmapped.push_back({input, reason});
           continue;
         }
-        // Hashed now, while the finding is in the cache: a second pass over a million
-        // findings spent most of its time waiting for them.
+        // The key's hash goes on from that of the finding's own fields, taken by the lookup
+        // threads: reading them here, in a second cache line of each finding, was the
+        // largest cost of placing (and a second pass over a million findings cost more).
         key_.clear();
-        duplicate_key(mapped, key_);
-        key_hashes_.emplace_back(std::hash<std::string>()(key_), result.mapped.size());
+        placements_key(mapped, key_);
+        key_hashes_.emplace_back(hash_on(current->key_hash[n - chunk], key_), result.mapped.size());
         result.mapped.push_back(std::move(mapped));
       }
       if (more) {
@@ -134,6 +135,8 @@ class Mapper {
     std::size_t begin = 0, end = 0;
     std::vector<std::size_t> first_slot;
     std::vector<AtlasHit> hits;
+    /// Per input, the hash (hash_on) of the start of its duplicate key (finding_key).
+    std::vector<std::uint64_t> key_hash;
     std::atomic<std::size_t> claimed{0};
     /// Declared last, so that on the way out they are waited for before the rest goes.
     std::vector<std::future<void>> helpers;
@@ -153,6 +156,7 @@ class Mapper {
       slots += f.location ? 1 : f.endpoints.size();
     }
     chunk.hits.assign(slots * request_.atlases.size(), AtlasHit{});
+    chunk.key_hash.assign(end - begin, 0);
     chunk.claimed.store(0, std::memory_order_relaxed);
     chunk.helpers.clear();
     const std::size_t threads =
@@ -173,6 +177,7 @@ class Mapper {
 
   void look_up(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
     const std::size_t atlases = request_.atlases.size();
+    std::string key;
     for (;;) {
       const std::size_t from =
           chunk.begin + chunk.claimed.fetch_add(kInputsPerClaim, std::memory_order_relaxed);
@@ -180,6 +185,9 @@ class Mapper {
       const std::size_t to = std::min(chunk.end, from + kInputsPerClaim);
       for (std::size_t n = from; n < to; ++n) {
         const Finding& f = *inputs[n].finding;
+        key.clear();
+        finding_key(f, key);
+        chunk.key_hash[n - chunk.begin] = hash_on(kKeyHashStart, key);
         const std::size_t count = f.location ? 1 : f.endpoints.size();
         for (std::size_t l = 0; l < count; ++l) {
           const Location& location = f.location ? *f.location : f.endpoints[l];
@@ -452,27 +460,42 @@ class Mapper {
   /// a group: a million findings cost a sort, not a million strings in a hash table.
   /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
   static void mark_duplicates(std::vector<MappedFinding>& mapped,
-                              std::vector<std::pair<std::size_t, std::size_t>>& hash_and_index) {
+                              std::vector<std::pair<std::uint64_t, std::size_t>>& hash_and_index) {
     std::sort(hash_and_index.begin(), hash_and_index.end());
-    std::string key;
-    std::string other;
-    for (std::size_t begin = 0; begin < hash_and_index.size();) {
-      std::size_t end = begin + 1;
+    // The findings of groups of two or more (the same point to 1 mm is common in a million
+    // findings): their keys are made in input order, one forward pass over the findings,
+    // where making them group by group read the findings in hash order, each a cache miss.
+    std::vector<std::size_t> grouped;  // positions in hash_and_index, group after group
+    for (std::size_t begin = 0, end = 0; begin < hash_and_index.size(); begin = end) {
+      end = begin + 1;
       while (end < hash_and_index.size() &&
              hash_and_index[end].first == hash_and_index[begin].first) {
+        ++end;
+      }
+      for (std::size_t n = begin; end - begin > 1 && n < end; ++n) grouped.push_back(n);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> in_input_order;  // (index, slot in grouped)
+    in_input_order.reserve(grouped.size());
+    for (std::size_t slot = 0; slot < grouped.size(); ++slot) {
+      in_input_order.emplace_back(hash_and_index[grouped[slot]].second, slot);
+    }
+    std::sort(in_input_order.begin(), in_input_order.end());
+    std::vector<std::string> keys(grouped.size());
+    for (const auto& [index, slot] : in_input_order) duplicate_key(mapped[index], keys[slot]);
+
+    for (std::size_t begin = 0; begin < grouped.size();) {
+      std::size_t end = begin + 1;
+      while (end < grouped.size() && hash_and_index[grouped[end]].first ==
+                                         hash_and_index[grouped[begin]].first) {
         ++end;
       }
       // Within a group, in input order: the first earlier finding with the same key is the
       // one named (a different key under the same hash is a collision).
       for (std::size_t later = begin + 1; later < end; ++later) {
-        MappedFinding& m = mapped[hash_and_index[later].second];
-        key.clear();
-        duplicate_key(m, key);
+        MappedFinding& m = mapped[hash_and_index[grouped[later]].second];
         for (std::size_t earlier = begin; earlier < later; ++earlier) {
-          const MappedFinding& first = mapped[hash_and_index[earlier].second];
-          other.clear();
-          duplicate_key(first, other);
-          if (key != other) continue;
+          if (keys[later] != keys[earlier]) continue;
+          const MappedFinding& first = mapped[hash_and_index[grouped[earlier]].second];
           m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
                                                  first.input.finding->id});
           break;
@@ -485,7 +508,12 @@ class Mapper {
   /// Appends the key of a finding to `key`: study|measure|contrast|direction|timepoint, then
   /// per placement |endpoint:region/side or |endpoint:x,y,z in whole millimetres.
   static void duplicate_key(const MappedFinding& mapped, std::string& key) {
-    const Finding& f = *mapped.input.finding;
+    finding_key(*mapped.input.finding, key);
+    placements_key(mapped, key);
+  }
+
+  /// The key's two parts: the finding's own fields, then its placements.
+  static void finding_key(const Finding& f, std::string& key) {
     key += f.study;
     key += '|';
     if (f.measure) key += *f.measure;
@@ -495,6 +523,8 @@ class Mapper {
     if (f.direction) key += to_string(*f.direction);
     key += '|';
     if (f.timepoint) key += *f.timepoint;
+  }
+  static void placements_key(const MappedFinding& mapped, std::string& key) {
     for (const auto& p : mapped.placements) {
       key += '|';
       key += fmt::format_int(p.endpoint).c_str();
@@ -513,6 +543,17 @@ class Mapper {
     }
   }
 
+  /// FNV-1a over the bytes of `text`, going on from `hash`: the key's hash is taken in two
+  /// parts on two threads, and is that of the whole key either way, so equal keys always
+  /// have equal hashes.
+  static constexpr std::uint64_t kKeyHashStart = 14695981039346656037ull;
+  static std::uint64_t hash_on(std::uint64_t hash, std::string_view text) {
+    for (const char c : text) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return hash;
+  }
+
   /// What fmt's "{:.0f}" writes, without its parsing and float formatting: both round half to
   /// even (nearbyint in the default rounding mode) and keep the sign of a negative zero.
   static void append_whole_mm(double mm, std::string& key) {
@@ -529,7 +570,7 @@ class Mapper {
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
   std::string key_;                                              ///< scratch for duplicate_key
-  std::vector<std::pair<std::size_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
+  std::vector<std::pair<std::uint64_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 
 }  // namespace

@@ -159,8 +159,7 @@ class Mapper {
     chunk.key_hash.assign(end - begin, 0);
     chunk.claimed.store(0, std::memory_order_relaxed);
     chunk.helpers.clear();
-    const std::size_t threads =
-        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
     const std::size_t claims = (end - begin + kInputsPerClaim - 1) / kInputsPerClaim;
     for (std::size_t t = 1; t < std::min(threads, claims + 1); ++t) {
       chunk.helpers.push_back(
@@ -485,8 +484,8 @@ class Mapper {
 
     for (std::size_t begin = 0; begin < grouped.size();) {
       std::size_t end = begin + 1;
-      while (end < grouped.size() && hash_and_index[grouped[end]].first ==
-                                         hash_and_index[grouped[begin]].first) {
+      while (end < grouped.size() &&
+             hash_and_index[grouped[end]].first == hash_and_index[grouped[begin]].first) {
         ++end;
       }
       // Within a group, in input order: the first earlier finding with the same key is the
@@ -569,7 +568,7 @@ class Mapper {
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::string key_;                                              ///< scratch for duplicate_key
+  std::string key_;                                                ///< scratch for duplicate_key
   std::vector<std::pair<std::uint64_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 

@@ -479,8 +479,18 @@ class Mapper {
       in_input_order.emplace_back(hash_and_index[grouped[slot]].second, slot);
     }
     std::sort(in_input_order.begin(), in_input_order.end());
-    std::vector<std::string> keys(grouped.size());
-    for (const auto& [index, slot] : in_input_order) duplicate_key(mapped[index], keys[slot]);
+    // One buffer of keys, not a string each: a million findings may have a few hundred
+    // thousand in groups.
+    std::string all_keys;
+    std::vector<std::pair<std::size_t, std::size_t>> key_at(grouped.size());  // start, length
+    for (const auto& [index, slot] : in_input_order) {
+      const std::size_t start = all_keys.size();
+      duplicate_key(mapped[index], all_keys);
+      key_at[slot] = {start, all_keys.size() - start};
+    }
+    const auto key = [&](std::size_t slot) {
+      return std::string_view(all_keys).substr(key_at[slot].first, key_at[slot].second);
+    };
 
     for (std::size_t begin = 0; begin < grouped.size();) {
       std::size_t end = begin + 1;
@@ -493,7 +503,7 @@ class Mapper {
       for (std::size_t later = begin + 1; later < end; ++later) {
         MappedFinding& m = mapped[hash_and_index[grouped[later]].second];
         for (std::size_t earlier = begin; earlier < later; ++earlier) {
-          if (keys[later] != keys[earlier]) continue;
+          if (key(later) != key(earlier)) continue;
           const MappedFinding& first = mapped[hash_and_index[grouped[earlier]].second];
           m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
                                                  first.input.finding->id});

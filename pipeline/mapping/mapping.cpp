@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <future>
 #include <limits>
@@ -62,11 +63,23 @@ class Mapper {
     MappingResult result;
     result.input_count = inputs.size();
     key_hashes_.reserve(inputs.size());
-    std::vector<std::size_t> first_slot;
-    std::vector<AtlasHit> hits;
+    // While one chunk is placed (on this thread: placing keeps input order), the other
+    // threads look up the next; this thread joins them when it is done placing.
+    ChunkLookups first, second;
+    ChunkLookups* current = &first;
+    ChunkLookups* upcoming = &second;
+    if (!inputs.empty()) {
+      start_lookups(inputs, 0, std::min(inputs.size(), kInputsPerChunk), *current);
+      finish_lookups(inputs, *current);
+    }
     for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
       const std::size_t end = std::min(inputs.size(), chunk + kInputsPerChunk);
-      look_up_reported(inputs, chunk, end, first_slot, hits);
+      const bool more = end < inputs.size();
+      if (more) {
+        start_lookups(inputs, end, std::min(inputs.size(), end + kInputsPerChunk), *upcoming);
+      }
+      const std::vector<std::size_t>& first_slot = current->first_slot;
+      const std::vector<AtlasHit>& hits = current->hits;
       for (std::size_t n = chunk; n < end; ++n) {
         const FindingInput& input = inputs[n];
         const std::size_t slot = first_slot[n - chunk];
@@ -90,12 +103,17 @@ class Mapper {
           result.unmapped.push_back({input, reason});
           continue;
         }
-        // Hashed now, while the finding is in the cache: a second pass over a million
-        // findings spent most of its time waiting for them.
+        // The key's hash goes on from that of the finding's own fields, taken by the lookup
+        // threads: reading them here, in a second cache line of each finding, was the
+        // largest cost of placing (and a second pass over a million findings cost more).
         key_.clear();
-        duplicate_key(mapped, key_);
-        key_hashes_.emplace_back(std::hash<std::string>()(key_), result.mapped.size());
+        placements_key(mapped, key_);
+        key_hashes_.emplace_back(hash_on(current->key_hash[n - chunk], key_), result.mapped.size());
         result.mapped.push_back(std::move(mapped));
+      }
+      if (more) {
+        finish_lookups(inputs, *upcoming);
+        std::swap(current, upcoming);
       }
     }
     mark_duplicates(result.mapped, key_hashes_);
@@ -109,46 +127,79 @@ class Mapper {
   /// the one named). Small enough that the hits of a chunk take a few megabytes.
   static constexpr std::size_t kInputsPerChunk = 16384;
 
-  /// Numbers the locations of inputs[begin, end) (a finding's location, or each endpoint)
-  /// from first_slot[n - begin], and fills hits[slot * atlases + a] with atlas a's answer at
-  /// each reported coordinate (MNI); slots without a coordinate are left empty.
-  void look_up_reported(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
-                        std::vector<std::size_t>& first_slot, std::vector<AtlasHit>& hits) const {
-    first_slot.clear();
+  /// The lookups of one chunk: inputs[begin, end) are numbered from first_slot[n - begin]
+  /// (a finding's location, or each endpoint), and hits[slot * atlases + a] holds atlas a's
+  /// answer at each reported coordinate (MNI); slots without a coordinate are left empty.
+  /// Threads claim runs of kInputsPerClaim inputs from `claimed` until none are left.
+  struct ChunkLookups {
+    std::size_t begin = 0, end = 0;
+    std::vector<std::size_t> first_slot;
+    std::vector<AtlasHit> hits;
+    /// Per input, the hash (hash_on) of the start of its duplicate key (finding_key).
+    std::vector<std::uint64_t> key_hash;
+    std::atomic<std::size_t> claimed{0};
+    /// Declared last, so that on the way out they are waited for before the rest goes.
+    std::vector<std::future<void>> helpers;
+  };
+  static constexpr std::size_t kInputsPerClaim = 512;
+
+  /// Numbers the locations of inputs[begin, end) and sets the other threads looking them up.
+  void start_lookups(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
+                     ChunkLookups& chunk) const {
+    chunk.begin = begin;
+    chunk.end = end;
+    chunk.first_slot.clear();
     std::size_t slots = 0;
     for (std::size_t n = begin; n < end; ++n) {
-      first_slot.push_back(slots);
+      chunk.first_slot.push_back(slots);
       const Finding& f = *inputs[n].finding;
       slots += f.location ? 1 : f.endpoints.size();
     }
+    chunk.hits.assign(slots * request_.atlases.size(), AtlasHit{});
+    chunk.key_hash.assign(end - begin, 0);
+    chunk.claimed.store(0, std::memory_order_relaxed);
+    chunk.helpers.clear();
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+    const std::size_t claims = (end - begin + kInputsPerClaim - 1) / kInputsPerClaim;
+    for (std::size_t t = 1; t < std::min(threads, claims + 1); ++t) {
+      chunk.helpers.push_back(
+          std::async(std::launch::async, [this, &inputs, &chunk] { look_up(inputs, chunk); }));
+    }
+  }
+
+  /// Looks up what is left of a chunk on this thread too, and waits for the others.
+  void finish_lookups(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
+    look_up(inputs, chunk);
+    for (auto& h : chunk.helpers) h.get();
+    chunk.helpers.clear();
+  }
+
+  void look_up(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
     const std::size_t atlases = request_.atlases.size();
-    hits.assign(slots * atlases, AtlasHit{});
-    const auto look_up = [&](std::size_t from, std::size_t to) {
+    std::string key;
+    for (;;) {
+      const std::size_t from =
+          chunk.begin + chunk.claimed.fetch_add(kInputsPerClaim, std::memory_order_relaxed);
+      if (from >= chunk.end) return;
+      const std::size_t to = std::min(chunk.end, from + kInputsPerClaim);
       for (std::size_t n = from; n < to; ++n) {
         const Finding& f = *inputs[n].finding;
+        key.clear();
+        finding_key(f, key);
+        chunk.key_hash[n - chunk.begin] = hash_on(kKeyHashStart, key);
         const std::size_t count = f.location ? 1 : f.endpoints.size();
         for (std::size_t l = 0; l < count; ++l) {
           const Location& location = f.location ? *f.location : f.endpoints[l];
           if (!location.coordinate) continue;
           const Vec3 mni =
               to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
-          AtlasHit* out = hits.data() + (first_slot[n - begin] + l) * atlases;
+          AtlasHit* out = chunk.hits.data() + (chunk.first_slot[n - chunk.begin] + l) * atlases;
           for (std::size_t a = 0; a < atlases; ++a) {
             out[a] = request_.atlases[a]->lookup(mni, request_.search_radius_mm);
           }
         }
       }
-    };
-    const std::size_t threads = std::min<std::size_t>(
-        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16), end - begin);
-    std::vector<std::future<void>> others;
-    const std::size_t share = (end - begin + threads - 1) / std::max<std::size_t>(threads, 1);
-    for (std::size_t t = 1; t < threads; ++t) {
-      const std::size_t from = std::min(end, begin + t * share), to = std::min(end, from + share);
-      if (from < to) others.push_back(std::async(std::launch::async, look_up, from, to));
     }
-    look_up(begin, std::min(end, begin + share));
-    for (auto& o : others) o.get();
   }
 
   std::size_t atlas_index(const Atlas* atlas) const {
@@ -245,7 +296,7 @@ class Mapper {
   bool inside_brain(Vec3 mni) const { return request_.brain_mask->label_at(mni) != 0; }
 
   /// Places one location; false (with the reason) when it cannot be placed.
-  /// `hits`: the atlases' lookups at the location's reported coordinate (look_up_reported).
+  /// `hits`: the atlases' lookups at the location's reported coordinate (ChunkLookups).
   bool place(const Location& location, int endpoint, const AtlasHit* hits, MappedFinding& mapped,
              std::string& reason) {
     std::optional<ResolvedRegion> resolved;
@@ -408,27 +459,52 @@ class Mapper {
   /// a group: a million findings cost a sort, not a million strings in a hash table.
   /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
   static void mark_duplicates(std::vector<MappedFinding>& mapped,
-                              std::vector<std::pair<std::size_t, std::size_t>>& hash_and_index) {
+                              std::vector<std::pair<std::uint64_t, std::size_t>>& hash_and_index) {
     std::sort(hash_and_index.begin(), hash_and_index.end());
-    std::string key;
-    std::string other;
-    for (std::size_t begin = 0; begin < hash_and_index.size();) {
-      std::size_t end = begin + 1;
+    // The findings of groups of two or more (the same point to 1 mm is common in a million
+    // findings): their keys are made in input order, one forward pass over the findings,
+    // where making them group by group read the findings in hash order, each a cache miss.
+    std::vector<std::size_t> grouped;  // positions in hash_and_index, group after group
+    for (std::size_t begin = 0, end = 0; begin < hash_and_index.size(); begin = end) {
+      end = begin + 1;
       while (end < hash_and_index.size() &&
              hash_and_index[end].first == hash_and_index[begin].first) {
+        ++end;
+      }
+      for (std::size_t n = begin; end - begin > 1 && n < end; ++n) grouped.push_back(n);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> in_input_order;  // (index, slot in grouped)
+    in_input_order.reserve(grouped.size());
+    for (std::size_t slot = 0; slot < grouped.size(); ++slot) {
+      in_input_order.emplace_back(hash_and_index[grouped[slot]].second, slot);
+    }
+    std::sort(in_input_order.begin(), in_input_order.end());
+    // One buffer of keys, not a string each: a million findings may have a few hundred
+    // thousand in groups.
+    std::string all_keys;
+    std::vector<std::pair<std::size_t, std::size_t>> key_at(grouped.size());  // start, length
+    for (const auto& [index, slot] : in_input_order) {
+      const std::size_t start = all_keys.size();
+      duplicate_key(mapped[index], all_keys);
+      key_at[slot] = {start, all_keys.size() - start};
+    }
+    const auto key = [&](std::size_t slot) {
+      return std::string_view(all_keys).substr(key_at[slot].first, key_at[slot].second);
+    };
+
+    for (std::size_t begin = 0; begin < grouped.size();) {
+      std::size_t end = begin + 1;
+      while (end < grouped.size() &&
+             hash_and_index[grouped[end]].first == hash_and_index[grouped[begin]].first) {
         ++end;
       }
       // Within a group, in input order: the first earlier finding with the same key is the
       // one named (a different key under the same hash is a collision).
       for (std::size_t later = begin + 1; later < end; ++later) {
-        MappedFinding& m = mapped[hash_and_index[later].second];
-        key.clear();
-        duplicate_key(m, key);
+        MappedFinding& m = mapped[hash_and_index[grouped[later]].second];
         for (std::size_t earlier = begin; earlier < later; ++earlier) {
-          const MappedFinding& first = mapped[hash_and_index[earlier].second];
-          other.clear();
-          duplicate_key(first, other);
-          if (key != other) continue;
+          if (key(later) != key(earlier)) continue;
+          const MappedFinding& first = mapped[hash_and_index[grouped[earlier]].second];
           m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
                                                  first.input.finding->id});
           break;
@@ -441,7 +517,12 @@ class Mapper {
   /// Appends the key of a finding to `key`: study|measure|contrast|direction|timepoint, then
   /// per placement |endpoint:region/side or |endpoint:x,y,z in whole millimetres.
   static void duplicate_key(const MappedFinding& mapped, std::string& key) {
-    const Finding& f = *mapped.input.finding;
+    finding_key(*mapped.input.finding, key);
+    placements_key(mapped, key);
+  }
+
+  /// The key's two parts: the finding's own fields, then its placements.
+  static void finding_key(const Finding& f, std::string& key) {
     key += f.study;
     key += '|';
     if (f.measure) key += *f.measure;
@@ -451,6 +532,8 @@ class Mapper {
     if (f.direction) key += to_string(*f.direction);
     key += '|';
     if (f.timepoint) key += *f.timepoint;
+  }
+  static void placements_key(const MappedFinding& mapped, std::string& key) {
     for (const auto& p : mapped.placements) {
       key += '|';
       key += fmt::format_int(p.endpoint).c_str();
@@ -469,6 +552,17 @@ class Mapper {
     }
   }
 
+  /// FNV-1a over the bytes of `text`, going on from `hash`: the key's hash is taken in two
+  /// parts on two threads, and is that of the whole key either way, so equal keys always
+  /// have equal hashes.
+  static constexpr std::uint64_t kKeyHashStart = 14695981039346656037ull;
+  static std::uint64_t hash_on(std::uint64_t hash, std::string_view text) {
+    for (const char c : text) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return hash;
+  }
+
   /// What fmt's "{:.0f}" writes, without its parsing and float formatting: both round half to
   /// even (nearbyint in the default rounding mode) and keep the sign of a negative zero.
   static void append_whole_mm(double mm, std::string& key) {
@@ -484,8 +578,8 @@ class Mapper {
 
   const MappingRequest& request_;
   std::vector<LabelVoxels> voxels_;
-  std::string key_;                                              ///< scratch for duplicate_key
-  std::vector<std::pair<std::size_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
+  std::string key_;                                                ///< scratch for duplicate_key
+  std::vector<std::pair<std::uint64_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
 };
 
 }  // namespace

@@ -249,6 +249,53 @@ TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
   EXPECT_EQ(codes(r, "plus-zero"), "");
 }
 
+// Coordinates are looked up a chunk ahead on other threads while this thread places the
+// chunk before: across several chunks every finding keeps its place in input order, every
+// reported coordinate gets the answer a lookup of its own gives, connections keep both
+// endpoints, and a copy in a later chunk names the first.
+TEST_F(MappingTest, FindingsOverSeveralChunksAreAnsweredInInputOrder) {
+  request_.search_radius_mm = 10;
+  constexpr int kFindings = 50'000;  // three chunks and part of a fourth
+  for (int n = 0; n < kFindings; ++n) {
+    const Vec3 p{-39 + 0.37 * (n % 211), -39 + 0.29 * (n % 269), -39 + 0.41 * (n % 191)};
+    if (n % 1000 == 7) {
+      add("r" + std::to_string(n), region(n % 2 ? "左侧海马" : "insula"));
+    } else if (n % 1000 == 9) {
+      Finding& f = add("e" + std::to_string(n), Location{});
+      f.location.reset();
+      f.endpoints = {at("", p), region("右侧海马")};
+    } else {
+      add("p" + std::to_string(n), at("", p), n % 3 ? Direction::increase : Direction::decrease);
+    }
+  }
+  add("copy-of-p1", at("", {-39 + 0.37, -39 + 0.29, -39 + 0.41}));
+  const auto r = run();
+  ASSERT_EQ(r.mapped.size() + r.unmapped.size(), kFindings + 1u);
+  ASSERT_TRUE(r.unmapped.empty()) << r.unmapped[0].reason;
+  int answered = 0;
+  for (int n = 0; n < kFindings; ++n) {
+    const MappedFinding& m = r.mapped[n];
+    ASSERT_EQ(m.input.finding, &file_.findings[n]) << n;
+    for (const auto& p : m.placements) {
+      if (p.source != Placement::Source::reported) continue;
+      const AtlasHit hit = atlas_.lookup(p.mni, 10);
+      ASSERT_EQ(p.answers.size(), 1u);
+      ASSERT_EQ(p.answers[0].label, hit.label) << m.input.finding->id;
+      if (hit.label != 0) {
+        EXPECT_EQ(*p.answers[0].distance_mm, hit.distance_mm);
+      }
+      answered += hit.label != 0;
+    }
+    if (!m.input.finding->endpoints.empty()) {
+      ASSERT_EQ(m.placements.size(), 2u) << m.input.finding->id;
+      EXPECT_EQ(m.placements[1].answers[0].name, "Hip_R");
+    }
+  }
+  EXPECT_GT(answered, 1000) << "some coordinates should lie within 10 mm of a box";
+  EXPECT_EQ(codes(r, "copy-of-p1"), "outside-brain,duplicate");  // the mask is a ball
+  EXPECT_EQ(r.mapped.back().warnings.back().message, "the same finding as test.json: p1");
+}
+
 TEST_F(MappingTest, NothingIsLost) {
   add("ok", region("岛叶"));
   add("unknown-name", region("hipocampus"));

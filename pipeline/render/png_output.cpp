@@ -70,15 +70,13 @@ vtkSmartPointer<vtkImageData> drawn_image(vtkRenderWindow* window, bool with_alp
 
 std::string image_png(vtkImageData* image, int dpi) { return encoded_png(image, dpi); }
 
-RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha) {
-  const auto grab = grabbed(window, with_alpha, false);
-  vtkImageData* image = grab->GetOutput();
+RasterImage image_pixels(vtkImageData* image) {
   int dimensions[3];
   image->GetDimensions(dimensions);
   RasterImage raster;
   raster.width = dimensions[0];
   raster.height = dimensions[1];
-  raster.channels = with_alpha ? 4 : 3;
+  raster.channels = image->GetNumberOfScalarComponents();
   const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
   raster.pixels.resize(row * raster.height);
   const auto* in = static_cast<const unsigned char*>(image->GetScalarPointer());
@@ -88,6 +86,10 @@ RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha) {
                 in + row * static_cast<std::size_t>(raster.height - 1 - y), row);
   }
   return raster;
+}
+
+RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha) {
+  return image_pixels(grabbed(window, with_alpha, false)->GetOutput());
 }
 
 std::string raster_png(const RasterImage& raster, int dpi) {

@@ -31,6 +31,9 @@ std::string image_png(vtkImageData* image, int dpi);
 /// drawn_image's pixels, top row first (RGBA when `with_alpha`).
 RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha);
 
+/// An 8-bit RGB or RGBA image's pixels (VTK's rows, bottom first), top row first.
+RasterImage image_pixels(vtkImageData* image);
+
 /// Pixels as PNG bytes with a pHYs chunk saying `dpi`.
 std::string raster_png(const RasterImage& image, int dpi);
 

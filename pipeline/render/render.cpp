@@ -253,24 +253,6 @@ vtkSmartPointer<vtkImageData> draw_in_bands(vtkRenderWindow* window, vtkRenderer
   return figure;
 }
 
-/// An image's pixels, top row first, as drawn_pixels gives a window's.
-RasterImage raster_of(vtkImageData* image, bool with_alpha) {
-  int dimensions[3];
-  image->GetDimensions(dimensions);
-  RasterImage raster;
-  raster.width = dimensions[0];
-  raster.height = dimensions[1];
-  raster.channels = with_alpha ? 4 : 3;
-  const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
-  raster.pixels.resize(row * raster.height);
-  const auto* in = static_cast<const unsigned char*>(image->GetScalarPointer());
-  for (int y = 0; y < raster.height; ++y) {
-    std::memcpy(raster.pixels.data() + row * y,
-                in + row * static_cast<std::size_t>(raster.height - 1 - y), row);
-  }
-  return raster;
-}
-
 }  // namespace
 
 void render_figure(const Figure& figure, const RenderSettings& settings, const std::string& path,
@@ -391,7 +373,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
   // need not be held while the image is compressed.
   const auto pixels = [&]() {
-    return drawn ? raster_of(drawn, alpha) : drawn_pixels(window, alpha);
+    return drawn ? image_pixels(drawn) : drawn_pixels(window, alpha);
   };
   std::string bytes;
   if (format == FigureFormat::png) {

@@ -14,8 +14,8 @@ namespace foci {
 
 namespace {
 
-/// A VTK image's pixels (rows bottom to top) as PNG bytes.
-std::string encoded_png(vtkImageData* image, int dpi) {
+/// A VTK image's 8-bit pixels as rows from the top (VTK stores them bottom to top).
+PngPixels rows_from_top(vtkImageData* image) {
   int dimensions[3];
   image->GetDimensions(dimensions);
   PngPixels pixels;
@@ -25,7 +25,7 @@ std::string encoded_png(vtkImageData* image, int dpi) {
   pixels.row_stride = -static_cast<std::ptrdiff_t>(pixels.width) * pixels.channels;
   pixels.first_row = static_cast<const unsigned char*>(image->GetScalarPointer()) -
                      pixels.row_stride * (pixels.height - 1);
-  return png_bytes(pixels, dpi);
+  return pixels;
 }
 
 /// Pixels stored top row first as PNG bytes.
@@ -59,7 +59,7 @@ vtkSmartPointer<vtkWindowToImageFilter> grabbed(vtkRenderWindow* window, bool wi
 }  // namespace
 
 std::string window_png(vtkRenderWindow* window, bool with_alpha, int dpi) {
-  return encoded_png(grabbed(window, with_alpha, true)->GetOutput(), dpi);
+  return image_png(grabbed(window, with_alpha, true)->GetOutput(), dpi);
 }
 
 vtkSmartPointer<vtkImageData> drawn_image(vtkRenderWindow* window, bool with_alpha) {
@@ -68,22 +68,20 @@ vtkSmartPointer<vtkImageData> drawn_image(vtkRenderWindow* window, bool with_alp
   return image;
 }
 
-std::string image_png(vtkImageData* image, int dpi) { return encoded_png(image, dpi); }
+std::string image_png(vtkImageData* image, int dpi) {
+  return png_bytes(rows_from_top(image), dpi);
+}
 
 RasterImage image_pixels(vtkImageData* image) {
-  int dimensions[3];
-  image->GetDimensions(dimensions);
+  const PngPixels rows = rows_from_top(image);
   RasterImage raster;
-  raster.width = dimensions[0];
-  raster.height = dimensions[1];
-  raster.channels = image->GetNumberOfScalarComponents();
+  raster.width = rows.width;
+  raster.height = rows.height;
+  raster.channels = rows.channels;
   const std::size_t row = static_cast<std::size_t>(raster.width) * raster.channels;
   raster.pixels.resize(row * raster.height);
-  const auto* in = static_cast<const unsigned char*>(image->GetScalarPointer());
-  // VTK's rows run bottom to top.
   for (int y = 0; y < raster.height; ++y) {
-    std::memcpy(raster.pixels.data() + row * y,
-                in + row * static_cast<std::size_t>(raster.height - 1 - y), row);
+    std::memcpy(raster.pixels.data() + row * y, rows.first_row + rows.row_stride * y, row);
   }
   return raster;
 }

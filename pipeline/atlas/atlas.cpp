@@ -107,6 +107,17 @@ AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
   return search_box(point, hit, radius_mm, radius_mm);
 }
 
+void Atlas::prefetch(Vec3 point, double radius_mm) const {
+  std::array<int, 3> index{};
+  if (volume_.labels.empty() || !volume_.nearest_voxel(point, index)) return;
+  const std::size_t own = volume_.offset(index[0], index[1], index[2]);
+  if (radius_mm > 0 && distance_->made.load(std::memory_order_acquire) && distance_->usable) {
+    __builtin_prefetch(distance_->label_or_nearest.data() + own);
+  } else {
+    __builtin_prefetch(volume_.labels.data() + own);
+  }
+}
+
 AtlasHit Atlas::search_from_nearest(Vec3 point, const std::array<int, 3>& index, AtlasHit hit,
                                     std::size_t nearest, double radius_mm) const {
   // The distance map bounds the search from the point's own voxel v: every labelled voxel
@@ -207,7 +218,8 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     // equal up to rounding tie, ties go to the smaller label, then to the first voxel in
     // storage. The rule does not depend on the order candidates come in.
     if (!(d2 < best_d2 - 1e-9)) {
-      if (!(std::abs(d2 - best_d2) <= 1e-9)) return;
+      // The walk meets the first candidate again: no tie to settle, and no read.
+      if (offset == best_offset || !(std::abs(d2 - best_d2) <= 1e-9)) return;
       const std::int32_t v = volume_.labels[offset], best_label = volume_.labels[best_offset];
       if (!(v < best_label || (v == best_label && offset < best_offset))) return;
     }
@@ -222,6 +234,8 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   // The labelled voxel nearest to the own centre is one candidate: the answer is no farther
   // than it, so from the start the walk reads only voxels at least as near as it.
   consider(nearest, nearest_centre);
+  // It is most often the answer, whose label is read at the end: fetch it during the walk.
+  __builtin_prefetch(volume_.labels.data() + nearest);
 
   // Every labelled centre lies at least D(v) from the own centre c(v).
   // (Starting a little nearer than that, a bucket early, only reads a few more.)
@@ -239,6 +253,16 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
   constexpr std::size_t kBlock = 32;
   float d2[kBlock];
   const std::uint64_t* labelled = distance_map.labelled.data();
+  // Every step the walk can reach lies no farther than `stop` from the own centre, so no
+  // more than stop / (voxel size) voxels along each axis. When that box lies inside the
+  // volume, a step is an offset in storage and needs no bounds check.
+  const std::size_t own = volume_.offset(index[0], index[1], index[2]);
+  bool whole_box_inside = true;
+  for (int a = 0; a < 3; ++a) {
+    const int reach = static_cast<int>(std::ceil(stop / distance_map.voxel_mm[a]));
+    whole_box_inside =
+        whole_box_inside && index[a] - reach >= 0 && index[a] + reach < volume_.size[a];
+  }
   while (step < distance.size() && distance[step] <= stop) {
     const std::size_t n = std::min(kBlock, distance.size() - step);
     const float* sx = steps->x.data() + step;
@@ -267,12 +291,19 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     for (; within != 0; within &= within - 1) {
       const auto t = static_cast<std::size_t>(__builtin_ctz(within));
       if (d2[t] > walk_bound) continue;  // the bound may have shrunk since
+      std::size_t offset;
+      if (whole_box_inside) {
+        offset = own + static_cast<std::ptrdiff_t>(steps->offset[step + t]);
+        if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
+      } else {
+        const auto& d = steps->index[step + t];
+        const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
+        if (!volume_.contains(i, j, k)) continue;
+        offset = volume_.offset(i, j, k);
+        if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
+      }
       const auto& d = steps->index[step + t];
-      const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
-      if (!volume_.contains(i, j, k)) continue;
-      const std::size_t offset = volume_.offset(i, j, k);
-      if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      consider(offset, volume_.voxel_centre(i, j, k));
+      consider(offset, volume_.voxel_centre(index[0] + d[0], index[1] + d[1], index[2] + d[2]));
     }
     step += n;
   }
@@ -312,6 +343,7 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
     double distance_mm;
     double w[3];
     std::array<std::int16_t, 3> index;
+    std::int64_t offset;
   };
   std::vector<Step> all;
   for (int dk = -half[2]; dk <= half[2]; ++dk) {
@@ -324,6 +356,7 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
         s.distance_mm = static_cast<float>(std::sqrt(d2));
         s.index = {static_cast<std::int16_t>(di), static_cast<std::int16_t>(dj),
                    static_cast<std::int16_t>(dk)};
+        s.offset = (static_cast<std::int64_t>(dk) * volume_.size[1] + dj) * volume_.size[0] + di;
         all.push_back(s);
       }
     }
@@ -340,6 +373,7 @@ const Atlas::SearchSteps* Atlas::search_steps(double reach_mm) const {
     steps->y.push_back(static_cast<float>(s.w[1]));
     steps->z.push_back(static_cast<float>(s.w[2]));
     steps->index.push_back(s.index);
+    steps->offset.push_back(s.offset);
   }
   const auto buckets = static_cast<std::size_t>(reach_mm / SearchSteps::kBucketMm) + 2;
   steps->first_at.resize(buckets);
@@ -375,7 +409,10 @@ const Atlas::DistanceToLabels& Atlas::distance_to_labels() const {
         }
       }
       double diagonal2 = 0;
-      for (int a = 0; a < 3; ++a) diagonal2 += std::pow(volume_.voxel_to_world.column_norm(a), 2);
+      for (int a = 0; a < 3; ++a) {
+        distance_->voxel_mm[a] = volume_.voxel_to_world.column_norm(a);
+        diagonal2 += std::pow(distance_->voxel_mm[a], 2);
+      }
       distance_->half_diagonal_mm = 0.5 * std::sqrt(diagonal2);
       distance_->usable = true;
     }

@@ -60,6 +60,10 @@ class Atlas {
   /// unlabelled, the labelled voxel whose centre is nearest to the point within radius_mm;
   /// ties go to the smaller label value, then to the first voxel in storage order.
   AtlasHit lookup(Vec3 point, double radius_mm = 0) const;
+  /// Asks the memory for what lookup(point, radius_mm) reads first, and returns at once. A
+  /// lookup's first read is a cache miss in a volume-sized array; a caller with many points
+  /// prefetches a few ahead of the one it looks up, so the misses overlap.
+  void prefetch(Vec3 point, double radius_mm = 0) const;
 
   /// Name of a label; empty for 0 or a value the table lacks.
   std::string label_name(std::int32_t label) const;
@@ -95,6 +99,8 @@ class Atlas {
     }
     /// Half the diagonal of a voxel (mm): the farthest a point lies from its voxel's centre.
     double half_diagonal_mm = 0;
+    /// The length of a voxel along each of its axes (mm).
+    std::array<double, 3> voxel_mm{};
     /// One bit per voxel, set when it is labelled: a search reads the voxels near a point
     /// in an arbitrary order, and a bit per voxel stays in the cache where a label would not.
     std::vector<std::uint64_t> labelled;
@@ -116,6 +122,8 @@ class Atlas {
     double reach_mm = 0;
     std::vector<float> distance_mm, x, y, z;
     std::vector<std::array<std::int16_t, 3>> index;
+    /// The step as a difference of storage offsets (voxels), for walks that stay inside.
+    std::vector<std::int64_t> offset;
     /// first_at[b]: the first step at least b * kBucketMm from the centre, so a walk finds
     /// where to start with one read instead of a binary search of distance_mm.
     static constexpr double kBucketMm = 0.01;

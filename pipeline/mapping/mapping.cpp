@@ -183,6 +183,7 @@ class Mapper {
       if (from >= chunk.end) return;
       const std::size_t to = std::min(chunk.end, from + kInputsPerClaim);
       for (std::size_t n = from; n < to; ++n) {
+        if (n + kPrefetchAhead < to) prefetch(*inputs[n + kPrefetchAhead].finding);
         const Finding& f = *inputs[n].finding;
         key.clear();
         finding_key(f, key);
@@ -200,6 +201,15 @@ class Mapper {
         }
       }
     }
+  }
+
+  /// Findings ahead of the one being looked up whose atlas reads are begun.
+  static constexpr std::size_t kPrefetchAhead = 4;
+  void prefetch(const Finding& f) const {
+    if (!f.location || !f.location->coordinate) return;
+    const Vec3 mni =
+        to_mni(f.location->coordinate->point, f.location->coordinate->space, request_.transform);
+    for (const Atlas* atlas : request_.atlases) atlas->prefetch(mni, request_.search_radius_mm);
   }
 
   std::size_t atlas_index(const Atlas* atlas) const {

@@ -272,6 +272,52 @@ TEST(AtlasLookup, LongWalksAndNegativeValuesAgreeWithSearchOfEveryVoxel) {
   EXPECT_GT(found, 1000) << "many searches should reach a label";
 }
 
+// A walk whose reach stays inside the volume reads its steps as storage offsets, with no
+// bounds check; points well inside volumes whose three axes have different lengths, steps
+// and orientations (a reflected axis, swapped axes) give what the plain search gives.
+TEST(AtlasLookup, WalksInsideTheVolumeAgreeWithSearchOfEveryVoxel) {
+  std::mt19937 random(23);
+  const std::array<Affine, 2> grids = {
+      Affine::from_rows({{{-1, 0, 0, 17}, {0, 1, 0, -16}, {0, 0, 1, -15}}}),     // LAS, 1 mm
+      Affine::from_rows({{{0, 1.5, 0, -25}, {1, 0, 0, -17}, {0, 0, 2, -31}}})};  // swapped
+  int compared = 0, found = 0;
+  for (const auto& grid : grids) {
+    for (int trial = 0; trial < 3; ++trial) {
+      LabelVolume v;
+      v.size = {35, 33, 31};
+      v.labels.assign(v.voxel_count(), 0);
+      set_voxel_to_world(v, grid);
+      std::uniform_int_distribution<int> label(1, 3), i(0, 34), j(0, 32), k(0, 30);
+      for (int n = 0; n < 30; ++n) paint(v, i(random), j(random), k(random), label(random));
+      const Atlas atlas(manifest(true), v, table());
+      // Points whose voxel lies at least 12 voxels from every face.
+      std::uniform_int_distribution<int> inner_i(12, 22), inner_j(12, 20), inner_k(12, 18);
+      std::uniform_real_distribution<double> within_voxel(-0.5, 0.5);
+      for (int n = 0; n < 250; ++n) {
+        const Vec3 index{inner_i(random) + within_voxel(random),
+                         inner_j(random) + within_voxel(random),
+                         inner_k(random) + (n % 2 ? 0.25 * std::round(4 * within_voxel(random))
+                                                  : within_voxel(random))};
+        const Vec3 point = v.voxel_to_world.apply(index);
+        for (const double radius : {4.0, 8.0}) {
+          const AtlasHit expected = brute_force_lookup(v, point, radius);
+          const AtlasHit hit = atlas.lookup(point, radius);
+          ASSERT_EQ(hit.label, expected.label) << "point (" << point.x << ", " << point.y << ", "
+                                               << point.z << "), radius " << radius;
+          EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
+          if (expected.label != 0) {
+            EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
+          }
+          ++compared;
+          found += hit.label != 0;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 2 * 3 * 250 * 2);
+  EXPECT_GT(found, 500) << "many searches should reach a label";
+}
+
 // The radius search starts from each voxel's nearest labelled voxel; that voxel must be as
 // near as any labelled voxel (the distance bounds the search from below), on anisotropic and
 // swapped grids, and a volume without labels has none.

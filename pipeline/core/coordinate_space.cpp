@@ -75,13 +75,27 @@ Vec3 mni_to_talairach(Vec3 mni, TalairachTransform transform) {
 }
 
 Vec3 talairach_to_mni(Vec3 tal, TalairachTransform transform) {
-  if (transform == TalairachTransform::brett) {
-    // As Brett's tal2mni.m: the piece is chosen by the Talairach z. Near z = 0 and far from
-    // y = 0 that can pick the other piece than mni2tal did, so the round trip is not exact
-    // there, in the original as here.
-    return brett_matrix(tal.z < 0 ? 0.84 : 0.92).inverse().apply(tal);
+  // The inverses are worked out once: a million coordinates need the same few matrices.
+  static const struct Inverses {
+    Affine brett_below = brett_matrix(0.84).inverse(), brett_above = brett_matrix(0.92).inverse();
+    Affine icbm_other = lancaster_icbm2tal(TalairachTransform::icbm_other).inverse();
+    Affine icbm_spm = lancaster_icbm2tal(TalairachTransform::icbm_spm).inverse();
+    Affine icbm_fsl = lancaster_icbm2tal(TalairachTransform::icbm_fsl).inverse();
+  } inverses;
+  switch (transform) {
+    case TalairachTransform::brett:
+      // As Brett's tal2mni.m: the piece is chosen by the Talairach z. Near z = 0 and far from
+      // y = 0 that can pick the other piece than mni2tal did, so the round trip is not exact
+      // there, in the original as here.
+      return (tal.z < 0 ? inverses.brett_below : inverses.brett_above).apply(tal);
+    case TalairachTransform::icbm_other:
+      return inverses.icbm_other.apply(tal);
+    case TalairachTransform::icbm_spm:
+      return inverses.icbm_spm.apply(tal);
+    case TalairachTransform::icbm_fsl:
+      return inverses.icbm_fsl.apply(tal);
   }
-  return lancaster_icbm2tal(transform).inverse().apply(tal);
+  throw std::invalid_argument("unknown Talairach transform");
 }
 
 Vec3 to_mni(Vec3 point, CoordinateSpace space, TalairachTransform transform) {

@@ -37,8 +37,11 @@ PrivateXServer::PrivateXServer(int width, int height, bool wait) {
       dup2(null, 1);
       dup2(null, 2);
     }
+    // -noreset: an X server resets when its last client leaves, closing every connection
+    // it holds, and a batch worker connecting just then found its connection closed ("bad X
+    // server connection") while the other worker's had just ended.
     execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", screen.c_str(), "-nolisten",
-           "tcp", static_cast<char*>(nullptr));
+           "tcp", "-noreset", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);

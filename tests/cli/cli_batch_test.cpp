@@ -65,8 +65,8 @@ class CliBatch : public ::testing::Test {
 };
 
 TEST_F(CliBatch, ShardsTogetherEqualASingleRunAndJobsDoNotChangeBytes) {
-  ASSERT_EQ(batch("'" + spec_ + "' --out '" + dir_.path("one") + "' --jobs 1 --quiet").exit_code,
-            0);
+  const auto one = batch("'" + spec_ + "' --out '" + dir_.path("one") + "' --jobs 1 --quiet");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
   const auto single = pngs(dir_.path("one"));
   ASSERT_EQ(single.size(), 4u);
   for (const auto& [name, bytes] : single) {
@@ -88,8 +88,8 @@ TEST_F(CliBatch, ShardsTogetherEqualASingleRunAndJobsDoNotChangeBytes) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   EXPECT_EQ(pngs(dir_.path("sharded")), single) << "the union of the shards is the single run";
-  ASSERT_EQ(batch("'" + spec_ + "' --out '" + dir_.path("two") + "' --jobs 2 --quiet").exit_code,
-            0);
+  const auto two = batch("'" + spec_ + "' --out '" + dir_.path("two") + "' --jobs 2 --quiet");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_EQ(pngs(dir_.path("two")), single) << "--jobs 2 draws the same bytes as --jobs 1";
 }
 

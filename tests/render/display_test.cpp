@@ -1,5 +1,4 @@
 // The private X server foci starts when there is no display.
-#include <X11/Xlib.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +8,9 @@
 #include <vector>
 
 #include "app/display.hpp"
+
+// Last: Xlib's macros (None, Bool, Status) would rename names in the headers above.
+#include <X11/Xlib.h>
 
 namespace foci {
 namespace {

@@ -174,6 +174,24 @@ AtlasHit brute_force_lookup(const LabelVolume& v, Vec3 point, double radius_mm) 
   return hit;
 }
 
+// Whether atlas.lookup gives at `point` within `radius_mm` what brute_force_lookup gives in
+// `v` (its label, distance and voxel); `expected` is set to the latter.
+::testing::AssertionResult agrees_with_search_of_every_voxel(const Atlas& atlas,
+                                                            const LabelVolume& v, Vec3 point,
+                                                            double radius_mm, AtlasHit& expected) {
+  expected = brute_force_lookup(v, point, radius_mm);
+  const AtlasHit hit = atlas.lookup(point, radius_mm);
+  if (hit.label == expected.label && std::abs(hit.distance_mm - expected.distance_mm) <= 1e-9 &&
+      (expected.label == 0 || norm(hit.voxel_centre - expected.voxel_centre) <= 1e-9)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "point (" << point.x << ", " << point.y << ", " << point.z << "), radius "
+         << radius_mm << ": label " << hit.label << " at " << hit.distance_mm
+         << " mm, the search of every voxel label " << expected.label << " at "
+         << expected.distance_mm << " mm";
+}
+
 // The radius search reads a precomputed distance map and walks outwards from it; it must
 // give what the plain search over every voxel gives, ties included. Points on a half-
 // millimetre grid and labels on a coarse grid make equal distances common.
@@ -201,17 +219,10 @@ TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
                                         0.5 * half_mm(random)}
                                  : Vec3{mm(random), mm(random), mm(random)};
         for (const double radius : {0.0, 2.5, 6.0, 15.0}) {
-          const AtlasHit expected = brute_force_lookup(v, point, radius);
-          const AtlasHit hit = atlas.lookup(point, radius);
-          ASSERT_EQ(hit.label, expected.label)
-              << "point (" << point.x << ", " << point.y << ", " << point.z << "), radius "
-              << radius;
-          EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
-          if (expected.label != 0) {
-            EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
-          }
+          AtlasHit expected;
+          ASSERT_TRUE(agrees_with_search_of_every_voxel(atlas, v, point, radius, expected));
           ++compared;
-          found += hit.label != 0;
+          found += expected.label != 0;
           if (expected.label != 0 && radius > 0) {
             int at_same_distance = 0;
             for (int kk = 0; kk < v.size[2]; ++kk)
@@ -254,17 +265,11 @@ TEST(AtlasLookup, LongWalksAndNegativeValuesAgreeWithSearchOfEveryVoxel) {
       const Vec3 point{0.25 * quarter_mm(random), 0.25 * quarter_mm(random),
                        0.25 * quarter_mm(random)};
       for (const double radius : {3.0, 9.0, 20.0}) {
-        const AtlasHit expected = brute_force_lookup(v, point, radius);
-        const AtlasHit hit = atlas.lookup(point, radius);
-        ASSERT_EQ(hit.label, expected.label)
-            << "trial " << trial << ", point (" << point.x << ", " << point.y << ", " << point.z
-            << "), radius " << radius;
-        EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
-        if (expected.label != 0) {
-          EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
-        }
+        AtlasHit expected;
+        ASSERT_TRUE(agrees_with_search_of_every_voxel(atlas, v, point, radius, expected))
+            << "trial " << trial;
         ++compared;
-        found += hit.label != 0;
+        found += expected.label != 0;
       }
     }
   }
@@ -300,16 +305,10 @@ TEST(AtlasLookup, WalksInsideTheVolumeAgreeWithSearchOfEveryVoxel) {
                                                   : within_voxel(random))};
         const Vec3 point = v.voxel_to_world.apply(index);
         for (const double radius : {4.0, 8.0}) {
-          const AtlasHit expected = brute_force_lookup(v, point, radius);
-          const AtlasHit hit = atlas.lookup(point, radius);
-          ASSERT_EQ(hit.label, expected.label) << "point (" << point.x << ", " << point.y << ", "
-                                               << point.z << "), radius " << radius;
-          EXPECT_NEAR(hit.distance_mm, expected.distance_mm, 1e-9);
-          if (expected.label != 0) {
-            EXPECT_NEAR(norm(hit.voxel_centre - expected.voxel_centre), 0.0, 1e-9);
-          }
+          AtlasHit expected;
+          ASSERT_TRUE(agrees_with_search_of_every_voxel(atlas, v, point, radius, expected));
           ++compared;
-          found += hit.label != 0;
+          found += expected.label != 0;
         }
       }
     }

@@ -1,6 +1,7 @@
 // Lookups on small in-memory atlases whose answers can be worked out by hand.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -25,6 +26,20 @@ LabelVolume empty_volume() {
 
 void paint(LabelVolume& v, int i, int j, int k, std::int32_t label) {
   v.labels[v.offset(i, j, k)] = label;
+}
+
+// A volume of `size` voxels on `grid` with `painted` voxels drawn at random and given labels
+// 1-3 at random (a voxel drawn twice keeps the last).
+LabelVolume randomly_painted(std::array<int, 3> size, const Affine& grid, int painted,
+                             std::mt19937& random) {
+  LabelVolume v;
+  v.size = size;
+  v.labels.assign(v.voxel_count(), 0);
+  set_voxel_to_world(v, grid);
+  std::uniform_int_distribution<int> label(1, 3), i(0, size[0] - 1), j(0, size[1] - 1),
+      k(0, size[2] - 1);
+  for (int n = 0; n < painted; ++n) paint(v, i(random), j(random), k(random), label(random));
+  return v;
 }
 
 AtlasManifest manifest(bool lateralised) {
@@ -204,13 +219,7 @@ TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
   int compared = 0, ties = 0, found = 0;
   for (const auto& grid : grids) {
     for (int trial = 0; trial < 6; ++trial) {
-      LabelVolume v;
-      v.size = {10, 11, 9};
-      v.labels.assign(v.voxel_count(), 0);
-      set_voxel_to_world(v, grid);
-      std::uniform_int_distribution<int> label(1, 3), i(0, 9), j(0, 10), k(0, 8);
-      const int painted = trial < 3 ? 3 : 25;
-      for (int n = 0; n < painted; ++n) paint(v, i(random), j(random), k(random), label(random));
+      const LabelVolume v = randomly_painted({10, 11, 9}, grid, trial < 3 ? 3 : 25, random);
       const Atlas atlas(manifest(true), v, table());
       std::uniform_int_distribution<int> half_mm(-40, 40);
       std::uniform_real_distribution<double> mm(-20, 20);
@@ -252,12 +261,9 @@ TEST(AtlasLookup, LongWalksAndNegativeValuesAgreeWithSearchOfEveryVoxel) {
   std::mt19937 random(17);
   int compared = 0, found = 0;
   for (int trial = 0; trial < 4; ++trial) {
-    LabelVolume v;
-    v.size = {24, 22, 20};
-    v.labels.assign(v.voxel_count(), 0);
-    set_voxel_to_world(v, Affine::from_rows({{{1, 0, 0, -12}, {0, 1, 0, -11}, {0, 0, 1, -10}}}));
-    std::uniform_int_distribution<int> label(1, 3), i(0, 23), j(0, 21), k(0, 19);
-    for (int n = 0; n < 4; ++n) paint(v, i(random), j(random), k(random), label(random));
+    LabelVolume v = randomly_painted(
+        {24, 22, 20}, Affine::from_rows({{{1, 0, 0, -12}, {0, 1, 0, -11}, {0, 0, 1, -10}}}), 4,
+        random);
     if (trial == 3) paint(v, 0, 0, 0, -2);
     const Atlas atlas(manifest(true), v, table());
     std::uniform_int_distribution<int> quarter_mm(-56, 56);
@@ -288,12 +294,7 @@ TEST(AtlasLookup, WalksInsideTheVolumeAgreeWithSearchOfEveryVoxel) {
   int compared = 0, found = 0;
   for (const auto& grid : grids) {
     for (int trial = 0; trial < 3; ++trial) {
-      LabelVolume v;
-      v.size = {35, 33, 31};
-      v.labels.assign(v.voxel_count(), 0);
-      set_voxel_to_world(v, grid);
-      std::uniform_int_distribution<int> label(1, 3), i(0, 34), j(0, 32), k(0, 30);
-      for (int n = 0; n < 30; ++n) paint(v, i(random), j(random), k(random), label(random));
+      const LabelVolume v = randomly_painted({35, 33, 31}, grid, 30, random);
       const Atlas atlas(manifest(true), v, table());
       // Points whose voxel lies at least 12 voxels from every face.
       std::uniform_int_distribution<int> inner_i(12, 22), inner_j(12, 20), inner_k(12, 18);

@@ -192,8 +192,8 @@ AtlasHit brute_force_lookup(const LabelVolume& v, Vec3 point, double radius_mm) 
 // Whether atlas.lookup gives at `point` within `radius_mm` what brute_force_lookup gives in
 // `v` (its label, distance and voxel); `expected` is set to the latter.
 ::testing::AssertionResult agrees_with_search_of_every_voxel(const Atlas& atlas,
-                                                            const LabelVolume& v, Vec3 point,
-                                                            double radius_mm, AtlasHit& expected) {
+                                                             const LabelVolume& v, Vec3 point,
+                                                             double radius_mm, AtlasHit& expected) {
   expected = brute_force_lookup(v, point, radius_mm);
   const AtlasHit hit = atlas.lookup(point, radius_mm);
   if (hit.label == expected.label && std::abs(hit.distance_mm - expected.distance_mm) <= 1e-9 &&
@@ -201,8 +201,8 @@ AtlasHit brute_force_lookup(const LabelVolume& v, Vec3 point, double radius_mm) 
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
-         << "point (" << point.x << ", " << point.y << ", " << point.z << "), radius "
-         << radius_mm << ": label " << hit.label << " at " << hit.distance_mm
+         << "point (" << point.x << ", " << point.y << ", " << point.z << "), radius " << radius_mm
+         << ": label " << hit.label << " at " << hit.distance_mm
          << " mm, the search of every voxel label " << expected.label << " at "
          << expected.distance_mm << " mm";
 }

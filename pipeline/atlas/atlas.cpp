@@ -291,19 +291,14 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     for (; within != 0; within &= within - 1) {
       const auto t = static_cast<std::size_t>(__builtin_ctz(within));
       if (d2[t] > walk_bound) continue;  // the bound may have shrunk since
-      std::size_t offset;
-      if (whole_box_inside) {
-        offset = own + static_cast<std::ptrdiff_t>(steps->offset[step + t]);
-        if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      } else {
-        const auto& d = steps->index[step + t];
-        const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
-        if (!volume_.contains(i, j, k)) continue;
-        offset = volume_.offset(i, j, k);
-        if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      }
       const auto& d = steps->index[step + t];
-      consider(offset, volume_.voxel_centre(index[0] + d[0], index[1] + d[1], index[2] + d[2]));
+      const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
+      if (!whole_box_inside && !volume_.contains(i, j, k)) continue;
+      const std::size_t offset = whole_box_inside
+                                     ? own + static_cast<std::ptrdiff_t>(steps->offset[step + t])
+                                     : volume_.offset(i, j, k);
+      if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
+      consider(offset, volume_.voxel_centre(i, j, k));
     }
     step += n;
   }

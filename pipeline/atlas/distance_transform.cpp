@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace foci {
 
@@ -83,28 +87,47 @@ std::vector<std::int32_t> nearest_labelled_voxels(const LabelVolume& volume) {
       d[n] = kInfinity;
     }
   }
-  const int longest = std::max({nx, ny, nz});
-  std::vector<int> v(longest);
-  std::vector<double> z(longest + 1), scratch(longest);
-  std::vector<std::int32_t> from(longest);
   const double sx = volume.voxel_to_world.column_norm(0), sy = volume.voxel_to_world.column_norm(1),
                sz = volume.voxel_to_world.column_norm(2);
   const std::size_t row = nx, slice = static_cast<std::size_t>(nx) * ny;
-  for (int k = 0; k < nz; ++k)
-    for (int j = 0; j < ny; ++j) {
-      const std::size_t first = j * row + k * slice;
-      transform_1d(d.data() + first, nearest.data() + first, nx, 1, sx, v, z, scratch, from);
+  // Each pass transforms lines along one axis, every line on its own: the lines of a pass
+  // are shared among the cores (an AAL map took 0.2 s on one), each with its own scratch.
+  // Every line's result is the same whichever thread computes it.
+  const int longest = std::max({nx, ny, nz});
+  const auto pass = [&](int lines, int n, std::size_t stride, double spacing,
+                        const auto& first_of_line) {
+    const auto some_lines = [&](int begin, int end) {
+      std::vector<int> v(longest);
+      std::vector<double> z(longest + 1), scratch(longest);
+      std::vector<std::int32_t> from(longest);
+      for (int line = begin; line < end; ++line) {
+        const std::size_t first = first_of_line(line);
+        transform_1d(d.data() + first, nearest.data() + first, n, stride, spacing, v, z, scratch,
+                     from);
+      }
+    };
+    const int threads =
+        std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::max(1, lines));
+    const auto line_of = [&](int part) {
+      return static_cast<int>(static_cast<long>(lines) * part / threads);
+    };
+    std::vector<std::future<void>> helpers;
+    try {
+      for (int t = 1; t < threads; ++t) {
+        helpers.push_back(std::async(std::launch::async, some_lines, line_of(t), line_of(t + 1)));
+      }
+    } catch (const std::system_error&) {
+      // No more threads to be had (a process limit): this one does the parts left.
     }
-  for (int k = 0; k < nz; ++k)
-    for (int i = 0; i < nx; ++i) {
-      const std::size_t first = i + k * slice;
-      transform_1d(d.data() + first, nearest.data() + first, ny, row, sy, v, z, scratch, from);
+    some_lines(0, line_of(1));
+    for (int t = static_cast<int>(helpers.size()) + 1; t < threads; ++t) {
+      some_lines(line_of(t), line_of(t + 1));
     }
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx; ++i) {
-      const std::size_t first = i + j * row;
-      transform_1d(d.data() + first, nearest.data() + first, nz, slice, sz, v, z, scratch, from);
-    }
+    for (auto& h : helpers) h.get();
+  };
+  pass(ny * nz, nx, 1, sx, [&](int line) { return (line % ny) * row + (line / ny) * slice; });
+  pass(nx * nz, ny, row, sy, [&](int line) { return (line % nx) + (line / nx) * slice; });
+  pass(nx * ny, nz, slice, sz, [&](int line) { return (line % nx) + (line / nx) * row; });
   return nearest;
 }
 

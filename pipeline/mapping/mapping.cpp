@@ -62,6 +62,9 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
+    // Room for every finding at once: growing by doubling moved and faulted in the mapped
+    // findings again at each step.
+    result.mapped.reserve(inputs.size());
     key_hashes_.reserve(inputs.size());
     // While one chunk is placed (on this thread: placing keeps input order), the other
     // threads look up the next; this thread joins them when it is done placing.
@@ -470,7 +473,7 @@ class Mapper {
   /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
   static void mark_duplicates(std::vector<MappedFinding>& mapped,
                               std::vector<std::pair<std::uint64_t, std::size_t>>& hash_and_index) {
-    std::sort(hash_and_index.begin(), hash_and_index.end());
+    sort_by_hash(hash_and_index);
     // The findings of groups of two or more (the same point to 1 mm is common in a million
     // findings): their keys are made in input order, one forward pass over the findings,
     // where making them group by group read the findings in hash order, each a cache miss.
@@ -524,6 +527,28 @@ class Mapper {
     }
   }
 
+  /// Sorts (hash, index) pairs into the order std::sort gives them, faster for many: they are
+  /// dealt into buckets by the hash's top 16 bits (a million pairs, a few dozen a bucket),
+  /// and each bucket is sorted on its own. Sorting a million at once was 5% of mapping them.
+  static void sort_by_hash(std::vector<std::pair<std::uint64_t, std::size_t>>& pairs) {
+    constexpr int kBits = 16;
+    if (pairs.size() < (std::size_t{1} << kBits)) {
+      std::sort(pairs.begin(), pairs.end());
+      return;
+    }
+    const auto bucket = [](std::uint64_t hash) { return hash >> (64 - kBits); };
+    std::vector<std::size_t> start((std::size_t{1} << kBits) + 1, 0);
+    for (const auto& p : pairs) ++start[bucket(p.first) + 1];
+    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+    std::vector<std::pair<std::uint64_t, std::size_t>> dealt(pairs.size());
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (const auto& p : pairs) dealt[next[bucket(p.first)]++] = p;
+    for (std::size_t b = 0; b + 1 < start.size(); ++b) {
+      std::sort(dealt.begin() + start[b], dealt.begin() + start[b + 1]);
+    }
+    pairs.swap(dealt);
+  }
+
   /// Appends the key of a finding to `key`: study|measure|contrast|direction|timepoint, then
   /// per placement |endpoint:region/side or |endpoint:x,y,z in whole millimetres.
   static void duplicate_key(const MappedFinding& mapped, std::string& key) {
@@ -546,7 +571,7 @@ class Mapper {
   static void placements_key(const MappedFinding& mapped, std::string& key) {
     for (const auto& p : mapped.placements) {
       key += '|';
-      key += fmt::format_int(p.endpoint).c_str();
+      append_int(p.endpoint, key);
       key += ':';
       if (p.source == Placement::Source::atlas) {
         if (p.region_id) key += *p.region_id;
@@ -573,6 +598,13 @@ class Mapper {
     return hash;
   }
 
+  /// The integer's digits, appended by their count (a C string's length was read byte by byte
+  /// for every placement).
+  static void append_int(long long value, std::string& key) {
+    const fmt::format_int digits(value);
+    key.append(digits.data(), digits.size());
+  }
+
   /// What fmt's "{:.0f}" writes, without its parsing and float formatting: both round half to
   /// even (nearbyint in the default rounding mode) and keep the sign of a negative zero.
   static void append_whole_mm(double mm, std::string& key) {
@@ -582,7 +614,7 @@ class Mapper {
     } else if (whole == 0 && std::signbit(whole)) {
       key += "-0";
     } else {
-      key += fmt::format_int(static_cast<long long>(whole)).c_str();
+      append_int(static_cast<long long>(whole), key);
     }
   }
 

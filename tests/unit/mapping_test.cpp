@@ -296,6 +296,28 @@ TEST_F(MappingTest, FindingsOverSeveralChunksAreAnsweredInInputOrder) {
   EXPECT_EQ(r.mapped.back().warnings.back().message, "the same finding as test.json: p1");
 }
 
+// With tens of thousands of findings the hashes of their keys are dealt into buckets before
+// they are sorted: every copy must still be found and name the first in input order.
+TEST_F(MappingTest, CopiesAmongManyFindingsNameTheFirst) {
+  constexpr int kDistinct = 30'011;  // each point three times over, the last time in part
+  constexpr int kFindings = 70'000;  // more than the 65,536 a single sort is kept for
+  for (int n = 0; n < kFindings; ++n) {
+    const int k = n % kDistinct;
+    add("p" + std::to_string(n), at("", {-30.0 + k % 61, -30.0 + (k / 61) % 61, -10.0 + k / 3721}));
+  }
+  const auto r = run();
+  ASSERT_EQ(r.mapped.size(), static_cast<std::size_t>(kFindings));
+  for (int n = 0; n < kFindings; ++n) {
+    const auto& warnings = r.mapped[n].warnings;
+    const bool copy = !warnings.empty() && warnings.back().code == "duplicate";
+    ASSERT_EQ(copy, n >= kDistinct) << "p" << n;
+    if (copy) {
+      ASSERT_EQ(warnings.back().message,
+                "the same finding as test.json: p" + std::to_string(n % kDistinct));
+    }
+  }
+}
+
 TEST_F(MappingTest, NothingIsLost) {
   add("ok", region("岛叶"));
   add("unknown-name", region("hipocampus"));

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/geometry.hpp"
@@ -56,6 +57,13 @@ struct LabelVolume {
     return voxel_to_world.apply({double(i), double(j), double(k)});
   }
 };
+
+/// The voxels of `grid` whose centres lie within `radius` mm of `centre` (MNI RAS mm), as
+/// runs along i: calls run(offset of the run's first voxel, its length) for each row (j, k)
+/// that has any, k then j rising. A voxel is in when norm(voxel_centre - centre) <= radius,
+/// computed for that voxel, so a voxel on the surface is in.
+void for_each_run_in_sphere(const LabelVolume& grid, Vec3 centre, double radius,
+                            const std::function<void(std::size_t, int)>& run);
 
 /// Sets voxel_to_world and world_to_voxel together.
 void set_voxel_to_world(LabelVolume& volume, const Affine& voxel_to_world);

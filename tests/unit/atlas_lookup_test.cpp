@@ -404,3 +404,54 @@ TEST(AtlasLookup, RadiusSearchesFromSeveralThreadsAnswerAsOneThreadDoes) {
 
 }  // namespace
 }  // namespace foci
+
+namespace foci {
+namespace {
+
+// The sphere painted for a coordinate in `foci map`'s maps: its runs of voxels are exactly
+// the voxels, of the whole volume, whose centres measure within the radius one by one, on
+// grids of every kind, for whole-millimetre centres and radii (voxels on the surface) and
+// random ones, and for spheres that leave the volume.
+TEST(SphereRuns, AreTheVoxelsWithinTheRadiusMeasuredOneByOne) {
+  const double turn = 0.35;  // radians about z: an oblique grid
+  const std::array<Affine, 4> grids = {
+      Affine::from_rows({{{-1, 0, 0, 14}, {0, 1, 0, -13}, {0, 0, 1, -12}}}),    // LAS, 1 mm
+      Affine::from_rows({{{2, 0, 0, -27}, {0, 2, 0, -25}, {0, 0, 2, -23}}}),    // 2 mm
+      Affine::from_rows({{{0, 1.5, 0, -20}, {1, 0, 0, -14}, {0, 0, 2, -25}}}),  // swapped
+      Affine::from_rows({{{std::cos(turn), -std::sin(turn), 0, -10},
+                          {std::sin(turn), std::cos(turn), 0, -16},
+                          {0, 0, 1.25, -15}}})};
+  std::mt19937 random(5);
+  std::uniform_real_distribution<double> coordinate(-16, 16), real_radius(0, 9);
+  for (const Affine& grid : grids) {
+    LabelVolume v;
+    v.size = {27, 25, 23};
+    set_voxel_to_world(v, grid);
+    for (int trial = 0; trial < 120; ++trial) {
+      const bool whole = trial % 2 == 0;
+      const Vec3 centre = whole
+                              ? Vec3{std::round(coordinate(random)), std::round(coordinate(random)),
+                                     std::round(coordinate(random))}
+                              : Vec3{coordinate(random), coordinate(random), coordinate(random)};
+      const double radius = whole ? std::round(real_radius(random)) : real_radius(random);
+      std::vector<std::size_t> expected;
+      for (int k = 0; k < v.size[2]; ++k)
+        for (int j = 0; j < v.size[1]; ++j)
+          for (int i = 0; i < v.size[0]; ++i) {
+            if (!(norm(v.voxel_centre(i, j, k) - centre) > radius)) {
+              expected.push_back(v.offset(i, j, k));
+            }
+          }
+      std::vector<std::size_t> painted;
+      for_each_run_in_sphere(v, centre, radius, [&](std::size_t first, int length) {
+        ASSERT_GT(length, 0);
+        for (int n = 0; n < length; ++n) painted.push_back(first + n);
+      });
+      ASSERT_EQ(painted, expected)
+          << "centre " << centre.x << ", " << centre.y << ", " << centre.z << ", radius " << radius;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace foci

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/json_file.hpp"
@@ -51,10 +53,15 @@ class Checker {
     return false;
   }
 
-  void only_keys(const json& object, const std::set<std::string>& known, const std::string& at) {
-    // Every unknown key is a problem of its own: validation lists them all.
+  void only_keys(const json& object, std::initializer_list<std::string_view> known,
+                 const std::string& at) {
+    // Every unknown key is a problem of its own: validation lists them all. Keys are compared
+    // with the list as written: a set of the known keys made for every object (a finding's
+    // 17) cost a tenth of reading a large findings file.
     for (const auto& [key, value] : object.items()) {
-      if (const auto unknown = find_unknown_key(json{{key, nullptr}}, known, at)) {
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      const std::set<std::string> names(known.begin(), known.end());
+      if (const auto unknown = find_unknown_key(json{{key, nullptr}}, names, at)) {
         problems_.push_back({unknown->pointer, unknown->message});
       }
     }
@@ -63,11 +70,12 @@ class Checker {
   std::optional<std::string> string(const json& object, const std::string& key,
                                     const std::string& at, bool required,
                                     std::size_t limit = kMaxTextLength) {
-    if (!object.contains(key)) {
+    const auto found = object.find(key);  // one search of the object, not two
+    if (found == object.end()) {
       if (required) problem(at + "/" + key, "required key is missing");
       return std::nullopt;
     }
-    const auto& v = object[key];
+    const auto& v = *found;
     if (!v.is_string()) {
       problem(at + "/" + key, "expected a string, got " + type_name(v));
       return std::nullopt;
@@ -412,6 +420,9 @@ FindingsParse parse_findings(const json& document) {
     c.problem("/findings", "expected a list");
   } else {
     const auto& findings = document["findings"];
+    // Room for all at once: a Finding is large, and moving them all at each doubling was a
+    // fourteenth of reading a large file.
+    file.findings.reserve(findings.size());
     std::set<std::string> ids;
     for (std::size_t n = 0; n < findings.size(); ++n) {
       const std::string at = "/findings/" + std::to_string(n);

@@ -1,6 +1,7 @@
 // Mapping on a synthetic atlas whose answers can be worked out by hand: each warning fires
 // where it should and only there, nothing is lost, and the maps hold what was mapped.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -352,6 +353,35 @@ TEST_F(MappingTest, ConnectionsPlaceBothEndpoints) {
   EXPECT_EQ(m.placements[1].endpoint, 2);
   ASSERT_EQ(m.placements[1].answers.size(), 1u);
   EXPECT_EQ(m.placements[1].answers[0].name, "Ins_R");
+}
+
+// mapped.json is written finding by finding into the rest of the document: its text must be
+// what the whole document dumped at once gives (which is what parsing it and dumping it again
+// gives), with findings of every kind, and with none mapped.
+TEST_F(MappingTest, MappedJsonIsTheWholeDocumentDumpedAtOnce) {
+  add("peak", at("left hippocampus", {-20, 7, 0}));
+  add("region", region("右侧海马"));
+  add("both-sides", region("海马"));
+  Finding& connection = add("connection", Location{});
+  connection.location.reset();
+  connection.endpoints = {at("", {-20, 1, 0}), region("岛叶")};
+  add("again", at("left hippocampus", {-20, 7, 0}));
+  add("nowhere", region("no such region"));
+  MappingRecord record;
+  record.inputs = {"test.json"};
+  record.atlases = {"boxes"};
+  const auto text = mapped_json(run(), record, lexicon_);
+  const auto document = nlohmann::json::parse(text);
+  EXPECT_EQ(text, document.dump(2) + "\n");
+  ASSERT_EQ(document["findings"].size(), 5u);
+  EXPECT_EQ(document["findings"][3]["id"], "connection");
+  EXPECT_EQ(document["unmapped"].size(), 1u);
+
+  file_.findings.clear();
+  add("nowhere", region("no such region"));
+  const auto none = mapped_json(run(), record, lexicon_);
+  EXPECT_EQ(none, nlohmann::json::parse(none).dump(2) + "\n");
+  EXPECT_NE(none.find("\"findings\": []"), std::string::npos) << none;
 }
 
 TEST_F(MappingTest, MapsSumSignsAndDrawEqualVolumeSpheres) {

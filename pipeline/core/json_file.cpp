@@ -74,13 +74,7 @@ class DocumentBuilder {
   bool end_array() { return close(); }
 
   bool key(string_t& key) {
-    json& object = *open_.back().value;
-    if (object.contains(key)) {
-      error_ =
-          input_error(path_ + ": " + pointer() + "/" + pointer_token(key) + ": duplicate key \"" +
-                      excerpt(key) + "\" (a key may appear once in an object)");
-      return false;
-    }
+    // A key already in the object is found when its value is placed (one search, not two).
     key_ = std::move(key);
     return true;
   }
@@ -112,25 +106,28 @@ class DocumentBuilder {
   };
 
   /// Where a new value goes: the root, the end of the open array, or the pending key.
-  std::pair<json*, std::string> place(json value) {
+  /// Null, with the error set, when the open object has the key already.
+  json* place(json value) {
     if (open_.empty()) {
       document_ = std::move(value);
-      return {&document_, ""};
+      return &document_;
     }
     json& parent = *open_.back().value;
     if (parent.is_array()) {
       parent.push_back(std::move(value));
-      return {&parent.back(), std::to_string(parent.size() - 1)};
+      return &parent.back();
     }
-    json& slot = parent[key_];
-    slot = std::move(value);
-    return {&slot, pointer_token(key_)};
+    auto [slot, added] = parent.emplace(key_, std::move(value));
+    if (!added) {
+      error_ =
+          input_error(path_ + ": " + pointer() + "/" + pointer_token(key_) + ": duplicate key \"" +
+                      excerpt(key_) + "\" (a key may appear once in an object)");
+      return nullptr;
+    }
+    return &slot.value();
   }
 
-  bool add(json value) {
-    place(std::move(value));
-    return true;
-  }
+  bool add(json value) { return place(std::move(value)) != nullptr; }
 
   bool open(json container) {
     if (open_.size() >= kMaxJsonDepth) {
@@ -138,7 +135,15 @@ class DocumentBuilder {
                            std::to_string(kMaxJsonDepth) + " levels");
       return false;
     }
-    auto [value, token] = place(std::move(container));
+    // Its pointer token in its parent, kept for messages about what lies inside it (a
+    // scalar's is made only for a message about it).
+    std::string token;
+    if (!open_.empty()) {
+      const json& parent = *open_.back().value;
+      token = parent.is_array() ? std::to_string(parent.size()) : pointer_token(key_);
+    }
+    json* value = place(std::move(container));
+    if (!value) return false;
     // Pointers into the tree stay valid: a parent is not touched while a child is open.
     open_.push_back({value, std::move(token)});
     return true;

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <limits>
-#include <system_error>
-#include <thread>
 #include <vector>
+
+#include "core/parallel.hpp"
 
 namespace foci {
 
@@ -91,39 +90,24 @@ std::vector<std::int32_t> nearest_labelled_voxels(const LabelVolume& volume) {
                sz = volume.voxel_to_world.column_norm(2);
   const std::size_t row = nx, slice = static_cast<std::size_t>(nx) * ny;
   // Each pass transforms lines along one axis, every line on its own: the lines of a pass
-  // are shared among the cores (an AAL map took 0.2 s on one), each with its own scratch.
-  // Every line's result is the same whichever thread computes it.
+  // are shared among the cores in parts (an AAL map took 0.2 s on one), each part with its
+  // own scratch. Every line's result is the same whichever thread computes it.
   const int longest = std::max({nx, ny, nz});
   const auto pass = [&](int lines, int n, std::size_t stride, double spacing,
                         const auto& first_of_line) {
-    const auto some_lines = [&](int begin, int end) {
+    constexpr int kParts = 16;
+    for_each_part_on_cores(kParts, [&](std::size_t part) {
       std::vector<int> v(longest);
       std::vector<double> z(longest + 1), scratch(longest);
       std::vector<std::int32_t> from(longest);
+      const int begin = static_cast<int>(static_cast<long>(lines) * part / kParts);
+      const int end = static_cast<int>(static_cast<long>(lines) * (part + 1) / kParts);
       for (int line = begin; line < end; ++line) {
         const std::size_t first = first_of_line(line);
         transform_1d(d.data() + first, nearest.data() + first, n, stride, spacing, v, z, scratch,
                      from);
       }
-    };
-    const int threads =
-        std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::max(1, lines));
-    const auto line_of = [&](int part) {
-      return static_cast<int>(static_cast<long>(lines) * part / threads);
-    };
-    std::vector<std::future<void>> helpers;
-    try {
-      for (int t = 1; t < threads; ++t) {
-        helpers.push_back(std::async(std::launch::async, some_lines, line_of(t), line_of(t + 1)));
-      }
-    } catch (const std::system_error&) {
-      // No more threads to be had (a process limit): this one does the parts left.
-    }
-    some_lines(0, line_of(1));
-    for (int t = static_cast<int>(helpers.size()) + 1; t < threads; ++t) {
-      some_lines(line_of(t), line_of(t + 1));
-    }
-    for (auto& h : helpers) h.get();
+    });
   };
   pass(ny * nz, nx, 1, sx, [&](int line) { return (line % ny) * row + (line / ny) * slice; });
   pass(nx * nz, ny, row, sy, [&](int line) { return (line % nx) + (line / nx) * slice; });

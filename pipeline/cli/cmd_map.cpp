@@ -1,12 +1,8 @@
 // foci map: place every finding in atlas space, check it, and write tables and NIfTI maps.
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
 #include <future>
 #include <iterator>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "atlas/atlas.hpp"
@@ -16,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/folder_lock.hpp"
 #include "core/output_file.hpp"
+#include "core/parallel.hpp"
 #include "findings/findings_json.hpp"
 #include "mapping/mapping.hpp"
 #include "mapping/mapping_outputs.hpp"
@@ -182,40 +179,18 @@ void run_map(const MapOptions& options, CommandContext& context) {
     }
     // mapped.json, the largest result (most of the time of writing them all), is made on a
     // thread of its own while the maps and the tables are made and written.
-    auto mapped_json_text =
-        std::async(std::launch::async, [&] { return mapped_json(result, record, lexicon); });
+    auto mapped_json_text = std::async(std::launch::async | std::launch::deferred,
+                                       [&] { return mapped_json(result, record, lexicon); });
     {
       // The maps are compressed on every core, a map to a thread at a time: gzip at zlib's
       // default level took 1.2 s for each 1 mm map of 300 k findings, one after another.
       const auto maps = mapping_maps(result, request.atlases, lexicon, options.sphere_radius_mm);
       std::vector<std::pair<std::string, const LabelVolume*>> to_write;
       for (const auto& [name, volume] : maps) to_write.emplace_back(name, &volume);
-      std::vector<std::exception_ptr> failures(to_write.size());
-      std::atomic<std::size_t> next_map{0};
-      const auto write_maps = [&] {
-        for (std::size_t n; (n = next_map.fetch_add(1)) < to_write.size();) {
-          const auto& [name, volume] = to_write[n];
-          try {
-            write_label_volume(*volume, (next / "maps" / name).string(),
-                               shown_path("maps/" + name));
-          } catch (...) {
-            failures[n] = std::current_exception();
-          }
-        }
-      };
-      std::vector<std::thread> helpers;
-      const std::size_t threads =
-          std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), to_write.size());
-      try {
-        while (helpers.size() + 1 < threads) helpers.emplace_back(write_maps);
-      } catch (const std::system_error&) {
-        // No more threads to be had: the ones started and this one write them all.
-      }
-      write_maps();
-      for (auto& h : helpers) h.join();
-      for (const auto& failure : failures) {
-        if (failure) std::rethrow_exception(failure);
-      }
+      for_each_part_on_cores(to_write.size(), [&](std::size_t n) {
+        const auto& [name, volume] = to_write[n];
+        write_label_volume(*volume, (next / "maps" / name).string(), shown_path("maps/" + name));
+      });
     }
     const auto write = [&](const std::string& name, const std::string& content) {
       write_file_atomically((next / name).string(), content, false, shown_path(name));

@@ -188,6 +188,15 @@ json read_json_file(const std::string& path) {
   return builder.take_document();
 }
 
+void append_indented(std::string& out, const std::string& text, const std::string& indent) {
+  for (std::size_t line = 0; line < text.size();) {
+    const std::size_t end = std::min(text.find('\n', line), text.size() - 1) + 1;
+    out += indent;
+    out.append(text, line, end - line);
+    line = end;
+  }
+}
+
 std::optional<JsonProblem> find_unknown_key(const json& object, const std::set<std::string>& known,
                                             const std::string& pointer) {
   if (!object.is_object()) return std::nullopt;

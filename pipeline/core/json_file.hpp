@@ -34,6 +34,12 @@ std::optional<JsonProblem> find_unknown_key(const nlohmann::json& object,
                                             const std::set<std::string>& known,
                                             const std::string& pointer);
 
+/// Appends `text` (a value's dump(2)) to `out` with `indent` before each of its lines: how the
+/// value reads nested in a document dumped whole, for writing a long array an item at a time.
+/// A dump holds no raw line break inside a string (JSON escapes them), so every '\n' starts a
+/// line.
+void append_indented(std::string& out, const std::string& text, const std::string& indent);
+
 /// Throws Error (input) "FILE: POINTER: MESSAGE".
 [[noreturn]] void throw_json_problem(const std::string& path, const JsonProblem& problem);
 

@@ -576,14 +576,8 @@ void FindingsJsonWriter::add(const Finding& finding) {
   if (!problems.empty()) invalid_output(problems);
   studies_used_.insert(finding.study);
   // The finding as dump(2) writes it two levels down: every line indented four more spaces.
-  // Strings hold no raw line breaks (JSON escapes them), so every '\n' starts a line.
-  const std::string text = j.dump(2);
-  std::string indented = count_ == 0 ? "\n    " : ",\n    ";
-  indented.reserve(text.size() + text.size() / 8);
-  for (const char ch : text) {
-    indented += ch;
-    if (ch == '\n') indented += "    ";
-  }
+  std::string indented = count_ == 0 ? "\n" : ",\n";
+  append_indented(indented, j.dump(2), "    ");
   out_ << indented;
   ++count_;
 }

@@ -34,7 +34,10 @@ std::optional<AssociationSign> parse_association_sign(const std::string& word) {
   return value_in(kSignNames, word);
 }
 
-std::string direction_words() { return join(names_in(kDirectionNames), ", "); }
+const std::string& direction_words() {
+  static const std::string words = join(names_in(kDirectionNames), ", ");
+  return words;
+}
 
 const std::vector<std::string>& known_measures() {
   static const std::vector<std::string> measures{"grey-matter volume",

@@ -17,7 +17,7 @@ enum class Direction { increase, decrease, normalised, no_change };
 std::string to_string(Direction d);
 std::optional<Direction> parse_direction(const std::string& word);
 /// "increase, decrease, normalised, no change"
-std::string direction_words();
+const std::string& direction_words();
 
 enum class AssociationCategory { efficacy, cognition, suicidality, inflammation, other };
 std::string to_string(AssociationCategory c);

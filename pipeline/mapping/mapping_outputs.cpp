@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/json_file.hpp"
 #include "core/text.hpp"
 #include "findings/findings_json.hpp"
 #include "mapping/label_voxels.hpp"
@@ -123,13 +124,7 @@ std::string mapped_json(const MappingResult& result, const MappingRecord& record
     f["warnings"] = json::array();
     for (const auto& w : m.warnings)
       f["warnings"].push_back({{"code", w.code}, {"message", w.message}});
-    const std::string text = f.dump(2);
-    for (std::size_t line = 0; line < text.size();) {
-      const std::size_t end = std::min(text.find('\n', line), text.size() - 1) + 1;
-      findings_text += "    ";
-      findings_text.append(text, line, end - line);
-      line = end;
-    }
+    append_indented(findings_text, f.dump(2), "    ");
     findings_text += n + 1 < result.mapped.size() ? ",\n" : "\n  ]";
   }
   findings_text.append(rest, held + placeholder.size());

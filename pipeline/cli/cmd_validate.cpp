@@ -15,13 +15,13 @@ void run_validate(const ValidateRequest& request, CommandContext& context) {
   std::size_t invalid = 0, problems = 0;
   for (const auto& path : request.files) {
     std::vector<std::string> lines;
+    FindingsFile file;
     try {
-      lines = validate_findings_file(path);
+      lines = validate_findings_file(path, &file);
     } catch (const Error& e) {
       lines = e.lines();  // unreadable, or not JSON at all
     }
     if (lines.empty()) {
-      const auto file = read_findings_file(path);
       *context.out << path << ": ok (" << file.studies.size() << " studies, "
                    << file.findings.size() << " findings)\n";
       continue;

@@ -440,10 +440,11 @@ FindingsParse parse_findings(const json& document) {
   return out;
 }
 
-std::vector<std::string> validate_findings_file(const std::string& path) {
-  const auto parsed = parse_findings(read_json_file(path));
+std::vector<std::string> validate_findings_file(const std::string& path, FindingsFile* valid) {
+  auto parsed = parse_findings(read_json_file(path));
   std::vector<std::string> lines;
   for (const auto& p : parsed.problems) lines.push_back(path + ": " + p.pointer + ": " + p.message);
+  if (lines.empty() && valid) *valid = std::move(parsed.file);
   return lines;
 }
 

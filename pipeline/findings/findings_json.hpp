@@ -30,9 +30,11 @@ FindingsParse parse_findings(const nlohmann::json& document);
 /// Reads and validates a findings file. Throws Error (input) whose lines are the file's
 /// problems, each "FILE: POINTER: MESSAGE" (or "FILE:LINE:COLUMN: ..." for bad JSON).
 FindingsFile read_findings_file(const std::string& path);
-/// Like read_findings_file, but returns the problems instead of throwing for bad content.
+/// Like read_findings_file, but returns the problems instead of throwing for bad content;
+/// when there are none and `valid` is given, the file read goes there (read once, not again).
 /// Throws Error (input) only when the file cannot be read at all.
-std::vector<std::string> validate_findings_file(const std::string& path);
+std::vector<std::string> validate_findings_file(const std::string& path,
+                                                FindingsFile* valid = nullptr);
 
 nlohmann::json to_json(const FindingsFile& file);
 nlohmann::json to_json(const Finding& finding);

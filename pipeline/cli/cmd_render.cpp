@@ -49,8 +49,9 @@ void run_render(const FigureCommandOptions& options, CommandContext& context) {
       requested_figure(request, options.figure_title, *inputs, maps, *context.log);
 
   display.wait();
-  render_figure(figure, render_settings(*inputs, context.log, context.verbose), options.out,
-                options.force);
+  RenderSettings settings = render_settings(*inputs, context.log, context.verbose);
+  settings.one_figure_process = true;
+  render_figure(figure, settings, options.out, options.force);
   if (context.verbose) {
     *context.log << "foci: wrote " << options.out << " after " << seconds_since(start) << " s\n";
   }

@@ -86,10 +86,6 @@ RasterImage image_pixels(vtkImageData* image) {
   return raster;
 }
 
-RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha) {
-  return image_pixels(grabbed(window, with_alpha, false)->GetOutput());
-}
-
 std::string raster_png(const RasterImage& raster, int dpi) {
   return top_down_png(raster.pixels.data(), raster.width, raster.height, raster.channels, dpi);
 }

@@ -28,9 +28,6 @@ vtkSmartPointer<vtkImageData> drawn_image(vtkRenderWindow* window, bool with_alp
 /// the same bytes as window_png.
 std::string image_png(vtkImageData* image, int dpi);
 
-/// drawn_image's pixels, top row first (RGBA when `with_alpha`).
-RasterImage drawn_pixels(vtkRenderWindow* window, bool with_alpha);
-
 /// An 8-bit RGB or RGBA image's pixels (VTK's rows, bottom first), top row first.
 RasterImage image_pixels(vtkImageData* image);
 

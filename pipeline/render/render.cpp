@@ -3,13 +3,17 @@
 // views stacked above one another is drawn a band of rows at a time (draw_in_bands).
 #include "render/render.hpp"
 
+#include <vtk_glew.h>
+
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkActor2DCollection.h>
 #include <vtkCamera.h>
+#include <vtkCommand.h>
 #include <vtkCoordinate.h>
-#include <vtkNew.h>
+#include <vtkImageData.h>
 #include <vtkMapper.h>
+#include <vtkNew.h>
 #include <vtkOrderIndependentTranslucentPass.h>
 #include <vtkPolyData.h>
 #include <vtkProperty.h>
@@ -18,6 +22,7 @@
 #include <vtkRenderer.h>
 #include <vtkRendererCollection.h>
 #include <vtkSmartPointer.h>
+#include <vtkTextActor.h>
 #include <vtkVersion.h>
 
 #include <algorithm>
@@ -27,11 +32,14 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/output_file.hpp"
 #include "render/annotations.hpp"
+#include "render/edge_smoothing.hpp"
 #include "render/figure_files.hpp"
+#include "render/frame_memory.hpp"
 #include "render/layout.hpp"
 #include "render/meshes.hpp"
 #include "render/overlay_actors.hpp"
@@ -76,13 +84,43 @@ PixelBox brain_in_view(vtkRenderer* renderer, const double bounds[6]) {
   return box;
 }
 
+/// Paces the software renderer view by view. llvmpipe sorts a frame's triangles into tiles as
+/// they come and draws them when the frame is flushed: left to itself, it holds a whole
+/// figure's sorted triangles at once (45 MB more for a six-view figure; a batch's worker went
+/// over its memory goal), where drawing view by view (as VTK's FXAA made it, by reading each
+/// view back) holds one or two. Waiting for each view before the next is sorted holds the
+/// least; waiting only for the one before it lets the next be sorted while it is drawn
+/// (0.1 s sooner for a six-view 1600x1200 figure), holding two.
+class ViewPacer : public vtkCommand {
+ public:
+  static ViewPacer* New() { return new ViewPacer; }
+  bool wait_for_each_view = true;
+  void Execute(vtkObject*, unsigned long, void*) override {
+    GLsync handed = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    glFlush();
+    if (wait_for_each_view) {
+      glClientWaitSync(handed, 0, GL_TIMEOUT_IGNORED);
+      glDeleteSync(handed);
+      return;
+    }
+    if (previous_) {
+      glClientWaitSync(previous_, 0, GL_TIMEOUT_IGNORED);
+      glDeleteSync(previous_);
+    }
+    previous_ = handed;
+  }
+
+ private:
+  // The last view's fence goes with the window's context.
+  GLsync previous_ = nullptr;
+};
+
 /// Narrows a view's renderers to the pixels they draw on: the projected box of everything in
-/// them and of the brain, plus a margin, within the view's box. Clears, the glass brain's
-/// transparency buffers and FXAA cost per pixel of a renderer's viewport on a software
-/// renderer, and a view is mostly white margin (in a 4800x2400 six-view figure FXAA alone was
-/// a fifth of the time). The camera is moved with the viewport, its scale kept per pixel, so
-/// every point lands on the same pixel as in the whole view; the margin covers FXAA's reach
-/// so its pixels do not change either.
+/// them and of the brain, plus a margin, within the view's box. Clears and the glass brain's
+/// transparency buffers cost per pixel of a renderer's viewport on a software renderer, and a
+/// view is mostly white margin; edges are smoothed only inside the box. The camera is moved
+/// with the viewport, its scale kept per pixel, so every point lands on the same pixel as in
+/// the whole view; the margin covers the smoothing's reach so its pixels do not change either.
 void fit_viewports_to_drawing(const std::vector<vtkRenderer*>& renderers, const double brain[6],
                               double window_width, double window_height) {
   vtkRenderer* whole = renderers.front();
@@ -99,7 +137,7 @@ void fit_viewports_to_drawing(const std::vector<vtkRenderer*>& renderers, const 
     }
   }
   const PixelBox box = brain_in_view(whole, drawn);
-  constexpr double kMargin = 24;  // pixels: FXAA reads a few pixels across an edge
+  constexpr double kMargin = 24;  // pixels: smoothing reads a few pixels across an edge
   const int x0 = std::max(x, static_cast<int>(std::floor(box.x0 - kMargin)));
   const int y0 = std::max(y, static_cast<int>(std::floor(box.y0 - kMargin)));
   const int x1 = std::min(x + width, static_cast<int>(std::ceil(box.x1 + kMargin)));
@@ -125,9 +163,10 @@ void fit_viewports_to_drawing(const std::vector<vtkRenderer*>& renderers, const 
 /// translucent surface. Returns the view's renderers, the brain's first.
 /// `brain` is what the view shows (a hemisphere in medial views); every view is framed on
 /// the whole brain's `bounds`, so views of one figure share a scale and a centre.
-std::vector<vtkRenderer*> add_view(vtkRenderWindow* window, const Figure& figure, const PixelBox& box, View view,
-                      vtkActor* brain, const double bounds[6], const PanelActors& actors,
-                      vtkRenderPass* glass_pass) {
+std::vector<vtkRenderer*> add_view(vtkRenderWindow* window, const Figure& figure,
+                                   const PixelBox& box, View view, vtkActor* brain,
+                                   const double bounds[6], const PanelActors& actors,
+                                   vtkRenderPass* glass_pass, vtkCommand* pacer) {
   const double W = figure.width, H = figure.height;
   vtkNew<vtkCamera> camera;
   fit_camera(camera, view, bounds, box.width() / box.height());
@@ -147,12 +186,9 @@ std::vector<vtkRenderer*> add_view(vtkRenderWindow* window, const Figure& figure
     overlay->SetLayer(1);
     overlay->SetActiveCamera(camera);
     overlay->SetPreserveColorBuffer(1);
-    // Anti-aliasing: FXAA smooths the edges of surfaces and spheres at little cost.
-    overlay->UseFXAAOn();
     findings_layer = overlay;
     window->AddRenderer(overlay);
   }
-  brain_layer->UseFXAAOn();
   window->AddRenderer(brain_layer);
   for (vtkActor* actor : actors_in_view(actors, view, ActorLayer::findings)) {
     findings_layer->AddActor(actor);
@@ -172,6 +208,8 @@ std::vector<vtkRenderer*> add_view(vtkRenderWindow* window, const Figure& figure
   }
   std::vector<vtkRenderer*> renderers{brain_layer};
   if (findings_layer != brain_layer) renderers.push_back(findings_layer);
+  // Last of the view's renderers: the view is handed over.
+  renderers.back()->AddObserver(vtkCommand::EndEvent, pacer);
   return renderers;
 }
 
@@ -187,6 +225,40 @@ bool canvas_moves_by_pixels(vtkRenderer* canvas) {
     if (system != VTK_VIEWPORT && system != VTK_DISPLAY) return false;
   }
   return true;
+}
+
+/// The boxes of the canvas's text in the figure's pixels, a pixel wider all round: glyphs are
+/// anti-aliased as they are drawn, and smoothing them again would blur them.
+std::vector<ImageRect> text_boxes(vtkRenderer* canvas) {
+  std::vector<ImageRect> boxes;
+  vtkActor2DCollection* actors = canvas->GetActors2D();
+  actors->InitTraversal();
+  while (vtkActor2D* actor = actors->GetNextActor2D()) {
+    auto* text = vtkTextActor::SafeDownCast(actor);
+    if (!text || !text->GetVisibility()) continue;
+    // The box is measured from where the text is anchored.
+    double box[4];  // x min, x max, y min, y max
+    text->GetBoundingBox(canvas, box);
+    const double* at = text->GetPositionCoordinate()->GetComputedDoubleDisplayValue(canvas);
+    boxes.push_back({static_cast<int>(std::floor(at[0] + box[0])) - 1,
+                     static_cast<int>(std::floor(at[1] + box[2])) - 1,
+                     static_cast<int>(std::ceil(at[0] + box[1])) + 2,
+                     static_cast<int>(std::ceil(at[1] + box[3])) + 2});
+  }
+  return boxes;
+}
+
+/// Smooths the edges of every view in the figure's pixels (render/edge_smoothing.hpp), as
+/// VTK's FXAA did on each view's renderer before the canvas was drawn over them: the text on
+/// the canvas is left alone.
+void smooth_view_edges(vtkImageData* image, const std::vector<ImageRect>& views,
+                       const std::vector<ImageRect>& text) {
+  int size[3];
+  image->GetDimensions(size);
+  auto* pixels = static_cast<unsigned char*>(image->GetScalarPointer());
+  for (const ImageRect& view : views) {
+    smooth_edges(pixels, size[0], size[1], image->GetNumberOfScalarComponents(), view, text);
+  }
 }
 
 /// Draws the window's figure band by band (layout.hpp's drawing_bands) in a window
@@ -267,6 +339,14 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   const auto scene_start = std::chrono::steady_clock::now();
   const MeshCache cache(settings.cache_directory, settings.log);
   const FigureLayout layout = lay_out_figure(figure);
+  std::optional<FrameMemory> frame_memory;
+  if (settings.one_figure_process) {
+    // The window is a band high when the figure is drawn in bands (a colour bar may yet have
+    // it drawn whole: then only part of its buffers were faulted in ahead).
+    const DrawingBands planned = drawing_bands(layout);
+    frame_memory.emplace(FrameMemory::window_bytes(
+        figure.width, planned.starts.empty() ? figure.height : planned.rows));
+  }
 
   vtkNew<vtkRenderWindow> window;
   window->SetOffScreenRendering(1);
@@ -304,6 +384,11 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
   // the renderer holds one copy of the mesh's buffers, not one per panel (5 MB less for a
   // 3-panel MECT figure; same pixels).
   std::map<vtkPolyData*, vtkSmartPointer<vtkActor>> plain_brains;
+  vtkNew<ViewPacer> pacer;
+  // A batch's workers draw figure after figure within a memory goal; one figure may hold more.
+  pacer->wait_for_each_view = !settings.one_figure_process;
+  // Where the views are drawn, in the figure's pixels: their edges are smoothed there.
+  std::vector<ImageRect> view_boxes;
   for (std::size_t p = 0; p < figure.panels.size(); ++p) {
     const Panel& panel = figure.panels[p];
     const PanelLayout& box = layout.panels[p];
@@ -322,7 +407,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
       auto& actor = brains[brain.Get()];
       if (!actor) actor = brain_actor(brain, figure.style, panel.overlays, &coloured);
       const std::vector<vtkRenderer*> renderers =
-          add_view(window, figure, box.views[v], view, actor, bounds, actors, glass_pass);
+          add_view(window, figure, box.views[v], view, actor, bounds, actors, glass_pass, pacer);
       vtkRenderer* projection = renderers.front();  // the brain's layer: both share a camera
       if (panel.show_labels) {
         annotations::place_labels(panel, regions_side(view), projection, box.views[v],
@@ -332,6 +417,9 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                                   brain_in_view(projection, bounds));
       // Last: labels and marks above are placed by the whole view's projection.
       fit_viewports_to_drawing(renderers, bounds, figure.width, figure.height);
+      int w = 0, h = 0, x = 0, y = 0;
+      projection->GetTiledSizeAndOrigin(&w, &h, &x, &y);
+      view_boxes.push_back({x, y, x + w, y + h});
     }
     // The footer after the views: it also says which surface overlays coloured nothing.
     const std::string unreached =
@@ -356,6 +444,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
     window->Render();
     return nullptr;
   };
+  if (frame_memory) frame_memory->release();
   const auto before_render = std::chrono::steady_clock::now();
   auto drawn = draw();
   if (settings.log && settings.verbose) {
@@ -369,23 +458,22 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                                        std::to_string(bands.rows) + " rows")
         << "\n";
   }
-  // The pixels are copied out and the window finalized before they are encoded: its frame
-  // buffers and the renderer's copies of every mesh are most of a large figure's memory, and
-  // need not be held while the image is compressed.
-  const auto pixels = [&]() {
-    return drawn ? image_pixels(drawn) : drawn_pixels(window, alpha);
+  // What was drawn (VTK's rows, bottom first), its views' edges smoothed. The window is
+  // finalized first: its frame buffers and the renderer's copies of every mesh are most of a
+  // large figure's memory, and need not be held while the image is smoothed and compressed.
+  const auto finished_picture = [&]() {
+    vtkSmartPointer<vtkImageData> image = drawn ? drawn : drawn_image(window, alpha);
+    const std::vector<ImageRect> text = text_boxes(canvas);
+    drawn = nullptr;
+    window->Finalize();
+    smooth_view_edges(image, view_boxes, text);
+    return image;
   };
   std::string bytes;
   if (format == FigureFormat::png) {
-    const auto picture = drawn ? drawn : drawn_image(window, alpha);
-    drawn = nullptr;
-    window->Finalize();
-    bytes = image_png(picture, figure.dpi);
+    bytes = image_png(finished_picture(), figure.dpi);
   } else if (format == FigureFormat::tiff) {
-    const RasterImage raster = pixels();
-    drawn = nullptr;
-    window->Finalize();
-    bytes = tiff_bytes(raster, figure.dpi);
+    bytes = tiff_bytes(image_pixels(finished_picture()), figure.dpi);
   } else {
     // The text laid out by the first drawing is taken out of the picture and set as text
     // over it; the rest (views, legend swatches, colour bars) is drawn again without it.
@@ -394,9 +482,7 @@ void render_figure(const Figure& figure, const RenderSettings& settings, const s
                               : [](const std::string&) { return true; };
     const auto texts = annotations::take_text(canvas, figure.height, settable);
     drawn = draw();
-    const RasterImage raster = pixels();
-    drawn = nullptr;
-    window->Finalize();
+    const RasterImage raster = image_pixels(finished_picture());
     bytes = format == FigureFormat::pdf ? pdf_document(raster, figure.dpi, texts)
                                         : svg_document(raster_png(raster, figure.dpi), figure.width,
                                                        figure.height, figure.dpi, texts);

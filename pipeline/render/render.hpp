@@ -15,6 +15,11 @@ struct RenderSettings {
   std::string cache_directory;         ///< where meshes are kept between runs
   std::ostream* log = nullptr;         ///< warnings (e.g. the cache cannot be written); may be null
   bool verbose = false;                ///< also say how long building and drawing took
+  /// The process draws only this figure (`foci render`): the window's buffers are faulted in
+  /// while the scene is built (render/frame_memory.hpp), which sets how the C library serves
+  /// large blocks for the rest of the process, and the next view is sorted into tiles while
+  /// the one before it is drawn (a batch's worker waits for each view, which holds less).
+  bool one_figure_process = false;
 };
 
 /// Renders the figure and writes it to `path` in the format its extension names

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "core/parallel.hpp"
 
@@ -48,8 +49,8 @@ class AreaCopy {
   int height() const { return h_; }
   /// Row y's lumas (a row beyond the area: its nearest).
   const float* luma_row(int y) const {
-    return luma_.data() + static_cast<std::size_t>(std::clamp(y, 0, h_ - 1)) *
-                              static_cast<std::size_t>(w_);
+    return luma_.data() +
+           static_cast<std::size_t>(std::clamp(y, 0, h_ - 1)) * static_cast<std::size_t>(w_);
   }
   float luma(int x, int y) const {
     x = std::clamp(x, 0, w_ - 1);
@@ -77,15 +78,26 @@ struct Blend {
   int step_x = 0, step_y = 0;
 };
 
-Blend blend_at(const AreaCopy& area, int x, int y, const EdgeSmoothing& s) {
-  const float m = area.luma(x, y);
-  const float n = area.luma(x, y + 1), so = area.luma(x, y - 1);
-  const float e = area.luma(x + 1, y), w = area.luma(x - 1, y);
-  const float brightest = std::max({m, n, so, e, w});
-  const float range = brightest - std::min({m, n, so, e, w});
-  // Most pixels: no edge worth smoothing.
-  if (range < std::max(s.hard_contrast, brightest * s.relative_contrast)) return {};
+/// A pixel's luma, its four neighbours' and their range: enough to tell most pixels, which
+/// lie far from any edge.
+struct Cross {
+  float m, n, so, e, w, range;
+};
 
+/// The cross at (x, y), read straight from the rows (`below` is row y - 1), or nothing when
+/// its range is too small for an edge worth smoothing.
+std::optional<Cross> edge_cross(const float* below, const float* here, const float* above, int x,
+                                int last, const EdgeSmoothing& s) {
+  const Cross c{here[x], above[x], below[x], here[x < last ? x + 1 : last], here[x > 0 ? x - 1 : 0],
+                0};
+  const float brightest = std::max({c.m, c.n, c.so, c.e, c.w});
+  const float range = brightest - std::min({c.m, c.n, c.so, c.e, c.w});
+  if (range < std::max(s.hard_contrast, brightest * s.relative_contrast)) return std::nullopt;
+  return Cross{c.m, c.n, c.so, c.e, c.w, range};
+}
+
+Blend blend_at(const AreaCopy& area, int x, int y, const Cross& c, const EdgeSmoothing& s) {
+  const float m = c.m, n = c.n, so = c.so, e = c.e, w = c.w, range = c.range;
   const float nw = area.luma(x - 1, y + 1), ne = area.luma(x + 1, y + 1);
   const float sw = area.luma(x - 1, y - 1), se = area.luma(x + 1, y - 1);
   // An edge along x changes luma along y (and the other way): compare the second differences
@@ -168,13 +180,9 @@ void smooth_edges(unsigned char* pixels, int width, int height, int channels, Im
                   *above = copy.luma_row(y + 1);
       const int last = copy.width() - 1;
       for (int x = 0; x <= last; ++x) {
-        const float m = here[x], w = here[x > 0 ? x - 1 : 0], e = here[x < last ? x + 1 : last];
-        const float brightest = std::max({m, w, e, below[x], above[x]});
-        const float range = brightest - std::min({m, w, e, below[x], above[x]});
-        if (range < std::max(settings.hard_contrast, brightest * settings.relative_contrast)) {
-          continue;
-        }
-        const Blend blend = blend_at(copy, x, y, settings);
+        const auto cross = edge_cross(below, here, above, x, last, settings);
+        if (!cross) continue;
+        const Blend blend = blend_at(copy, x, y, *cross, settings);
         if (!(blend.amount > 0)) continue;
         const int fx = area.x0 + x, fy = area.y0 + y;
         if (std::any_of(kept.begin(), kept.end(),

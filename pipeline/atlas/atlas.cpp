@@ -76,9 +76,39 @@ Atlas Atlas::load(const AtlasManifest& manifest) {
 }
 
 AtlasHit Atlas::lookup(Vec3 point, double radius_mm) const {
-  AtlasHit hit;
   std::array<int, 3> index{};
-  hit.inside_volume = volume_.nearest_voxel(point, index);
+  const bool inside = volume_.nearest_voxel(point, index);
+  return lookup_in_voxel(point, inside, index, radius_mm);
+}
+
+void Atlas::lookup_each(const Vec3* points, std::size_t count, double radius_mm, AtlasHit* hits,
+                        std::size_t stride) const {
+  // A ring of the voxels of the points ahead, found when their reads are begun.
+  constexpr std::size_t kAhead = 8;
+  std::array<std::array<int, 3>, kAhead> index{};
+  std::array<bool, kAhead> inside{};
+  const bool radius = radius_mm > 0;
+  if (radius) distance_to_labels();  // made before reads of it are begun
+  const std::int32_t* first_read =
+      radius && distance_->usable ? distance_->label_or_nearest.data() : volume_.labels.data();
+  const auto begin_reads = [&](std::size_t n) {
+    std::array<int, 3>& i = index[n % kAhead];
+    inside[n % kAhead] = volume_.nearest_voxel(points[n], i);
+    if (inside[n % kAhead]) __builtin_prefetch(first_read + volume_.offset(i[0], i[1], i[2]));
+  };
+  for (std::size_t n = 0; n < std::min(count, kAhead); ++n) begin_reads(n);
+  for (std::size_t n = 0; n < count; ++n) {
+    const std::array<int, 3> own = index[n % kAhead];
+    const bool own_inside = inside[n % kAhead];
+    if (n + kAhead < count) begin_reads(n + kAhead);
+    hits[n * stride] = lookup_in_voxel(points[n], own_inside, own, radius_mm);
+  }
+}
+
+AtlasHit Atlas::lookup_in_voxel(Vec3 point, bool inside, const std::array<int, 3>& index,
+                                double radius_mm) const {
+  AtlasHit hit;
+  hit.inside_volume = inside;
   if (hit.inside_volume) {
     hit.voxel_centre = volume_.voxel_centre(index[0], index[1], index[2]);
     const std::size_t own = volume_.offset(index[0], index[1], index[2]);
@@ -263,6 +293,14 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     whole_box_inside =
         whole_box_inside && index[a] - reach >= 0 && index[a] + reach < volume_.size[a];
   }
+  // The storage offset of step `step + t`, or kOutside when it leaves the volume.
+  constexpr std::size_t kOutside = std::numeric_limits<std::size_t>::max();
+  const auto step_offset = [&](std::size_t t) {
+    if (whole_box_inside) return own + static_cast<std::ptrdiff_t>(steps->offset[step + t]);
+    const auto& d = steps->index[step + t];
+    const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
+    return volume_.contains(i, j, k) ? volume_.offset(i, j, k) : kOutside;
+  };
   while (step < distance.size() && distance[step] <= stop) {
     const std::size_t n = std::min(kBlock, distance.size() - step);
     const float* sx = steps->x.data() + step;
@@ -288,17 +326,22 @@ std::optional<AtlasHit> Atlas::search_shell(Vec3 point, const std::array<int, 3>
     {
       for (std::size_t t = 0; t < n; ++t) within |= std::uint32_t{d2[t] <= walk_bound} << t;
     }
+    // Of those, the labelled ones, as bits too: whether a voxel is labelled is a branch no
+    // predictor can learn.
+    std::uint32_t labelled_within = 0;
     for (; within != 0; within &= within - 1) {
       const auto t = static_cast<std::size_t>(__builtin_ctz(within));
+      const std::size_t offset = step_offset(t);
+      if (offset == kOutside) continue;
+      labelled_within |= static_cast<std::uint32_t>(labelled[offset >> 6] >> (offset & 63) & 1)
+                         << t;
+    }
+    for (; labelled_within != 0; labelled_within &= labelled_within - 1) {
+      const auto t = static_cast<std::size_t>(__builtin_ctz(labelled_within));
       if (d2[t] > walk_bound) continue;  // the bound may have shrunk since
       const auto& d = steps->index[step + t];
-      const int i = index[0] + d[0], j = index[1] + d[1], k = index[2] + d[2];
-      if (!whole_box_inside && !volume_.contains(i, j, k)) continue;
-      const std::size_t offset = whole_box_inside
-                                     ? own + static_cast<std::ptrdiff_t>(steps->offset[step + t])
-                                     : volume_.offset(i, j, k);
-      if (!(labelled[offset >> 6] >> (offset & 63) & 1)) continue;
-      consider(offset, volume_.voxel_centre(i, j, k));
+      consider(step_offset(t),
+               volume_.voxel_centre(index[0] + d[0], index[1] + d[1], index[2] + d[2]));
     }
     step += n;
   }

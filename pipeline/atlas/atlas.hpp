@@ -64,6 +64,11 @@ class Atlas {
   /// lookup's first read is a cache miss in a volume-sized array; a caller with many points
   /// prefetches a few ahead of the one it looks up, so the misses overlap.
   void prefetch(Vec3 point, double radius_mm = 0) const;
+  /// lookup(points[i], radius_mm) into hits[i * stride], for each of `count` points: each
+  /// point's voxel is found once, and the first reads of the points a few ahead are begun
+  /// while one is looked up, so that their cache misses overlap.
+  void lookup_each(const Vec3* points, std::size_t count, double radius_mm, AtlasHit* hits,
+                   std::size_t stride = 1) const;
 
   /// Name of a label; empty for 0 or a value the table lacks.
   std::string label_name(std::int32_t label) const;
@@ -110,6 +115,10 @@ class Atlas {
     std::atomic<bool> made{false};
   };
   const DistanceToLabels& distance_to_labels() const;
+  /// lookup's answer once the point's voxel is known: `inside` and `index` as
+  /// volume_.nearest_voxel gives them.
+  AtlasHit lookup_in_voxel(Vec3 point, bool inside, const std::array<int, 3>& index,
+                           double radius_mm) const;
   /// The centre (MNI RAS mm) of the voxel at a storage offset.
   Vec3 centre_of(std::size_t offset) const;
 

@@ -2,6 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/text_file.hpp"
@@ -22,9 +24,22 @@ LabelTable::LabelTable(std::vector<LabelEntry> entries, const std::string& sourc
                         "')");
     }
   }
+  std::int32_t largest = 0;
+  for (const auto& e : entries_) largest = std::max(largest, e.value);
+  if (largest <= kMaxIndexedValue) {
+    index_of_value_.assign(static_cast<std::size_t>(largest) + 1, kNoEntry);
+    for (std::size_t n = 0; n < entries_.size(); ++n) {
+      index_of_value_[static_cast<std::size_t>(entries_[n].value)] = static_cast<std::uint32_t>(n);
+    }
+  }
 }
 
 const LabelEntry* LabelTable::find(std::int32_t value) const {
+  if (!index_of_value_.empty()) {
+    if (value < 0 || static_cast<std::size_t>(value) >= index_of_value_.size()) return nullptr;
+    const std::uint32_t n = index_of_value_[static_cast<std::size_t>(value)];
+    return n == kNoEntry ? nullptr : &entries_[n];
+  }
   const auto it = by_value_.find(value);
   return it == by_value_.end() ? nullptr : &entries_[it->second];
 }

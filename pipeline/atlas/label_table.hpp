@@ -35,6 +35,12 @@ class LabelTable {
  private:
   std::vector<LabelEntry> entries_;
   std::unordered_map<std::int32_t, std::size_t> by_value_;
+  /// by_value_ again, as an array indexed by value (kNoEntry where none), when the largest
+  /// value is small enough: every answer of a lookup finds its label, and the hash table's
+  /// buckets were a few cache misses apiece.
+  std::vector<std::uint32_t> index_of_value_;
+  static constexpr std::uint32_t kNoEntry = 0xffffffff;
+  static constexpr std::int32_t kMaxIndexedValue = 1 << 20;
 };
 
 enum class LabelTableFormat { mricron, fsl_xml, tsv };

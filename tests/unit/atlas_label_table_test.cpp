@@ -35,6 +35,26 @@ TEST(AtlasLabelTable, ReadsMricronTextSkippingBackground) {
   EXPECT_EQ(t.find(0), nullptr);
 }
 
+// find answers by value from an array when the values are small and from a hash table when
+// one is not; either way a value the table lacks, zero and a negative value find nothing.
+TEST(AtlasLabelTable, FindsEachValueAndNothingElse) {
+  for (const std::int32_t largest : {9170, 2'000'000'000}) {
+    const LabelTable t(
+        {{5, "Five", std::nullopt}, {2, "Two", std::nullopt}, {largest, "Largest", std::nullopt}},
+        "test");
+    for (const auto& [value, name] : std::vector<std::pair<std::int32_t, std::string>>{
+             {5, "Five"}, {2, "Two"}, {largest, "Largest"}}) {
+      const LabelEntry* e = t.find(value);
+      ASSERT_NE(e, nullptr) << value;
+      EXPECT_EQ(e->name, name);
+      EXPECT_EQ(e->value, value);
+    }
+    for (const std::int32_t missing : {0, 1, 3, 4, 6, -5, largest - 1, largest + 1}) {
+      EXPECT_EQ(t.find(missing), nullptr) << missing << " of a table up to " << largest;
+    }
+  }
+}
+
 TEST(AtlasLabelTable, AcceptsUtf8ByteOrderMark) {
   TempDir dir;
   const auto tsv = dir.path("labels.tsv");

@@ -252,6 +252,38 @@ TEST(AtlasLookup, RadiusSearchAgreesWithSearchOfEveryVoxel) {
   EXPECT_GT(ties, 30) << "the points should often be equally far from two labelled voxels";
 }
 
+// lookup_each finds each point's voxel as its reads are begun, a few points ahead: every
+// answer is the one lookup gives, in its own slot (every other one here), points outside the
+// volume included, and the slots between are left alone.
+TEST(AtlasLookup, LookupEachGivesWhatLookupGivesPointByPoint) {
+  std::mt19937 random(29);
+  const LabelVolume v = randomly_painted(
+      {12, 13, 11}, Affine::from_rows({{{-2, 0, 0, 11}, {0, 2, 0, -12}, {0, 0, 2, -10}}}), 8,
+      random);
+  const Atlas atlas(manifest(true), v, table());
+  std::uniform_real_distribution<double> mm(-20, 20);  // the volume spans about -12..12
+  std::vector<Vec3> points(101);
+  for (auto& p : points) p = {mm(random), mm(random), mm(random)};
+  for (const double radius : {0.0, 5.0}) {
+    std::vector<AtlasHit> hits(2 * points.size());
+    for (auto& h : hits) h.label = -7;  // marks the slots between
+    atlas.lookup_each(points.data(), points.size(), radius, hits.data(), 2);
+    int inside = 0;
+    for (std::size_t n = 0; n < points.size(); ++n) {
+      const AtlasHit expected = atlas.lookup(points[n], radius);
+      const AtlasHit& hit = hits[2 * n];
+      ASSERT_EQ(hit.label, expected.label) << "point " << n << ", radius " << radius;
+      ASSERT_EQ(hit.distance_mm, expected.distance_mm) << n;
+      ASSERT_EQ(hit.inside_volume, expected.inside_volume) << n;
+      ASSERT_EQ(norm(hit.voxel_centre - expected.voxel_centre), 0.0) << n;
+      ASSERT_EQ(hits[2 * n + 1].label, -7) << n;
+      inside += hit.inside_volume;
+    }
+    EXPECT_GT(inside, 10);
+    EXPECT_LT(inside, 90);
+  }
+}
+
 // The walk starts from a table of where each hundredth of a millimetre begins and reads its
 // steps in blocks, the last of which may reach past where it stops; on a 1 mm grid with
 // labels far apart (long walks, many blocks) and points on a quarter-millimetre grid (ties,

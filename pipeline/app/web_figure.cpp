@@ -129,7 +129,7 @@ class PageBuilder {
         for (const auto& placement : inputs_.mapped.mapped.at(s).placements) {
           if (norm(placement.mni - node.mni) > 1e-6) continue;
           for (const auto& a : placement.answers) {
-            if (a.label != 0) labels.emplace(a.name);
+            if (a.label != 0) labels.emplace(a.name());
           }
           if (placement.region_id) region_ids.insert(*placement.region_id);
           side = placement.side;

@@ -1,4 +1,6 @@
 // foci map: place every finding in atlas space, check it, and write tables and NIfTI maps.
+#include <malloc.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -140,6 +142,11 @@ void run_map(const MapOptions& options, CommandContext& context) {
     // Every input is read and checked before anything is mapped.
     std::vector<FindingsFile> files;
     for (const auto& path : options.files) files.push_back(read_findings_file(path));
+    // Reading them left the parse trees' memory free in the heap, as much again as the
+    // findings. The mapped findings are one new block (400 bytes each), which cannot reuse
+    // it: handed back, it does not stay beside them (300 k findings: 0.3 GB handed back; the
+    // run's peak 0.97-1.03 GB, where it was 1.09 GB without this).
+    malloc_trim(0);
     std::vector<Atlas> atlases;
     for (const auto& manifest : manifests) atlases.push_back(Atlas::load(manifest));
     const RegionLexicon lexicon = RegionLexicon::load_default();

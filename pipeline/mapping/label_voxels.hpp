@@ -1,7 +1,8 @@
 #pragma once
 // The voxels of every label of one atlas, gathered in one pass the first time they are
 // asked for, so region centroids, distances and maps cost the region's size, not the
-// volume's.
+// volume's. Several threads may ask at once; the first builds, the others wait for it.
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -15,7 +16,7 @@ class LabelVoxels {
 
   /// Storage offsets (LabelVolume::offset) of the voxels holding `label`.
   const std::vector<std::size_t>& of(std::int32_t label) {
-    if (!built_) build();
+    std::call_once(built_, [this] { build(); });
     const auto it = offsets_.find(label);
     return it == offsets_.end() ? none_ : it->second;
   }
@@ -36,10 +37,9 @@ class LabelVoxels {
     for (std::size_t n = 0; n < labels.size(); ++n) {
       if (labels[n] != 0) offsets_[labels[n]].push_back(n);
     }
-    built_ = true;
   }
   const Atlas* atlas_;
-  bool built_ = false;
+  std::once_flag built_;
   std::unordered_map<std::int32_t, std::vector<std::size_t>> offsets_;
   std::vector<std::size_t> none_;
 };

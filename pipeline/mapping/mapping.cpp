@@ -3,20 +3,30 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <future>
+#include <deque>
 #include <limits>
 #include <set>
-#include <thread>
+#include <utility>
 
 #include "core/error.hpp"
+#include "core/memory_pages.hpp"
+#include "core/parallel.hpp"
 #include "mapping/label_voxels.hpp"
 
 namespace foci {
 
 std::string to_string(Placement::Source source) {
   return source == Placement::Source::reported ? "reported" : "atlas";
+}
+
+std::string_view AtlasAnswer::atlas() const {
+  return source ? std::string_view(source->name()) : std::string_view();
+}
+
+std::string_view AtlasAnswer::name() const {
+  const LabelEntry* entry = source && label != 0 ? source->table().find(label) : nullptr;
+  return entry ? std::string_view(entry->name) : std::string_view();
 }
 
 std::size_t MappingResult::placement_count() const {
@@ -62,157 +72,163 @@ class Mapper {
   MappingResult run(const std::vector<FindingInput>& inputs) {
     MappingResult result;
     result.input_count = inputs.size();
-    // Room for every finding at once: growing by doubling moved and faulted in the mapped
-    // findings again at each step.
+    // Room for every finding at once: the threads place findings straight into their slots,
+    // which must not move while they do.
     result.mapped.reserve(inputs.size());
-    key_hashes_.reserve(inputs.size());
-    // While one chunk is placed (on this thread: placing keeps input order), the other
-    // threads look up the next; this thread joins them when it is done placing.
-    ChunkLookups first, second;
-    ChunkLookups* current = &first;
-    ChunkLookups* upcoming = &second;
-    if (!inputs.empty()) {
-      start_lookups(inputs, 0, std::min(inputs.size(), kInputsPerChunk), *current);
-      finish_lookups(inputs, *current);
+    key_hashes_.resize(inputs.size());
+    key_spans_.resize(inputs.size());
+    claim_keys_.resize((inputs.size() + kInputsPerClaim - 1) / kInputsPerClaim);
+    placed_.resize(inputs.size());
+    // The first chunk is smaller: its slots are made before anything else can be done.
+    std::size_t begin = 0, end = std::min(inputs.size(), kInputsPerChunk / 4);
+    result.mapped.resize(end);
+    while (begin < inputs.size()) {
+      const std::size_t next_end = std::min(inputs.size(), end + kInputsPerChunk);
+      place_chunk(inputs, begin, end, next_end, result.mapped);
+      for (std::size_t n = begin; n < end; ++n) {
+        if (!placed_[n]) result.unmapped.push_back({inputs[n], std::move(reasons_[n - begin])});
+      }
+      begin = std::exchange(end, next_end);
     }
-    for (std::size_t chunk = 0; chunk < inputs.size(); chunk += kInputsPerChunk) {
-      const std::size_t end = std::min(inputs.size(), chunk + kInputsPerChunk);
-      const bool more = end < inputs.size();
-      if (more) {
-        start_lookups(inputs, end, std::min(inputs.size(), end + kInputsPerChunk), *upcoming);
-      }
-      const std::vector<std::size_t>& first_slot = current->first_slot;
-      const std::vector<AtlasHit>& hits = current->hits;
-      for (std::size_t n = chunk; n < end; ++n) {
-        const FindingInput& input = inputs[n];
-        const std::size_t slot = first_slot[n - chunk];
-        const auto hits_of = [&](std::size_t location) {
-          return hits.data() + (slot + location) * request_.atlases.size();
-        };
-        MappedFinding mapped;
-        mapped.input = input;
-        std::string reason;
-        const Finding& f = *input.finding;
-        bool ok = true;
-        if (f.location) {
-          ok = place(*f.location, 0, hits_of(0), mapped, reason);
-        } else {
-          for (int e = 0; e < static_cast<int>(f.endpoints.size()) && ok; ++e) {
-            ok = place(f.endpoints[e], e + 1, hits_of(e), mapped, reason);
-            if (!ok) reason = "endpoint " + std::to_string(e + 1) + ": " + reason;
-          }
-        }
-        if (!ok) {
-          result.unmapped.push_back({input, reason});
-          continue;
-        }
-        // The key's hash goes on from that of the finding's own fields, taken by the lookup
-        // threads: reading them here, in a second cache line of each finding, was the
-        // largest cost of placing (and a second pass over a million findings cost more).
-        key_.clear();
-        placements_key(mapped, key_);
-        key_hashes_.emplace_back(hash_on(current->key_hash[n - chunk], key_), result.mapped.size());
-        result.mapped.push_back(std::move(mapped));
-      }
-      if (more) {
-        finish_lookups(inputs, *upcoming);
-        std::swap(current, upcoming);
-      }
-    }
-    mark_duplicates(result.mapped, key_hashes_);
+    if (!result.unmapped.empty()) drop_unplaced(result.mapped);
+    mark_duplicates(result.mapped);
     return result;
   }
 
  private:
-  /// Inputs whose reported coordinates are looked up together, on several threads, before
-  /// they are placed one by one: the lookups are most of the work and need nothing of the
-  /// placing before them, while placing keeps input order (the first of two duplicates is
-  /// the one named). Small enough that the hits of a chunk take a few megabytes.
-  static constexpr std::size_t kInputsPerChunk = 16384;
-
-  /// The lookups of one chunk: inputs[begin, end) are numbered from first_slot[n - begin]
-  /// (a finding's location, or each endpoint), and hits[slot * atlases + a] holds atlas a's
-  /// answer at each reported coordinate (MNI); slots without a coordinate are left empty.
-  /// Threads claim runs of kInputsPerClaim inputs from `claimed` until none are left.
-  struct ChunkLookups {
-    std::size_t begin = 0, end = 0;
-    std::vector<std::size_t> first_slot;
-    std::vector<AtlasHit> hits;
-    /// Per input, the hash (hash_on) of the start of its duplicate key (finding_key).
-    std::vector<std::uint64_t> key_hash;
-    std::atomic<std::size_t> claimed{0};
-    /// Declared last, so that on the way out they are waited for before the rest goes.
-    std::vector<std::future<void>> helpers;
-  };
+  /// Inputs placed together, on every thread, each straight into its slot in the result
+  /// (a finding's place needs nothing of the others'); those that cannot be placed are
+  /// gathered in input order after each chunk, and their slots dropped at the end.
+  static constexpr std::size_t kInputsPerChunk = 65536;
+  /// Threads claim runs of this many inputs of a chunk until none are left.
   static constexpr std::size_t kInputsPerClaim = 512;
 
-  /// Numbers the locations of inputs[begin, end) and sets the other threads looking them up.
-  void start_lookups(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
-                     ChunkLookups& chunk) const {
-    chunk.begin = begin;
-    chunk.end = end;
-    chunk.first_slot.clear();
-    std::size_t slots = 0;
-    for (std::size_t n = begin; n < end; ++n) {
-      chunk.first_slot.push_back(slots);
-      const Finding& f = *inputs[n].finding;
-      slots += f.location ? 1 : f.endpoints.size();
-    }
-    chunk.hits.assign(slots * request_.atlases.size(), AtlasHit{});
-    chunk.key_hash.assign(end - begin, 0);
-    chunk.claimed.store(0, std::memory_order_relaxed);
-    chunk.helpers.clear();
-    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
+  /// Places inputs[begin, end) into mapped[begin, end), made before, on every core; one of
+  /// them first makes the next chunk's slots, mapped[end, next_end), in fresh memory whose
+  /// pages it has the kernel map in one call (a page fault each took a tenth of the time).
+  void place_chunk(const std::vector<FindingInput>& inputs, std::size_t begin, std::size_t end,
+                   std::size_t next_end, std::vector<MappedFinding>& mapped) {
+    reasons_.assign(end - begin, std::string());
+    // The slots are reached through this pointer while the vector grows within its capacity.
+    MappedFinding* const slots = mapped.data();
     const std::size_t claims = (end - begin + kInputsPerClaim - 1) / kInputsPerClaim;
-    for (std::size_t t = 1; t < std::min(threads, claims + 1); ++t) {
-      chunk.helpers.push_back(
-          std::async(std::launch::async, [this, &inputs, &chunk] { look_up(inputs, chunk); }));
-    }
+    const std::size_t more = next_end > end ? 1 : 0;  // the part that makes the next slots
+    for_each_part_on_cores(claims + more, [&](std::size_t part) {
+      if (part < more) {
+        map_pages_for_writing(slots + end, (next_end - end) * sizeof(MappedFinding));
+        mapped.resize(next_end);
+        return;
+      }
+      const std::size_t from = begin + (part - more) * kInputsPerClaim;
+      place_each(inputs, from, std::min(end, from + kInputsPerClaim), begin, slots);
+    });
   }
 
-  /// Looks up what is left of a chunk on this thread too, and waits for the others.
-  void finish_lookups(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
-    look_up(inputs, chunk);
-    for (auto& h : chunk.helpers) h.get();
-    chunk.helpers.clear();
-  }
-
-  void look_up(const std::vector<FindingInput>& inputs, ChunkLookups& chunk) const {
+  /// Places inputs[from, to) of the chunk that starts at chunk_begin: first every atlas looks
+  /// up all their reported coordinates, then each finding is placed.
+  void place_each(const std::vector<FindingInput>& inputs, std::size_t from, std::size_t to,
+                  std::size_t chunk_begin, MappedFinding* mapped) {
     const std::size_t atlases = request_.atlases.size();
-    std::string key;
-    for (;;) {
-      const std::size_t from =
-          chunk.begin + chunk.claimed.fetch_add(kInputsPerClaim, std::memory_order_relaxed);
-      if (from >= chunk.end) return;
-      const std::size_t to = std::min(chunk.end, from + kInputsPerClaim);
-      for (std::size_t n = from; n < to; ++n) {
-        if (n + kPrefetchAhead < to) prefetch(*inputs[n + kPrefetchAhead].finding);
-        const Finding& f = *inputs[n].finding;
-        key.clear();
-        finding_key(f, key);
-        chunk.key_hash[n - chunk.begin] = hash_on(kKeyHashStart, key);
-        const std::size_t count = f.location ? 1 : f.endpoints.size();
-        for (std::size_t l = 0; l < count; ++l) {
-          const Location& location = f.location ? *f.location : f.endpoints[l];
-          if (!location.coordinate) continue;
-          const Vec3 mni =
-              to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
-          AtlasHit* out = chunk.hits.data() + (chunk.first_slot[n - chunk.begin] + l) * atlases;
-          for (std::size_t a = 0; a < atlases; ++a) {
-            out[a] = request_.atlases[a]->lookup(mni, request_.search_radius_mm);
-          }
+    // The reported coordinates (MNI), in order of finding and location.
+    std::vector<Vec3> points;
+    points.reserve(to - from);
+    for (std::size_t n = from; n < to; ++n) {
+      if (n + kFindingsAhead < to) prefetch_finding(*inputs[n + kFindingsAhead].finding);
+      const Finding& f = *inputs[n].finding;
+      const std::size_t count = f.location ? 1 : f.endpoints.size();
+      for (std::size_t l = 0; l < count; ++l) {
+        const Location& location = f.location ? *f.location : f.endpoints[l];
+        if (location.coordinate) {
+          points.push_back(
+              to_mni(location.coordinate->point, location.coordinate->space, request_.transform));
         }
       }
     }
+    // hits[point * atlases + a]: atlas a's answer at a point.
+    std::vector<AtlasHit> hits(points.size() * atlases);
+    for (std::size_t a = 0; a < atlases; ++a) {
+      request_.atlases[a]->lookup_each(points.data(), points.size(), request_.search_radius_mm,
+                                       hits.data() + a, atlases);
+    }
+    // The claim's keys, kept for mark_duplicates: making them again there read each grouped
+    // finding a second time, a cache miss apiece.
+    std::string& keys = claim_keys_[from / kInputsPerClaim];
+    keys.clear();
+    const AtlasHit* next_hits = hits.data();
+    for (std::size_t n = from; n < to; ++n) {
+      if (n + kSlotsAhead < to) {
+        const char* slot = reinterpret_cast<const char*>(mapped + n + kSlotsAhead);
+        for (std::size_t line = 0; line < sizeof(MappedFinding); line += 64) {
+          __builtin_prefetch(slot + line, 1);
+        }
+      }
+      const FindingInput& input = inputs[n];
+      const Finding& f = *input.finding;
+      MappedFinding& m = mapped[n];
+      m.input = input;
+      std::string& reason = reasons_[n - chunk_begin];
+      // The location's hits when it has a coordinate (else none are used), and the next's.
+      const auto hits_of = [&](const Location& location) {
+        const AtlasHit* own = next_hits;
+        if (location.coordinate) next_hits += atlases;
+        return own;
+      };
+      bool ok = true;
+      if (f.location) {
+        ok = place(*f.location, 0, hits_of(*f.location), m, reason);
+      } else {
+        for (std::size_t e = 0; e < f.endpoints.size(); ++e) {
+          const AtlasHit* endpoint_hits = hits_of(f.endpoints[e]);
+          if (!ok) continue;  // the rest of its hits are passed over all the same
+          ok = place(f.endpoints[e], static_cast<int>(e) + 1, endpoint_hits, m, reason);
+          if (!ok) reason = "endpoint " + std::to_string(e + 1) + ": " + reason;
+        }
+      }
+      placed_[n] = ok;
+      if (!ok) continue;
+      const std::size_t start = keys.size();
+      duplicate_key(m, keys);
+      const std::string_view key = std::string_view(keys).substr(start);
+      key_spans_[n] = {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(key.size())};
+      key_hashes_[n] = {std::hash<std::string_view>()(key), n};
+    }
   }
 
-  /// Findings ahead of the one being looked up whose atlas reads are begun.
-  static constexpr std::size_t kPrefetchAhead = 4;
-  void prefetch(const Finding& f) const {
-    if (!f.location || !f.location->coordinate) return;
-    const Vec3 mni =
-        to_mni(f.location->coordinate->point, f.location->coordinate->space, request_.transform);
-    for (const Atlas* atlas : request_.atlases) atlas->prefetch(mni, request_.search_radius_mm);
+  /// The duplicate key (duplicate_key) of input n, once placed.
+  std::string_view key_of(std::size_t n) const {
+    return std::string_view(claim_keys_[n / kInputsPerClaim])
+        .substr(key_spans_[n].first, key_spans_[n].second);
+  }
+
+  /// Removes the slots of the findings that could not be placed, keeping the order of the
+  /// rest, and notes where each placed input's finding now is.
+  void drop_unplaced(std::vector<MappedFinding>& mapped) {
+    std::size_t kept = 0;
+    position_.assign(mapped.size(), 0);
+    std::size_t hashes = 0;
+    for (std::size_t n = 0; n < mapped.size(); ++n) {
+      if (!placed_[n]) continue;
+      if (kept != n) mapped[kept] = std::move(mapped[n]);
+      position_[n] = kept++;
+      key_hashes_[hashes++] = key_hashes_[n];
+    }
+    mapped.resize(kept);
+    key_hashes_.resize(hashes);
+  }
+  /// Where input n's mapped finding is (once placed).
+  std::size_t position(std::size_t n) const { return position_.empty() ? n : position_[n]; }
+
+  /// Slots ahead of the one being filled whose memory is fetched for writing.
+  static constexpr std::size_t kSlotsAhead = 4;
+  /// Findings ahead of the one whose coordinates are read whose memory is fetched.
+  static constexpr std::size_t kFindingsAhead = 8;
+  /// Fetches the parts of a finding read first: its duplicate key's fields and its location
+  /// or endpoints, from its study to its endpoints.
+  static void prefetch_finding(const Finding& f) {
+    const char* start = reinterpret_cast<const char*>(&f.study);
+    const char* end = reinterpret_cast<const char*>(&f.endpoints + 1);
+    for (const char* line = start; line < end; line += 64) __builtin_prefetch(line);
+    __builtin_prefetch(end - 1);
   }
 
   std::size_t atlas_index(const Atlas* atlas) const {
@@ -222,24 +238,21 @@ class Mapper {
     return 0;
   }
 
-  /// Each atlas's answer at a point (MNI); `hits`, when given, are the atlases' lookups there.
-  std::vector<AtlasAnswer> answers_at(Vec3 mni, const AtlasHit* hits = nullptr) const {
-    std::vector<AtlasAnswer> answers;
+  /// Appends each atlas's answer at a point (MNI) to `answers`; `hits`, when given, are the
+  /// atlases' lookups there.
+  void answer_at(Vec3 mni, const AtlasHit* hits, AtlasAnswers& answers) const {
     answers.reserve(request_.atlases.size());
     for (std::size_t n = 0; n < request_.atlases.size(); ++n) {
       const Atlas* atlas = request_.atlases[n];
       const AtlasHit hit = hits ? hits[n] : atlas->lookup(mni, request_.search_radius_mm);
-      AtlasAnswer a;
-      a.atlas = atlas->name();
+      AtlasAnswer& a = answers.emplace_back();
+      a.source = atlas;
       a.label = hit.label;
       if (hit.label != 0) {
-        if (const LabelEntry* entry = atlas->table().find(hit.label)) a.name = entry->name;
         a.hemisphere = atlas->hit_hemisphere(hit);
         a.distance_mm = hit.distance_mm;
       }
-      answers.push_back(std::move(a));
     }
-    return answers;
   }
 
   /// The region's labels in the first atlas that has any, with the reasons of those that
@@ -342,19 +355,19 @@ class Mapper {
     }
 
     if (location.coordinate) {
-      Placement p;
+      // Made in its place: a placement is a few hundred bytes, which a move copied again.
+      Placement& p = mapped.placements.emplace_back();
       p.source = Placement::Source::reported;
       p.reported = location.coordinate;
       p.mni = to_mni(location.coordinate->point, location.coordinate->space, request_.transform);
       p.side = side;
       p.endpoint = endpoint;
-      p.answers = answers_at(p.mni, hits);
+      answer_at(p.mni, hits, p.answers);
       if (resolved) {
         p.region_id = resolved->region->id;
         check_against_region(p, *resolved->region, side, *location.region, mapped);
       }
       check_brain(p, mapped);
-      mapped.placements.push_back(std::move(p));
       return true;
     }
 
@@ -389,7 +402,7 @@ class Mapper {
                  r->atlas->name();
         return false;
       }
-      Placement p;
+      Placement& p = mapped.placements.emplace_back();
       p.source = Placement::Source::atlas;
       p.mni = *point;
       p.side = s;
@@ -397,8 +410,7 @@ class Mapper {
       p.placing_atlas = r->atlas->name();
       p.approximate = !r->labels.empty() && r->labels.front().approximate;
       p.endpoint = endpoint;
-      p.answers = answers_at(p.mni);
-      mapped.placements.push_back(std::move(p));
+      answer_at(p.mni, nullptr, p.answers);
     }
     return true;
   }
@@ -470,60 +482,62 @@ class Mapper {
   /// are equal. Each later one gets a "duplicate" warning naming the first, as its last
   /// warning. Findings are grouped by a hash of their key and keys are compared only within
   /// a group: a million findings cost a sort, not a million strings in a hash table.
-  /// `hash_and_index`: the hash of each mapped finding's key, with its index in `mapped`.
-  static void mark_duplicates(std::vector<MappedFinding>& mapped,
-                              std::vector<std::pair<std::uint64_t, std::size_t>>& hash_and_index) {
-    sort_by_hash(hash_and_index);
-    // The findings of groups of two or more (the same point to 1 mm is common in a million
-    // findings): their keys are made in input order, one forward pass over the findings,
-    // where making them group by group read the findings in hash order, each a cache miss.
-    std::vector<std::size_t> grouped;  // positions in hash_and_index, group after group
-    for (std::size_t begin = 0, end = 0; begin < hash_and_index.size(); begin = end) {
-      end = begin + 1;
-      while (end < hash_and_index.size() &&
-             hash_and_index[end].first == hash_and_index[begin].first) {
-        ++end;
-      }
-      for (std::size_t n = begin; end - begin > 1 && n < end; ++n) grouped.push_back(n);
+  void mark_duplicates(std::vector<MappedFinding>& mapped) {
+    // (hash, input index): sorted, each group of equal hashes is in input order.
+    sort_by_hash(key_hashes_);
+    // Groups are told apart in parts of the sorted hashes, each part on a core (a few
+    // thousand findings in one): its bounds are moved forward to where a group starts.
+    const std::size_t count = key_hashes_.size();
+    const std::size_t parts = count < (std::size_t{1} << 16) ? 1 : 32;
+    std::vector<std::size_t> bound(parts + 1);
+    for (std::size_t part = 0; part <= parts; ++part) {
+      std::size_t at = count * part / parts;
+      while (at > 0 && at < count && key_hashes_[at].first == key_hashes_[at - 1].first) ++at;
+      bound[part] = at;
     }
-    std::vector<std::pair<std::size_t, std::size_t>> in_input_order;  // (index, slot in grouped)
-    in_input_order.reserve(grouped.size());
-    for (std::size_t slot = 0; slot < grouped.size(); ++slot) {
-      in_input_order.emplace_back(hash_and_index[grouped[slot]].second, slot);
-    }
-    std::sort(in_input_order.begin(), in_input_order.end());
-    // One buffer of keys, not a string each: a million findings may have a few hundred
-    // thousand in groups.
-    std::string all_keys;
-    std::vector<std::pair<std::size_t, std::size_t>> key_at(grouped.size());  // start, length
-    for (const auto& [index, slot] : in_input_order) {
-      const std::size_t start = all_keys.size();
-      duplicate_key(mapped[index], all_keys);
-      key_at[slot] = {start, all_keys.size() - start};
-    }
-    const auto key = [&](std::size_t slot) {
-      return std::string_view(all_keys).substr(key_at[slot].first, key_at[slot].second);
-    };
+    for_each_part_on_cores(
+        parts, [&](std::size_t part) { warn_duplicates(mapped, bound[part], bound[part + 1]); });
+  }
 
-    for (std::size_t begin = 0; begin < grouped.size();) {
-      std::size_t end = begin + 1;
-      while (end < grouped.size() &&
-             hash_and_index[grouped[end]].first == hash_and_index[grouped[begin]].first) {
+  /// Warns of the duplicates in the groups of equal hashes that begin in key_hashes_[from, to).
+  void warn_duplicates(std::vector<MappedFinding>& mapped, std::size_t from, std::size_t to) const {
+    // (later, earlier) input indices: within a group, the first earlier finding with the same
+    // key is the one named (a different key under the same hash is a collision).
+    std::vector<std::pair<std::size_t, std::size_t>> duplicates;
+    constexpr std::size_t kKeysAhead = 8;  // keys fetched ahead of the one compared
+    for (std::size_t begin = from, end = from; begin < to; begin = end) {
+      end = begin + 1;
+      while (end < to && key_hashes_[end].first == key_hashes_[begin].first) {
+        if (end + kKeysAhead < to) {
+          __builtin_prefetch(key_of(key_hashes_[end + kKeysAhead].second).data());
+        }
         ++end;
       }
-      // Within a group, in input order: the first earlier finding with the same key is the
-      // one named (a different key under the same hash is a collision).
       for (std::size_t later = begin + 1; later < end; ++later) {
-        MappedFinding& m = mapped[hash_and_index[grouped[later]].second];
+        const std::string_view key = key_of(key_hashes_[later].second);
         for (std::size_t earlier = begin; earlier < later; ++earlier) {
-          if (key(later) != key(earlier)) continue;
-          const MappedFinding& first = mapped[hash_and_index[grouped[earlier]].second];
-          m.warnings.push_back({"duplicate", "the same finding as " + first.input.file + ": " +
-                                                 first.input.finding->id});
+          if (key != key_of(key_hashes_[earlier].second)) continue;
+          duplicates.emplace_back(key_hashes_[later].second, key_hashes_[earlier].second);
           break;
         }
       }
-      begin = end;
+    }
+    // Each warning reads two findings far apart and the first's id, cache misses all, begun
+    // a few duplicates ahead.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t d = 0; d < duplicates.size(); ++d) {
+      if (d + kAhead < duplicates.size()) {
+        __builtin_prefetch(&mapped[position(duplicates[d + kAhead].first)].warnings, 1);
+        __builtin_prefetch(&mapped[position(duplicates[d + kAhead].second)].input);
+      }
+      if (d + kAhead / 2 < duplicates.size()) {
+        __builtin_prefetch(mapped[position(duplicates[d + kAhead / 2].second)].input.finding);
+      }
+      MappedFinding& m = mapped[position(duplicates[d].first)];
+      const FindingInput& first = mapped[position(duplicates[d].second)].input;
+      std::string message = "the same finding as ";
+      message.append(first.file).append(": ").append(first.finding->id);
+      m.warnings.push_back({"duplicate", std::move(message)});
     }
   }
 
@@ -537,15 +551,35 @@ class Mapper {
       return;
     }
     const auto bucket = [](std::uint64_t hash) { return hash >> (64 - kBits); };
-    std::vector<std::size_t> start((std::size_t{1} << kBits) + 1, 0);
-    for (const auto& p : pairs) ++start[bucket(p.first) + 1];
-    for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-    std::vector<std::pair<std::uint64_t, std::size_t>> dealt(pairs.size());
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (const auto& p : pairs) dealt[next[bucket(p.first)]++] = p;
-    for (std::size_t b = 0; b + 1 < start.size(); ++b) {
-      std::sort(dealt.begin() + start[b], dealt.begin() + start[b + 1]);
+    constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+    // The pairs are counted and dealt in slices, each on a core: slice s deals its pairs
+    // into each bucket after those of the slices before it, so a bucket holds its pairs in
+    // their order, as one pass would deal them.
+    constexpr std::size_t kSlices = 4;
+    const auto slice = [&](std::size_t s) {
+      return pairs.begin() + static_cast<std::ptrdiff_t>(pairs.size() * s / kSlices);
+    };
+    std::vector<std::vector<std::size_t>> next(kSlices, std::vector<std::size_t>(kBuckets, 0));
+    for_each_part_on_cores(kSlices, [&](std::size_t s) {
+      for (auto p = slice(s); p != slice(s + 1); ++p) ++next[s][bucket(p->first)];
+    });
+    std::vector<std::size_t> start(kBuckets + 1);
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      start[b] = at;
+      for (auto& counts : next) at += std::exchange(counts[b], at);
     }
+    start[kBuckets] = at;
+    std::vector<std::pair<std::uint64_t, std::size_t>> dealt(pairs.size());
+    for_each_part_on_cores(kSlices, [&](std::size_t s) {
+      for (auto p = slice(s); p != slice(s + 1); ++p) dealt[next[s][bucket(p->first)]++] = *p;
+    });
+    constexpr std::size_t kParts = 32;  // of the buckets, each sorted on a core
+    for_each_part_on_cores(kParts, [&](std::size_t part) {
+      for (std::size_t b = kBuckets * part / kParts; b < kBuckets * (part + 1) / kParts; ++b) {
+        std::sort(dealt.begin() + start[b], dealt.begin() + start[b + 1]);
+      }
+    });
     pairs.swap(dealt);
   }
 
@@ -587,17 +621,6 @@ class Mapper {
     }
   }
 
-  /// FNV-1a over the bytes of `text`, going on from `hash`: the key's hash is taken in two
-  /// parts on two threads, and is that of the whole key either way, so equal keys always
-  /// have equal hashes.
-  static constexpr std::uint64_t kKeyHashStart = 14695981039346656037ull;
-  static std::uint64_t hash_on(std::uint64_t hash, std::string_view text) {
-    for (const char c : text) {
-      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    }
-    return hash;
-  }
-
   /// The integer's digits, appended by their count (a C string's length was read byte by byte
   /// for every placement).
   static void append_int(long long value, std::string& key) {
@@ -619,9 +642,20 @@ class Mapper {
   }
 
   const MappingRequest& request_;
-  std::vector<LabelVoxels> voxels_;
-  std::string key_;                                                ///< scratch for duplicate_key
-  std::vector<std::pair<std::uint64_t, std::size_t>> key_hashes_;  ///< see mark_duplicates
+  /// A deque: LabelVoxels, built once whichever thread asks first, does not move.
+  std::deque<LabelVoxels> voxels_;
+  /// Per input: whether it was placed, and the hash of its duplicate key with the input's
+  /// index (see mark_duplicates); the key itself is key_of(n).
+  std::vector<std::uint8_t> placed_;
+  std::vector<std::pair<std::uint64_t, std::size_t>> key_hashes_;
+  /// Each claim's keys, one after another, and per input where its key lies in its claim's.
+  std::vector<std::string> claim_keys_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> key_spans_;
+  /// Per input, its finding's index in the mapped findings when some could not be placed
+  /// (empty when all were: the index is the input's).
+  std::vector<std::size_t> position_;
+  /// Per input of the chunk being placed: why it could not be.
+  std::vector<std::string> reasons_;
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 // Mapping: every finding placed in atlas space, with what each atlas says about it and what
 // a careful reader would want flagged. A reported coordinate is never replaced; a region-only
 // finding is placed at the centroid of its atlas labels and marked atlas-derived.
+#include <boost/container/small_vector.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -40,29 +42,39 @@ struct FindingInput {
   const FindingsFile* findings_file = nullptr;
 };
 
-/// One atlas's answer at a placement. The names are views into the atlas (its manifest and
-/// label table), not copies: a million placements would otherwise hold millions of strings.
-/// They stay valid while the atlases handed to map_findings live and do not move.
+/// One atlas's answer at a placement. It holds its atlas by pointer and looks its label's
+/// name up when asked: a million placements hold an answer per atlas each, 40 bytes where
+/// two string views made one 64. Valid while the atlases handed to map_findings live and
+/// do not move.
 struct AtlasAnswer {
-  std::string_view atlas;
-  std::int32_t label = 0;
-  std::string_view name;  ///< empty for label 0
-  std::optional<Hemisphere> hemisphere;
+  const Atlas* source = nullptr;
   std::optional<double> distance_mm;  ///< 0 inside a label; absent when nothing within reach
+  std::int32_t label = 0;
+  std::optional<Hemisphere> hemisphere;
+  /// The atlas's name.
+  std::string_view atlas() const;
+  /// The label's name; empty for label 0 (or a value the atlas's table lacks).
+  std::string_view name() const;
 };
 
-/// Where one location (or one side of a bilateral region) was placed.
+/// The atlases' answers at a placement. Up to three are held in the placement itself: a
+/// million placements made (and freed) a million small arrays, a fifth of mapping them.
+using AtlasAnswers = boost::container::small_vector<AtlasAnswer, 3>;
+
+/// Where one location (or one side of a bilateral region) was placed. (The members that
+/// own memory come first, next to each other: freeing a million mapped findings then reads
+/// the first half of each, not all of it.)
 struct Placement {
+  std::optional<std::string> region_id;  ///< lexicon region, when the location names one
+  std::string placing_atlas;             ///< atlas whose labels placed it (atlas source)
+  AtlasAnswers answers;                  ///< one per atlas, in request order
   enum class Source { reported, atlas };
   Source source = Source::reported;
+  int endpoint = 0;                            ///< 0 for a location, 1 or 2 for a connection
   Vec3 mni;                                    ///< the point, MNI mm
   std::optional<ReportedCoordinate> reported;  ///< as printed, when source is reported
   std::optional<Hemisphere> side;              ///< the side this placement stands for
-  std::optional<std::string> region_id;        ///< lexicon region, when the location names one
-  std::string placing_atlas;                   ///< atlas whose labels placed it (atlas source)
   bool approximate = false;                    ///< the region's labels only stand in
-  std::vector<AtlasAnswer> answers;            ///< one per atlas, in request order
-  int endpoint = 0;                            ///< 0 for a location, 1 or 2 for a connection
 };
 
 struct MappingWarning {
@@ -71,10 +83,14 @@ struct MappingWarning {
   std::string message;  ///< one sentence
 };
 
+/// A finding's placements: one (a location, or a region on one side) is held in the finding
+/// itself; two or more (a connection, a region on both sides) are allocated.
+using Placements = boost::container::small_vector<Placement, 1>;
+
 struct MappedFinding {
   FindingInput input;
-  std::vector<Placement> placements;
   std::vector<MappingWarning> warnings;
+  Placements placements;  ///< last, for the reason Placement gives
 };
 
 struct UnmappedFinding {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <set>
 #include <sstream>
 
@@ -114,10 +115,10 @@ std::string mapped_json(const MappingResult& result, const MappingRecord& record
       }
       pj["atlases"] = json::object();
       for (const auto& a : p.answers) {
-        json aj = {{"label", a.label}, {"name", std::string(a.name)}};
+        json aj = {{"label", a.label}, {"name", std::string(a.name())}};
         if (a.hemisphere) aj["hemisphere"] = to_string(*a.hemisphere);
         aj["distance_mm"] = a.distance_mm ? json(*a.distance_mm) : json(nullptr);
-        pj["atlases"][std::string(a.atlas)] = aj;
+        pj["atlases"][std::string(a.atlas())] = aj;
       }
       f["placements"].push_back(pj);
     }
@@ -160,7 +161,7 @@ std::string mapped_tsv(const MappingResult& result, const MappingRecord& record)
           << '\t' << to_string(p.source) << '\t' << p.region_id.value_or("") << '\t'
           << (p.source == Placement::Source::atlas ? (p.approximate ? "yes" : "no") : "");
       for (const auto& a : p.answers) {
-        out << '\t' << a.label << '\t' << tsv_cell(a.name) << '\t'
+        out << '\t' << a.label << '\t' << tsv_cell(a.name()) << '\t'
             << (a.distance_mm ? format_mm(*a.distance_mm) : "");
       }
       out << '\t' << warnings << '\n';
@@ -197,7 +198,8 @@ std::string where_of(const MappedFinding& m, int endpoint, const RegionLexicon& 
     }
     const auto& a = p.answers.front();
     side = a.hemisphere ? to_string(*a.hemisphere) : "";
-    return a.label ? fmt::format("{} ({})", a.name, a.atlas) : fmt::format("no {} label", a.atlas);
+    return a.label ? fmt::format("{} ({})", a.name(), a.atlas())
+                   : fmt::format("no {} label", a.atlas());
   }
   return "?";
 }
@@ -351,7 +353,7 @@ std::map<std::string, LabelVolume> mapping_maps(const MappingResult& result,
   std::vector<std::uint32_t> touched(grid.voxel_count(), 0);
   std::uint32_t stamp = 0;  // marks voxels already counted for the current finding
 
-  std::vector<LabelVoxels> voxels;
+  std::deque<LabelVoxels> voxels;  // LabelVoxels does not move
   for (const Atlas* a : atlases) voxels.emplace_back(*a);
   const auto voxels_of = [&](const std::string& name) -> LabelVoxels* {
     for (auto& v : voxels) {

@@ -9,6 +9,8 @@
 #include <system_error>
 #include <vector>
 
+#include "core/memory_pages.hpp"
+
 namespace foci {
 
 namespace {
@@ -43,19 +45,13 @@ void FrameMemory::fault_in_chunks() {
   for (std::size_t c; (c = next_chunk_.fetch_add(1)) < chunks_;) {
     char* begin = block_ + c * kChunkBytes;
     char* end = begin + kChunkBytes;
-#if defined(MADV_POPULATE_WRITE)
-    // The whole pages inside the chunk in one call (a kernel before 5.14 refuses it); the two
-    // it may share with its neighbours by a write.
-    auto* first =
-        reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page);
-    auto* last = reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(end) / page * page);
-    if (first < last &&
-        madvise(first, static_cast<std::size_t>(last - first), MADV_POPULATE_WRITE) == 0) {
+    // The whole pages inside the chunk in one call; the two it may share with its
+    // neighbours by a write.
+    if (map_pages_for_writing(begin, kChunkBytes)) {
       *begin = 0;
       *(end - 1) = 0;
       continue;
     }
-#endif
     for (char* p = begin; p < end; p += page) *p = 0;
     *(end - 1) = 0;
   }

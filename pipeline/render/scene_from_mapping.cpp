@@ -318,7 +318,7 @@ class PanelBuilder {
   std::string label_of(const Location& l, const Placement& p) const {
     if (!options_.labels) return "";
     if (l.region) return *l.region;
-    return p.answers.empty() ? "" : std::string(p.answers.front().name);
+    return p.answers.empty() ? "" : std::string(p.answers.front().name());
   }
 
   /// An edge per pair of endpoint placements, coloured; the endpoints as small dark nodes.

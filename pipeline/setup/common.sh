@@ -9,12 +9,12 @@
 # pages of foci web in their tests. clang, libclang-rt-14-dev (libFuzzer and clang's
 # sanitizer runtimes, only recommended by clang) and llvm (llvm-symbolizer, for readable
 # crash stacks) build and run the fuzz harnesses of tests/fuzz; gcc's sanitizer runtimes
-# come with build-essential.
+# come with build-essential. libboost-dev: Boost's header-only containers.
 FOCI_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libinsighttoolkit5-dev libvtk9-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libpugixml-dev zlib1g-dev libtiff-dev libgl-dev libx11-dev libgtest-dev libgmock-dev
-  libbenchmark-dev
+  libbenchmark-dev libboost-dev
   mricron-data xvfb xauth fonts-wqy-microhei python3-jsonschema slurm-wlm munge xdotool
   poppler-utils chromium-headless-shell clang libclang-rt-14-dev llvm
 )

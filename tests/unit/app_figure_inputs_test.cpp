@@ -108,7 +108,7 @@ TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
   if (!std::filesystem::exists("/usr/share/mricron/templates/aal.nii.gz")) {
     GTEST_SKIP() << "mricron-data is not installed";
   }
-  // One finding, mapped when the inputs are loaded: its answer views the atlas's name.
+  // One finding, mapped when the inputs are loaded: its answer reads the atlas's table.
   const TempDir dir;
   testing::write_text(dir.path("f.json"), R"({"foci_findings": 1, "title": "t",
     "source": {"citation": "c"}, "studies": [{"id": "s", "citation": "s"}], "findings": [
@@ -117,7 +117,7 @@ TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
   const auto inputs = load_figure_inputs({dir.path("f.json")}, {"aal"});
   ASSERT_EQ(inputs->mapped.mapped.size(), 1u);
   const AtlasAnswer& answer = inputs->mapped.mapped[0].placements.at(0).answers.at(0);
-  ASSERT_EQ(answer.name, "Precentral_L");
+  ASSERT_EQ(answer.name(), "Precentral_L");
   const LabelVolume before = inputs->atlas_voxels(0);
   ASSERT_EQ(before.labels.size(), before.voxel_count());
   const Vec3 left_precentral{-38, -20, 56};
@@ -129,9 +129,9 @@ TEST(AppFigureInputs, ReleasedAtlasVoxelsAreReadAgainWhenARegionMeshNeedsThem) {
   // What the figures still need: the grid and the table.
   EXPECT_EQ(released.volume().size, before.size);
   EXPECT_EQ(released.label_name(before.label_at(left_precentral)), "Precentral_L");
-  // Answers given before still read their names (they view the table, kept in place).
-  EXPECT_EQ(answer.name, "Precentral_L");
-  EXPECT_EQ(answer.atlas, "aal");
+  // Answers given before still read their names (from the table, kept in place).
+  EXPECT_EQ(answer.name(), "Precentral_L");
+  EXPECT_EQ(answer.atlas(), "aal");
 
   const LabelVolume& again = inputs->atlas_voxels(0);
   EXPECT_EQ(again.labels, before.labels);

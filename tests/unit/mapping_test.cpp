@@ -146,7 +146,7 @@ TEST_F(MappingTest, RegionOnlyFindingsArePlacedAtTheirCentroidOnTheNamedSide) {
   EXPECT_NEAR(p.mni.x, 20, 1e-9);
   EXPECT_NEAR(p.mni.y, 0, 1e-9);
   ASSERT_EQ(p.answers.size(), 1u) << "one atlas, one answer";
-  EXPECT_EQ(p.answers[0].name, "Hip_R");
+  EXPECT_EQ(p.answers[0].name(), "Hip_R");
   EXPECT_EQ(p.region_id, "hippocampus");
   const auto& both = mapped(r, "both");
   ASSERT_EQ(both.placements.size(), 2u) << "no side named: one placement per side";
@@ -250,10 +250,11 @@ TEST_F(MappingTest, EveryLaterCopyNamesTheFirstInInputOrder) {
   EXPECT_EQ(codes(r, "plus-zero"), "");
 }
 
-// Coordinates are looked up a chunk ahead on other threads while this thread places the
-// chunk before: across several chunks every finding keeps its place in input order, every
-// reported coordinate gets the answer a lookup of its own gives, connections keep both
-// endpoints, and a copy in a later chunk names the first.
+// Findings are placed a chunk at a time on several threads, each straight into its slot:
+// across several chunks every finding keeps its place in input order, every reported
+// coordinate gets the answer a lookup of its own gives, connections keep both endpoints,
+// regions are placed while other threads place too, and a copy in a later chunk names the
+// first.
 TEST_F(MappingTest, FindingsOverSeveralChunksAreAnsweredInInputOrder) {
   request_.search_radius_mm = 10;
   constexpr int kFindings = 50'000;  // three chunks and part of a fourth
@@ -289,7 +290,7 @@ TEST_F(MappingTest, FindingsOverSeveralChunksAreAnsweredInInputOrder) {
     }
     if (!m.input.finding->endpoints.empty()) {
       ASSERT_EQ(m.placements.size(), 2u) << m.input.finding->id;
-      EXPECT_EQ(m.placements[1].answers[0].name, "Hip_R");
+      EXPECT_EQ(m.placements[1].answers[0].name(), "Hip_R");
     }
   }
   EXPECT_GT(answered, 1000) << "some coordinates should lie within 10 mm of a box";
@@ -317,6 +318,47 @@ TEST_F(MappingTest, CopiesAmongManyFindingsNameTheFirst) {
                 "the same finding as test.json: p" + std::to_string(n % kDistinct));
     }
   }
+}
+
+// Findings that cannot be placed leave their slots, across chunks: the mapped ones keep input
+// order, the unmapped ones come in input order with their own reasons, and a copy placed
+// after some were dropped still names its first.
+TEST_F(MappingTest, UnplacedFindingsAmongManyLeaveTheRestInOrder) {
+  constexpr int kFindings = 40'000;  // two chunks and part of a third
+  std::vector<int> unplaced;
+  for (int n = 0; n < kFindings; ++n) {
+    if (n % 997 == 5) {
+      add("u" + std::to_string(n), region("hipocampus"));
+      unplaced.push_back(n);
+    } else {
+      add("p" + std::to_string(n), at("", {-30.0 + n % 61, -30.0 + (n / 61) % 61, 10.5}));
+    }
+  }
+  add("copy-of-p3", at("", {-27, -30, 10.5}));
+  const auto r = run();
+  ASSERT_EQ(r.unmapped.size(), unplaced.size());
+  for (std::size_t u = 0; u < unplaced.size(); ++u) {
+    EXPECT_EQ(r.unmapped[u].input.finding, &file_.findings[unplaced[u]]) << u;
+    EXPECT_NE(r.unmapped[u].reason.find("'hipocampus' is not in the lexicon"), std::string::npos)
+        << r.unmapped[u].reason;
+  }
+  ASSERT_EQ(r.mapped.size(), kFindings + 1 - unplaced.size());
+  std::size_t next = 0;
+  for (int n = 0; n < kFindings; ++n) {
+    if (n % 997 == 5) continue;
+    ASSERT_EQ(r.mapped[next].input.finding, &file_.findings[n]) << n;
+    // Points repeat every 61 * 61 findings: each later one names the first.
+    const auto& warnings = r.mapped[next].warnings;
+    const int first = n % (61 * 61);
+    if (n >= 61 * 61 && first % 997 != 5) {
+      ASSERT_FALSE(warnings.empty()) << "p" << n;
+      EXPECT_EQ(warnings.back().message,
+                "the same finding as test.json: p" + std::to_string(first));
+    }
+    ++next;
+  }
+  ASSERT_FALSE(r.mapped.back().warnings.empty());
+  EXPECT_EQ(r.mapped.back().warnings.back().message, "the same finding as test.json: p3");
 }
 
 TEST_F(MappingTest, NothingIsLost) {
@@ -349,10 +391,10 @@ TEST_F(MappingTest, ConnectionsPlaceBothEndpoints) {
   ASSERT_EQ(m.placements.size(), 2u);
   EXPECT_EQ(m.placements[0].endpoint, 1);
   ASSERT_EQ(m.placements[0].answers.size(), 1u);
-  EXPECT_EQ(m.placements[0].answers[0].name, "Hip_L");
+  EXPECT_EQ(m.placements[0].answers[0].name(), "Hip_L");
   EXPECT_EQ(m.placements[1].endpoint, 2);
   ASSERT_EQ(m.placements[1].answers.size(), 1u);
-  EXPECT_EQ(m.placements[1].answers[0].name, "Ins_R");
+  EXPECT_EQ(m.placements[1].answers[0].name(), "Ins_R");
 }
 
 // mapped.json is written finding by finding into the rest of the document: its text must be
